@@ -1,0 +1,67 @@
+"""Reads for the agency pages: the searchable list and one agency's scorecard."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from nq57.agencies.models import Agency, AgencyAlias
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
+
+
+def agency_search(*, q: str = "", kind: str = ""):
+    """Agencies whose official name or any alias contains ``q`` (folded: diacritics, tone style, case ignored)."""
+    from nq57.extraction.vietnamese import fold
+
+    agencies = Agency.objects.select_related("successor", "parent")
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    for word in fold(q).split():
+        aliases = AgencyAlias.objects.filter(agency=OuterRef("pk"), key__contains=word)
+        agencies = agencies.filter(Q(search_key__contains=word) | Exists(aliases))
+    # a correlated count per agency (index agency+role) rather than a GROUP BY over every assignment
+    led = (TaskAssignment.objects.filter(agency=OuterRef("pk"), role=AssignmentRole.LEAD, task__parent__isnull=True)
+           .order_by().values("agency").annotate(n=Count("id")).values("n"))
+    agencies = agencies.annotate(lead_count=Coalesce(Subquery(led), 0))
+    # a search puts the agencies with work first ("khoa hoc" → Bộ Khoa học và Công nghệ before its units)
+    return agencies.order_by("-lead_count", "name") if q.strip() else agencies.order_by("name")
+
+
+@dataclass
+class Scorecard:
+    led: int
+    done: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    due_soon: int
+    partner: int
+    subtasks_led: int
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Done on time / done, in percent; None when nothing is done yet."""
+        return round(100 * self.done_on_time / self.done) if self.done else None
+
+
+def agency_scorecard(agency: Agency, *, today=None) -> Scorecard:
+    """Counts over top-level tasks, exactly as the task list counts them with the same filter parameters."""
+    today = today or timezone.localdate()
+
+    def party(role):
+        return Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=agency, role=role))
+
+    tasks = Task.objects.with_timing(today=today)
+    led = tasks.filter(party(AssignmentRole.LEAD))
+    row = led.filter(parent__isnull=True).aggregate(
+        led=Count("id"),
+        done=Count("id", filter=Q(status=TaskStatus.DONE)),
+        done_on_time=Count("id", filter=Q(timing=Timing.DONE_ON_TIME)),
+        done_late=Count("id", filter=Q(timing=Timing.DONE_LATE)),
+        overdue=Count("id", filter=Q(timing=Timing.OPEN_OVERDUE)),
+        due_soon=Count("id", filter=Q(timing=Timing.DUE_SOON)),
+    )
+    row["partner"] = tasks.filter(party(AssignmentRole.COORDINATING), parent__isnull=True).count()
+    row["subtasks_led"] = led.filter(parent__isnull=False).count()
+    return Scorecard(**row)

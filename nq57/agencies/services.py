@@ -1,0 +1,123 @@
+"""The agency registry: lookup by any alias, loading the registry facts, and dissolving agencies into successors."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from nq57.agencies.models import Agency, AgencyAlias
+from nq57.core.audit import acting
+from nq57.core.errors import ServiceError
+
+
+def agency_lookup(name: str) -> Agency | None:
+    """The agency a name refers to, by official name or alias; insensitive to NFC/NFD, tone-mark style and case."""
+    from nq57.extraction.vietnamese import fold
+
+    key = fold(name or "")
+    if not key:
+        return None
+    agency = Agency.objects.filter(search_key=key).first()
+    if agency is None:
+        alias = AgencyAlias.objects.select_related("agency").filter(key=key).first()
+        agency = alias.agency if alias else None
+    if agency is None:
+        official = _resolver().resolve(name)
+        if official:
+            agency = Agency.objects.filter(search_key=fold(official)).first()
+    return agency
+
+
+_RESOLVER = None
+
+
+def _resolver():
+    global _RESOLVER
+    if _RESOLVER is None:
+        from nq57.extraction.registry import AgencyResolver
+
+        _RESOLVER = AgencyResolver()
+    return _RESOLVER
+
+
+@transaction.atomic
+def registry_load(records=None) -> dict[str, int]:
+    """Create or update agencies from the registry facts (``nq57.extraction.registry.AGENCIES``). Idempotent."""
+    from nq57.extraction.registry import AGENCIES
+    from nq57.extraction.vietnamese import fold
+
+    records = AGENCIES if records is None else records
+    by_name: dict[str, Agency] = {a.name: a for a in Agency.objects.all()}
+    created = updated = 0
+    for record in records:
+        agency = by_name.get(record.name)
+        short = record.short_names[0] if record.short_names else ""
+        if agency is None:
+            agency = Agency.objects.create(
+                name=record.name, kind=record.kind, short_name=short, dissolved_on=record.dissolved_on
+            )
+            by_name[record.name] = agency
+            created += 1
+        elif agency.kind != record.kind or agency.dissolved_on != record.dissolved_on:
+            agency.kind, agency.dissolved_on = record.kind, record.dissolved_on
+            agency.short_name = agency.short_name or short
+            agency.save()
+            updated += 1
+    existing_keys = set(AgencyAlias.objects.values_list("key", flat=True)) | {a.search_key for a in by_name.values()}
+    aliases = []
+    for record in records:
+        agency = by_name[record.name]
+        changed = False
+        if record.parent and record.parent in by_name and agency.parent_id != by_name[record.parent].pk:
+            agency.parent = by_name[record.parent]
+            changed = True
+        if record.successor and record.successor in by_name and agency.successor_id != by_name[record.successor].pk:
+            agency.successor = by_name[record.successor]
+            changed = True
+        if changed:
+            agency.save()
+        for alias in (*record.short_names, *record.aliases):
+            key = fold(alias)
+            if key and key not in existing_keys:
+                existing_keys.add(key)
+                aliases.append(AgencyAlias(agency=agency, alias=alias, key=key))
+        member_names = set(record.members)
+        if record.member_kinds:
+            member_names |= {
+                a.name for a in by_name.values() if a.kind in record.member_kinds and a.dissolved_on is None
+            }
+        if member_names:
+            agency.members.set([by_name[n] for n in member_names if n in by_name])
+    AgencyAlias.objects.bulk_create(aliases)
+    return {"created": created, "updated": updated, "aliases": len(aliases)}
+
+
+@acting
+@transaction.atomic
+def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=None) -> int:
+    """Merge ``agency`` into ``successor``: open tasks pass to the successor and keep the name they were assigned under.
+
+    Returns how many task assignments moved.
+    """
+    from nq57.tasks.models import TaskAssignment, TaskEventKind, TaskStatus
+    from nq57.tasks.services import event_record
+
+    if successor.pk == agency.pk:
+        raise ServiceError("Cơ quan kế thừa phải khác cơ quan bị giải thể.", field="successor")
+    if successor.dissolved_on:
+        raise ServiceError("Cơ quan kế thừa đã bị giải thể.", field="successor")
+    agency.successor, agency.dissolved_on = successor, on
+    agency.save()
+    moved = 0
+    open_assignments = TaskAssignment.objects.filter(agency=agency).exclude(task__status=TaskStatus.DONE)
+    for assignment in open_assignments.select_related("task"):
+        if TaskAssignment.objects.filter(task=assignment.task, agency=successor, role=assignment.role).exists():
+            assignment.delete()
+        else:
+            assignment.assigned_name = assignment.assigned_name or agency.name
+            assignment.agency = successor
+            assignment.save()
+        event_record(task=assignment.task, kind=TaskEventKind.REASSIGNED, actor=actor,
+                     summary=f"{agency.name} sáp nhập vào {successor.name} từ {on:%d/%m/%Y}; nhiệm vụ chuyển sang "
+                             f"{successor.name}")
+        moved += 1
+    return moved

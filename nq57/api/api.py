@@ -1,0 +1,163 @@
+"""The REST API (django-ninja), mounted under /api/v1/. Schema: /api/v1/openapi.json; docs: /api/v1/docs."""
+
+import logging
+from pathlib import Path
+
+import ninja
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import Swagger
+
+from nq57.api.endpoints import exchange, monitoring, reference, tasks, webhooks
+from nq57.api.http import (
+    ApiError,
+    BrowserSessionAuth,
+    TokenAuth,
+    TokenRateThrottle,
+    error_body,
+    json_response,
+    ninja_http_error_message,
+    validation_errors,
+)
+from nq57.core.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
+DOCS_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from files the app serves itself (django-ninja's bundled copies), never from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: "NinjaAPI", **kwargs) -> HttpResponse:
+        import json
+
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, "api/swagger.html", {
+            "swagger_settings": json.dumps(self.settings, indent=1), "api": api,
+            "assets": self.settings["url"].rsplit("/", 1)[0] + "/docs/assets/",
+        })
+
+
+class Nq57API(NinjaAPI):
+    def _get_urls(self):
+        """Wrong HTTP method on a known path → 405 in the API's error shape (ninja answers plain text)."""
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            view = getattr(pattern, "callback", None)
+            if view is None or getattr(view, "_nq57_wrapped", False):
+                continue
+            pattern.callback = _json_405(view)
+        return patterns
+
+
+def _json_405(view):
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response.get("Allow", "")
+            return json_response(error_body("method_not_allowed",
+                                            f"Phương thức {request.method} không được hỗ trợ ở địa chỉ này "
+                                            f"(chỉ nhận: {allowed}).", {}),
+                                 status=405, headers={"Allow": allowed})
+        return response
+
+    wrapped.csrf_exempt = getattr(view, "csrf_exempt", False)
+    wrapped._nq57_wrapped = True
+    return wrapped
+
+
+api = Nq57API(
+    title="nq57 API",
+    version="1",
+    description=(
+        "API của Hệ thống giám sát, đánh giá việc thực hiện Nghị quyết 57-NQ/TW.\n\n"
+        "Xác thực bằng mã truy cập cá nhân (tạo tại /api-tokens/): `Authorization: Bearer nq57_…`. "
+        "Mã truy cập có đúng quyền của người tạo. Lỗi luôn có dạng `{\"code\", \"message\", \"errors\"}`. "
+        "Sửa nhiệm vụ cần `If-Match`; POST nhận `Idempotency-Key`. Xem docs/api.md."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    throttle=[TokenRateThrottle()],
+    docs=LocalSwagger(settings={"persistAuthorization": True}),
+)
+
+
+# --- errors: one shape for every failure -------------------------------------------------------------------------
+
+@api.exception_handler(ServiceError)
+def _service_error(request, exc: ServiceError):
+    return json_response(error_body(exc.code, exc.message, exc.errors), status=exc.status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="nq57"')
+    return json_response(error_body(exc.code, exc.message, exc.errors), status=exc.status, headers=headers)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return json_response(error_body("not_found", "Không tìm thấy đối tượng được yêu cầu."), status=404)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = validation_errors(exc.errors)
+    if list(errors) == ["__all__"] and any(e.get("type") == "json_invalid" for e in exc.errors):
+        return json_response(error_body("bad_request", "Nội dung yêu cầu không phải JSON hợp lệ.", errors),
+                             status=400)
+    return json_response(error_body("invalid", "Dữ liệu gửi lên không hợp lệ.", errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code, message = ninja_http_error_message(exc)
+    headers = {}
+    if isinstance(exc, AuthenticationError) or exc.status_code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="nq57"'
+    if isinstance(exc, Throttled) and exc.wait:
+        message = f"Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {int(exc.wait) + 1} giây."
+    return json_response(error_body(code, message), status=exc.status_code, headers=headers)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    log.exception("API error on %s %s", request.method, request.path)
+    return json_response(error_body("server_error", "Lỗi hệ thống. Vui lòng thử lại sau hoặc báo quản trị viên."),
+                         status=500)
+
+
+# --- routes ------------------------------------------------------------------------------------------------------
+
+api.add_router("/", reference.router)
+api.add_router("/", tasks.router)
+api.add_router("/", monitoring.router)
+api.add_router("/", webhooks.router)
+api.add_router("/", exchange.router)
+
+
+@api.get("/docs/assets/{name}", auth=None, throttle=[], include_in_schema=False)
+def docs_asset(request, name: str):
+    if name not in DOCS_ASSETS:
+        raise Http404
+    response = FileResponse((NINJA_STATIC / name).open("rb"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}", auth=None,
+                        throttle=[], include_in_schema=False)
+def unknown_path(request, rest: str):
+    raise Http404
+
+
+api.add_router("/", fallback)  # last: any other path under /api/v1/ is a 404 in the error shape

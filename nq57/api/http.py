@@ -1,0 +1,424 @@
+"""The API's plumbing: authentication, rate limit, error bodies, pagination, ETag/If-Match and idempotency keys."""
+
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import BaseThrottle
+
+from nq57.api.models import IdempotencyRecord
+from nq57.api.services import TokenRejected, token_authenticate
+from nq57.core.errors import ServiceError
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class ApiError(Exception):
+    """An error the API answers with ``{"code", "message", "errors"}`` and ``status``."""
+
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.errors = errors or {}
+        self.headers = headers or {}
+
+
+def error_body(code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def json_response(data: Any, *, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False), status=status,
+                            content_type="application/json; charset=utf-8")
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+# --- authentication ----------------------------------------------------------------------------------------------
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer nq57_…``: the token's owner, with their role and agency."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        try:
+            api_token = token_authenticate(token)
+        except TokenRejected as exc:
+            raise ApiError(401, "unauthorized", exc.message) from exc
+        request.user = api_token.user
+        request.api_token = api_token
+        return api_token.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token (``X-CSRFToken``)."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+# --- rate limit --------------------------------------------------------------------------------------------------
+
+#: a process adds its requests to the shared counter in batches: after this many, or this many seconds, or at once
+#: when the window is past half the limit (so the limit itself is enforced exactly by each process)
+RATE_FLUSH_EVERY = 20
+RATE_FLUSH_SECONDS = 1.0
+
+
+class _RateWindow:
+    __slots__ = ("key", "shared", "pending", "flushed_at")
+
+    def __init__(self, key: str):
+        self.key, self.shared, self.pending, self.flushed_at = key, 0, 0, -1e9
+
+
+_rate_windows: dict[str, _RateWindow] = {}
+
+
+def rate_limit_reset() -> None:
+    """Forget this process's not-yet-shared counts (tests; a change of ``API_RATE_LIMIT_PER_MINUTE``)."""
+    _rate_windows.clear()
+
+
+class TokenRateThrottle(BaseThrottle):
+    """A fixed one-minute window per token (or per session user), counted in the shared ``api`` cache.
+
+    The shared cache (files without Redis) costs more than the rest of a small request, so each process counts
+    locally and adds its count to the shared one every ``RATE_FLUSH_EVERY`` requests or ``RATE_FLUSH_SECONDS``
+    seconds, and on every request once the window is past half the limit. The other processes' last few requests
+    may thus be seen late (at most ``RATE_FLUSH_EVERY - 1`` each, for at most ``RATE_FLUSH_SECONDS`` s).
+    """
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        limit = settings.API_RATE_LIMIT_PER_MINUTE
+        if not limit:
+            return True
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            ident = f"t{token.pk}"
+        elif getattr(request, "auth", None) is not None:
+            ident = f"u{request.auth.pk}"
+        else:
+            ident = "ip" + (request.META.get("REMOTE_ADDR") or "")
+        key = f"api-rate:{ident}:{int(time.time() // 60)}"
+        window = _rate_windows.get(ident)
+        if window is None or window.key != key:
+            if len(_rate_windows) >= 10000:
+                _rate_windows.clear()
+            window = _rate_windows[ident] = _RateWindow(key)
+        window.pending += 1
+        now = time.monotonic()
+        if (window.shared + window.pending > limit // 2 or window.pending >= RATE_FLUSH_EVERY
+                or now - window.flushed_at >= RATE_FLUSH_SECONDS):
+            window.shared = self._add(key, window.pending)
+            window.pending, window.flushed_at = 0, now
+        return window.shared + window.pending <= limit
+
+    @staticmethod
+    def _add(key: str, delta: int) -> int:
+        cache = caches["api"] if "api" in settings.CACHES else caches["default"]
+        cache.add(key, 0, timeout=70)
+        try:
+            return cache.incr(key, delta)
+        except ValueError:  # expired between add and incr
+            cache.set(key, delta, timeout=70)
+            return delta
+
+    def wait(self) -> float:
+        return max(1.0, 60 - time.time() % 60)
+
+
+# --- validation errors -------------------------------------------------------------------------------------------
+
+_PYDANTIC_MESSAGES = {
+    "missing": "Trường này là bắt buộc.",
+    "json_invalid": "Nội dung JSON không hợp lệ.",
+    "json_type": "Nội dung phải là JSON.",
+    "model_attributes_type": "Nội dung phải là một đối tượng JSON.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "list_type": "Phải là một danh sách.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "float_parsing": "Phải là số.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "string_too_long": "Quá dài.",
+    "string_too_short": "Không được để trống.",
+    "date_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "date_from_datetime_inexact": "Ngày không được kèm giờ.",
+    "date_type": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "datetime_parsing": "Thời điểm không hợp lệ (định dạng ISO 8601).",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ (định dạng ISO 8601).",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "greater_than": "Giá trị quá nhỏ.",
+    "less_than": "Giá trị quá lớn.",
+    "too_long": "Danh sách quá dài.",
+    "extra_forbidden": "Trường không được hỗ trợ.",
+    "value_error": "Giá trị không hợp lệ.",
+    "int_parsing_size": "Số quá lớn.",
+    "uuid_parsing": "Mã không hợp lệ.",
+    "url_parsing": "Địa chỉ không hợp lệ.",
+    "url_scheme": "Địa chỉ phải bắt đầu bằng http:// hoặc https://.",
+}
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters"}
+
+
+def validation_errors(raw_errors: list[dict]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in raw_errors:
+        loc = [str(part) for part in item.get("loc", ())]
+        while loc and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        field = ".".join(loc) or "__all__"
+        kind = item.get("type", "")
+        message = _PYDANTIC_MESSAGES.get(kind)
+        if message is None:
+            ctx_error = (item.get("ctx") or {}).get("error")
+            message = str(ctx_error) if isinstance(ctx_error, ServiceError) else "Giá trị không hợp lệ."
+        if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"} and item.get("ctx"):
+            limit = next(iter(item["ctx"].values()))
+            message = f"{message.rstrip('.')} (giới hạn: {limit})."
+        errors.setdefault(field, [])
+        if message not in errors[field]:
+            errors[field].append(message)
+    return errors
+
+
+# --- pagination --------------------------------------------------------------------------------------------------
+
+def _encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, _, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        if kind != "id":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
+                       {"cursor": ["Con trỏ phân trang không hợp lệ; hãy dùng giá trị next_cursor đã nhận."]}) from exc
+
+
+def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str | None,
+             serialize: Callable[[list], list], columns: tuple[str, ...] | None = None,
+             count: Callable[[Any], int] | None = None) -> dict:
+    """``?page=N`` (with ``count``) or ``?cursor=…`` (keyset on id, no count); ``page_size`` up to 200.
+
+    Lists are ordered by id so both modes see the same order and a cursor never skips or repeats a row. With
+    ``columns`` the rows handed to ``serialize`` are tuples of those columns (the first one ``id``) instead of model
+    instances; ``count(queryset)`` replaces ``queryset.count()`` (e.g. the cached count of ``list_count``). Whether
+    there is a next page is decided by fetching one row more than the page, never from the count.
+    """
+    size = page_size or DEFAULT_PAGE_SIZE
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
+                       {"page_size": [f"Số dòng mỗi trang từ 1 đến {MAX_PAGE_SIZE}."]})
+    queryset = queryset.order_by("id")
+    if columns:
+        # the page's ids first (filters, offset), then the columns (and their joins) for those rows only
+        def page_rows(window):
+            return list(queryset.model._default_manager.filter(id__in=window.values("id"))
+                        .order_by("id").values_list(*columns))
+
+        def last_id(row):
+            return row[0]
+    else:
+        def page_rows(window):
+            return list(window)
+
+        def last_id(row):
+            return row.id
+    if cursor:
+        after = _decode_cursor(cursor)
+        rows = page_rows(queryset.filter(id__gt=after)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        return {"count": None, "page": None, "page_size": size,
+                "next_cursor": _encode_cursor(last_id(rows[-1])) if more and rows else None,
+                "results": serialize(rows)}
+    number = page or 1
+    if number < 1 or number > 10**6:
+        raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.", {"page": ["Số trang không hợp lệ."]})
+    start = (number - 1) * size
+    rows = page_rows(queryset[start:start + size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    total = count(queryset) if count is not None else queryset.count()
+    return {"count": total, "page": number, "page_size": size,
+            "next_cursor": _encode_cursor(last_id(rows[-1])) if more and rows else None,
+            "results": serialize(rows)}
+
+
+#: list counts at least this big are remembered per process for ``LIST_COUNT_TTL`` seconds (small ones are cheap)
+LIST_COUNT_CACHE_MIN = 1000
+LIST_COUNT_TTL = 5.0
+_list_counts: dict[Any, tuple[float, int]] = {}
+
+
+def list_count(key: Any) -> Callable[[Any], int]:
+    """``count`` for ``paginate``: counting 100,000 tasks costs more than the rest of a list request, so a count of
+    ``LIST_COUNT_CACHE_MIN`` rows or more is reused for up to ``LIST_COUNT_TTL`` seconds in this process (per
+    ``key``: the endpoint, its filters and today's date). Rows and ``next_cursor`` are always read live."""
+
+    def count(queryset) -> int:
+        now = time.monotonic()
+        cached = _list_counts.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        total = queryset.count()
+        if total >= LIST_COUNT_CACHE_MIN:
+            if len(_list_counts) >= 1000:
+                _list_counts.clear()
+            _list_counts[key] = (now + LIST_COUNT_TTL, total)
+        else:
+            _list_counts.pop(key, None)
+        return total
+
+    return count
+
+
+# --- ETag / If-Match ---------------------------------------------------------------------------------------------
+
+def task_etag(task) -> str:
+    return f'"task-{task.pk}-v{task.version}"'
+
+
+def expected_version_from(request: HttpRequest, task) -> int:
+    """The task version the client last read, from ``If-Match``; 428 when absent, 412 when stale."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise ApiError(428, "precondition_required",
+                       "Thiếu tiêu đề If-Match: hãy đọc nhiệm vụ trước (GET) và gửi lại giá trị ETag nhận được, "
+                       "để không ghi đè thay đổi của người khác.")
+    candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
+    current = task_etag(task)
+    if current in candidates:
+        return task.version
+    raise ApiError(412, "precondition_failed",
+                   "Nhiệm vụ đã được người khác cập nhật sau lần bạn đọc (ETag không còn đúng). "
+                   "Hãy tải lại nhiệm vụ, xem thay đổi rồi gửi lại.",
+                   headers={"ETag": current})
+
+
+# --- idempotency keys --------------------------------------------------------------------------------------------
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/form-data"):
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                upload.seek(0)
+                digest.update(f"{name}:{upload.name}:{upload.size}:".encode())
+                digest.update(hashlib.sha256(upload.read()).digest())
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def idempotent(request: HttpRequest, perform: Callable[[], tuple[int, Any, dict]]) -> HttpResponse:
+    """Run ``perform`` (returns status, JSON data, headers) in one transaction, remembering a 2xx answer per
+    user and ``Idempotency-Key``: a retry gets the stored answer; the key with another body gets 422."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        with transaction.atomic():
+            status, data, headers = perform()
+        return json_response(data, status=status, headers=headers)
+    if len(key) > 255:
+        raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
+                       {"Idempotency-Key": ["Khóa chống gửi lặp tối đa 255 ký tự."]})
+    fingerprint = _fingerprint(request)
+    user = request.auth
+
+    def replay(record: IdempotencyRecord) -> HttpResponse:
+        if record.fingerprint != fingerprint:
+            raise ApiError(422, "idempotency_key_reused",
+                           "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (nội dung hoặc địa chỉ khác). "
+                           "Hãy dùng khóa mới cho mỗi yêu cầu mới.")
+        response = HttpResponse(record.response_body, status=record.status_code,
+                                content_type="application/json; charset=utf-8")
+        for name, value in record.response_headers.items():
+            response[name] = value
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        return replay(existing)
+    try:
+        with transaction.atomic():
+            status, data, headers = perform()
+            body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+            if 200 <= status < 300:
+                IdempotencyRecord.objects.create(user=user, key=key, method=request.method, path=request.path[:500],
+                                                 fingerprint=fingerprint, status_code=status, response_body=body,
+                                                 response_headers=headers)
+    except IntegrityError:
+        # a concurrent request with the same key committed first: our write was rolled back; answer as it did
+        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if existing is None:
+            raise
+        return replay(existing)
+    response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def parse_json_body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "bad_request", "Nội dung yêu cầu không phải JSON hợp lệ.") from exc
+
+
+def ninja_http_error_message(exc: HttpError) -> tuple[str, str]:
+    status = exc.status_code
+    if status == 400:
+        return "bad_request", "Nội dung yêu cầu không đọc được (JSON hoặc biểu mẫu sai định dạng)."
+    if status == 401:
+        return "unauthorized", ("Bạn cần đăng nhập hoặc gửi mã truy cập API "
+                                "(tiêu đề Authorization: Bearer <mã>).")
+    if status == 403:
+        if "CSRF" in str(exc):
+            return "csrf_failed", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken) cho phiên đăng nhập trình duyệt."
+        return "forbidden", "Bạn không có quyền thực hiện thao tác này."
+    if status == 429:
+        return "rate_limited", "Bạn gửi quá nhiều yêu cầu. Vui lòng chờ rồi thử lại."
+    return "error", str(exc)
+
+
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting in {"API_RATE_LIMIT_PER_MINUTE", "CACHES"}:
+        rate_limit_reset()
+
+
+setting_changed.connect(_settings_changed)

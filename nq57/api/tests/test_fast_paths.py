@@ -1,0 +1,143 @@
+"""The API's fast paths answer what the slow ones did: the task list (plain rows, timing computed per row, cached
+big counts) matches the detail endpoint and the database's timing rule; the per-process token cache never outlives a
+revocation by more than ``TOKEN_CACHE_SECONDS``; the batched rate-limit counter still stops at the limit."""
+
+import datetime as dt
+
+import time_machine
+from django.test import override_settings
+from django.utils import timezone
+
+from nq57.api import http, services
+from nq57.api.models import ApiToken
+from nq57.api.services import token_create, token_revoke
+from nq57.api.tests.helpers import ApiClient, assert_error
+from nq57.core.testing import make_task
+from nq57.tasks.models import Task, TaskAssignment, Theme
+
+
+def _varied_tasks(cast) -> None:
+    """Done on time / late / without due date, overdue, overdue report, due soon, in time, a sub-task, themes,
+    an agency renamed after assignment."""
+    today = timezone.localdate()
+    theme_a = Theme.objects.create(code="ai", name="Trí tuệ nhân tạo")
+    theme_b = Theme.objects.create(code="3nha", name="3 Nhà")
+    cases = [
+        {"status": "done", "completed_on": today, "deadline_due": today + dt.timedelta(days=3)},
+        {"status": "done", "completed_on": today, "deadline_due": today - dt.timedelta(days=3)},
+        {"status": "done", "completed_on": today, "deadline_due": None},
+        {"status": "open", "deadline_due": today - dt.timedelta(days=1)},
+        {"status": "partly_done", "deadline_due": today + dt.timedelta(days=60),
+         "next_report_due": today - dt.timedelta(days=1), "report_cadence": "monthly"},
+        {"status": "open", "deadline_due": today + dt.timedelta(days=2)},
+        {"status": "open", "deadline_due": today + dt.timedelta(days=400), "progress": 30},
+    ]
+    for i, fields in enumerate(cases):
+        task = make_task(notice=cast.notice, lead=[cast.kh], coordinating=[cast.tc, cast.xd], text=f"Nhiệm vụ {i}",
+                         path=f"9.{i}")
+        Task.objects.filter(pk=task.pk).update(**fields)
+        if i % 2:
+            task.themes.add(theme_b, theme_a)
+    sub = make_task(notice=cast.notice, lead=[cast.xd_unit], text="Nhiệm vụ con", path="9.0.1")
+    Task.objects.filter(pk=sub.pk).update(parent=cast.task_kh)
+    TaskAssignment.objects.filter(task=cast.task_tc, agency=cast.tc).update(assigned_name="Bộ Tài chính (tên cũ)")
+
+
+def test_list_rows_are_the_detail_bodies_and_timing_follows_the_database_rule(cast, api_as):
+    _varied_tasks(cast)
+    client = api_as(cast.leader)
+    rows = client.get("tasks", {"parent": "all", "page_size": 200}).json()["results"]
+    assert len(rows) == Task.objects.count() == 10
+    for row in rows:
+        assert row == client.get(f"tasks/{row['id']}").json()
+    in_db = dict(Task.objects.with_timing(today=timezone.localdate()).values_list("id", "timing"))
+    assert {row["id"]: row["timing"] for row in rows} == in_db
+    assert len(set(in_db.values())) == 5
+    for timing in set(in_db.values()):
+        found = client.get("tasks", {"parent": "all", "timing": timing}).json()
+        assert sorted(r["id"] for r in found["results"]) == sorted(k for k, v in in_db.items() if v == timing)
+        assert found["count"] == len(found["results"])
+    themed = client.get("tasks", {"parent": "all", "theme": "ai"}).json()
+    assert themed["count"] == 3 and all(r["themes"] == ["3nha", "ai"] for r in themed["results"])
+    walked, cursor = [], None
+    while True:
+        page = client.get("tasks", {"parent": "all", "page_size": 3, **({"cursor": cursor} if cursor else {})}).json()
+        assert page["count"] == (None if cursor else 10)
+        walked += page["results"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert walked == rows
+
+
+def test_big_counts_are_reused_for_a_few_seconds_small_ones_never(cast, api_as, monkeypatch):
+    client = api_as(cast.office)
+    assert client.get("tasks").json()["count"] == 2
+    make_task(notice=cast.notice, lead=[cast.kh], text="Thêm", path="8.1")
+    assert client.get("tasks").json()["count"] == 3  # below LIST_COUNT_CACHE_MIN: always counted
+    monkeypatch.setattr(http, "LIST_COUNT_CACHE_MIN", 1)
+    monkeypatch.setattr(http, "_list_counts", {})
+    assert client.get("tasks").json()["count"] == 3
+    make_task(notice=cast.notice, lead=[cast.kh], text="Thêm nữa", path="8.2")
+    page = client.get("tasks", {"page_size": 3}).json()
+    assert page["count"] == 3  # the remembered count …
+    assert len(page["results"]) == 3 and page["next_cursor"]  # … but rows and next_cursor are live
+    assert client.get("tasks", {"status": "open"}).json()["count"] == 4  # another filter: its own count
+    monkeypatch.setattr(http.time, "monotonic", lambda: 1e12)
+    assert client.get("tasks").json()["count"] == 4  # after LIST_COUNT_TTL seconds
+
+
+def test_a_cached_token_is_refused_at_once_here_and_within_seconds_elsewhere(cast, monkeypatch):
+    token, raw = token_create(user=cast.alice, name="Kết nối")
+    client = ApiClient(raw)
+    assert client.get("me").json()["username"] == "alice"
+    assert services._token_cache  # remembered by this process
+    token_revoke(token=token, actor=cast.alice)
+    assert_error(client.get("me"), 401, "unauthorized")  # this process: at once
+
+    token, raw = token_create(user=cast.bob, name="Kết nối")
+    client = ApiClient(raw)
+    assert client.get("me").status_code == 200
+    # revoked by another process (no signal here): refused once TOKEN_CACHE_SECONDS have passed
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    later = services.time.monotonic() + services.TOKEN_CACHE_SECONDS + 0.01
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    assert "thu hồi" in assert_error(client.get("me"), 401, "unauthorized")["message"]
+
+
+def test_deactivating_the_owner_drops_the_cached_token(cast):
+    _, raw = token_create(user=cast.bob, name="Kết nối")
+    client = ApiClient(raw)
+    assert client.get("tasks").status_code == 200
+    cast.bob.is_active = False
+    cast.bob.save()
+    assert "khóa" in assert_error(client.get("tasks"), 401, "unauthorized")["message"]
+
+
+def test_each_request_gets_its_own_user_instance(cast):
+    _, raw = token_create(user=cast.alice, name="Kết nối")
+    first, second = services.token_authenticate(raw), services.token_authenticate(raw)
+    assert first.user == second.user and first.user is not second.user
+    assert first.user.agency == second.user.agency and first.user.agency is not second.user.agency
+
+
+@override_settings(API_RATE_LIMIT_PER_MINUTE=100)
+def test_the_rate_limit_counts_in_batches_and_exactly_near_the_limit(cast, api_as):
+    from django.core.cache import caches
+
+    # the window is a wall-clock minute: hold the clock mid-minute so the 101 requests cannot straddle two windows
+    with time_machine.travel(dt.datetime(2025, 8, 1, 9, 0, 30, tzinfo=dt.UTC), tick=False):
+        _exercise_the_rate_limit(api_as(cast.alice), caches)
+
+
+def _exercise_the_rate_limit(client, caches):
+    assert all(client.get("me").status_code == 200 for _ in range(10))
+    shared = [v for k, v in ((k, caches["api"].get(k)) for k in _rate_keys()) if v is not None]
+    assert shared and shared[0] < 10  # not every request touched the shared cache
+    assert all(client.get("me").status_code == 200 for _ in range(90))
+    assert client.get("me").status_code == 429
+    assert caches["api"].get(_rate_keys()[0]) == 101  # past half the limit every request is shared
+
+
+def _rate_keys() -> list[str]:
+    return [w.key for w in http._rate_windows.values()]

@@ -1,0 +1,112 @@
+"""Test data for every app: factories and a named cast (Standing Office, two focal points, a leader).
+
+The cast, used across the suite:
+- ``office``  — Cơ quan Thường trực staff: does everything;
+- ``alice``   — focal point of Bộ Khoa học và Công nghệ (lead on ``task_kh``, partner on ``task_tc``);
+- ``bob``     — focal point of Bộ Tài chính (lead on ``task_tc``);
+- ``carol``   — focal point of Sở KH&CN unit under Bộ Xây dựng, party to nothing;
+- ``leader``  — reads everything, changes nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import factory
+
+from nq57.accounts.models import Role, User
+from nq57.agencies.models import Agency, AgencyKind
+from nq57.notices.models import Notice, Programme
+from nq57.tasks.models import DeadlineKind, Task
+
+PASSWORD = "matkhau-thu-nghiem"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Cơ quan thử nghiệm {n}")
+    kind = AgencyKind.MINISTRY
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    role = Role.LEADER
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        user.set_password(extracted or PASSWORD)
+        if create:
+            user.save(update_fields=["password"])
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = "57-NQ/TW"
+    name = "Nghị quyết 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia"
+    is_default = True
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: f"{n + 10}-TB/TGV")
+    issued_on = dt.date(2025, 6, 13)
+    issuer = "Tổ Giúp việc Ban Chỉ đạo Trung ương"
+
+
+def make_task(*, notice, lead, coordinating=(), text="Xây dựng đề án thử nghiệm", due=None, kind=None, actor=None,
+              **extra) -> Task:
+    from nq57.tasks.services import task_create
+
+    if kind is None:
+        kind = DeadlineKind.DATE if due else DeadlineKind.NONE
+    return task_create(notice=notice, text=text, lead=list(lead), coordinating=list(coordinating), actor=actor,
+                       deadline_kind=kind, deadline_due=due, deadline_text=f"trước ngày {due:%d/%m/%Y}" if due else "",
+                       **extra)
+
+
+@dataclass
+class Cast:
+    office: User
+    alice: User
+    bob: User
+    carol: User
+    leader: User
+    kh: Agency
+    tc: Agency
+    xd: Agency
+    xd_unit: Agency
+    notice: Notice
+    task_kh: Task
+    task_tc: Task
+
+
+def build_cast() -> Cast:
+    kh = AgencyFactory(name="Bộ Khoa học và Công nghệ", short_name="Bộ KH&CN")
+    tc = AgencyFactory(name="Bộ Tài chính")
+    xd = AgencyFactory(name="Bộ Xây dựng")
+    xd_unit = AgencyFactory(name="Cục Phát triển đô thị", kind=AgencyKind.UNIT, parent=xd)
+    office = UserFactory(username="office", full_name="Nguyễn Văn Thường Trực", role=Role.OFFICE)
+    alice = UserFactory(username="alice", full_name="Trần Thị An", role=Role.FOCAL_POINT, agency=kh)
+    bob = UserFactory(username="bob", full_name="Lê Văn Bình", role=Role.FOCAL_POINT, agency=tc)
+    carol = UserFactory(username="carol", full_name="Phạm Thu Cúc", role=Role.FOCAL_POINT, agency=xd_unit)
+    leader = UserFactory(username="leader", full_name="Hoàng Minh Lãnh Đạo", role=Role.LEADER)
+    notice = NoticeFactory(number="30-TB/TGV")
+    task_kh = make_task(notice=notice, lead=[kh], coordinating=[tc], due=dt.date(2025, 7, 30), path="1.a.1",
+                        text="Xây dựng cơ chế vận hành các phòng thí nghiệm trọng điểm theo hướng mở và chia sẻ")
+    task_tc = make_task(notice=notice, lead=[tc], coordinating=[kh], due=dt.date(2025, 12, 31), path="1.b",
+                        text="Xây dựng chỉ tiêu thống kê đo lường đóng góp của khoa học, công nghệ vào tăng trưởng")
+    return Cast(office, alice, bob, carol, leader, kh, tc, xd, xd_unit, notice, task_kh, task_tc)

@@ -1,0 +1,377 @@
+"""The exchange with other monitoring systems (the Resolution 71/NQ-CP system): export our tasks in the documented
+JSON format (``schema/exchange-v1.schema.json``) and import theirs as an idempotent upsert.
+
+Import never double-counts a task both systems know: a record is matched by its link (``ExternalKey``), then by our
+own id (``nq57:task:<id>``, in ``external_id`` or ``links``), then by notice number + path; only then is a task
+created. Each record reports created / updated / unchanged / rejected (with the reason in Vietnamese).
+"""
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from nq57.core import access
+from nq57.core.errors import ServiceError
+from nq57.exchange.models import ExternalKey
+from nq57.notices.models import Notice
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment
+
+OWN_SYSTEM = "nq57"
+FORMAT = "nq57-exchange"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "exchange-v1.schema.json"
+OWN_ID = re.compile(r"^nq57:task:(\d{1,18})$")
+COMPARED = ("text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence", "report_due")
+FIELD_LABELS = {
+    "text": "nội dung", "section": "mục", "deadline_kind": "loại thời hạn", "deadline_due": "hạn hoàn thành",
+    "deadline_text": "thời hạn (nguyên văn)", "report_cadence": "chế độ báo cáo", "report_due": "hạn báo cáo",
+    "lead": "cơ quan chủ trì", "coordinating": "cơ quan phối hợp", "status": "tình trạng", "progress": "tiến độ",
+    "completed_on": "ngày hoàn thành",
+}
+
+
+def own_external_id(task) -> str:
+    return f"nq57:task:{task.pk}"
+
+
+@cache
+def exchange_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator():
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(exchange_schema(), validate_formats=True)
+
+
+# --- export ------------------------------------------------------------------------------------------------------
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def exchange_export(*, actor, notice: Notice | None = None, task_ids=None) -> dict:
+    """Every task (with sub-tasks) of ``notice`` — or of all notices — with its links, status and reports."""
+    from nq57.reports.models import ProgressReport
+
+    access.require(access.can_view(actor), "Bạn cần đăng nhập để xuất dữ liệu.")
+    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
+    qs = (Task.objects.select_related("notice", "notice__programme", "parent")
+          .prefetch_related(Prefetch("assignments", queryset=assignments), "external_keys",
+                            Prefetch("reports", ProgressReport.objects.select_related("agency").order_by("submitted_at",
+                                                                                                          "id")))
+          .order_by("notice_id", "parent_id", "position", "id"))
+    if notice is not None:
+        qs = qs.filter(notice=notice)
+    if task_ids is not None:
+        qs = qs.filter(pk__in=task_ids)
+    tasks = []
+    for task in qs:
+        leads = [a.assigned_name or a.agency.name for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
+        partners = [a.assigned_name or a.agency.name for a in task.assignments.all()
+                    if a.role == AssignmentRole.COORDINATING]
+        tasks.append({
+            "external_id": own_external_id(task),
+            "links": [{"system": k.system, "external_id": k.external_id}
+                      for k in sorted(task.external_keys.all(), key=lambda k: (k.system, k.external_id))],
+            "notice": {"number": task.notice.number, "issued_on": _iso(task.notice.issued_on),
+                       "programme": task.notice.programme.code, "title": task.notice.title},
+            "path": task.path,
+            "parent_external_id": own_external_id(task.parent) if task.parent_id else None,
+            "section": task.section,
+            "text": task.text,
+            "lead_agencies": leads,
+            "coordinating_agencies": partners,
+            "deadline_kind": task.deadline_kind,
+            "deadline_due": _iso(task.deadline_due),
+            "deadline_text": task.deadline_text,
+            "report_cadence": task.report_cadence,
+            "report_due": _iso(task.report_due),
+            "status": task.status,
+            "progress": task.progress,
+            "completed_on": _iso(task.completed_on),
+            "updated_at": task.updated_at.isoformat(),
+            "reports": [{
+                "external_id": f"nq57:report:{r.pk}", "agency": r.agency.name,
+                "period_start": r.period_start.isoformat(), "period_end": r.period_end.isoformat(),
+                "text": r.text, "percent": r.percent, "claimed_status": r.claimed_status, "state": r.state,
+                "submitted_at": r.submitted_at.isoformat(),
+            } for r in task.reports.all()],
+        })
+    return {"format": FORMAT, "version": 1, "system": OWN_SYSTEM, "generated_at": timezone.now().isoformat(),
+            "scope": {"notice": notice.number if notice else None}, "tasks": tasks}
+
+
+# --- import ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class RecordResult:
+    index: int
+    external_id: str | None
+    outcome: str
+    task_id: int | None = None
+    reason: str = ""
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    system: str
+    records: list[RecordResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.records if r.outcome == outcome)
+
+    def to_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "system": self.system, "created": self.count("created"),
+                "updated": self.count("updated"), "unchanged": self.count("unchanged"),
+                "rejected": self.count("rejected"), "records": [asdict(r) for r in self.records]}
+
+
+class Rejected(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+_KIND_MESSAGES = {
+    "Required": lambda k: f"thiếu trường bắt buộc “{k.property}”",
+    "AdditionalProperties": lambda k: "có trường không thuộc định dạng: " + ", ".join(f"“{u}”" for u in k.unexpected),
+    "Type": lambda k: "sai kiểu dữ liệu",
+    "Enum": lambda k: "giá trị không nằm trong danh sách cho phép",
+    "Constant": lambda k: "giá trị không đúng",
+    "Format": lambda k: ("ngày không hợp lệ (cần YYYY-MM-DD, và ngày phải có thật)" if k.format == "date"
+                         else "thời điểm không hợp lệ (cần ISO 8601)" if k.format == "date-time"
+                         else f"không đúng định dạng {k.format}"),
+    "MinLength": lambda k: "không được để trống",
+    "Pattern": lambda k: "không đúng mẫu (không được để trống hoặc có ký tự không hợp lệ)",
+    "MaxLength": lambda k: "quá dài",
+    "MinItems": lambda k: "cần ít nhất một phần tử",
+    "MaxItems": lambda k: "quá nhiều phần tử",
+    "Minimum": lambda k: f"nhỏ hơn giới hạn {k.limit}",
+    "Maximum": lambda k: f"lớn hơn giới hạn {k.limit}",
+    "OneOfNotValid": lambda k: "sai kiểu dữ liệu hoặc ngày không hợp lệ (cần null hoặc YYYY-MM-DD có thật)",
+}
+
+
+def _schema_message(error) -> str:
+    kind = type(error.kind).__name__
+    describe = _KIND_MESSAGES.get(kind)
+    try:
+        text = describe(error.kind) if describe else error.message
+    except AttributeError:  # pragma: no cover - an attribute renamed in a jsonschema_rs release
+        text = error.message
+    where = "/".join(str(p) for p in error.instance_path) or "(gốc)"
+    return f"{where}: {text}"
+
+
+def document_validate(document) -> dict[int, list[str]]:
+    """Schema errors per task index; raises ServiceError when the document itself (not a record) is invalid."""
+    if not isinstance(document, dict):
+        raise ServiceError("Tệp trao đổi phải là một đối tượng JSON theo định dạng nq57-exchange phiên bản 1.")
+    per_record: dict[int, list[str]] = {}
+    top: list[str] = []
+    for error in _validator().iter_errors(document):
+        path = list(error.instance_path)
+        if len(path) >= 2 and path[0] == "tasks" and isinstance(path[1], int):
+            per_record.setdefault(path[1], []).append(_schema_message(error).removeprefix(f"tasks/{path[1]}/"))
+        else:
+            top.append(_schema_message(error))
+    if top:
+        raise ServiceError("Tệp không đúng định dạng trao đổi nq57-exchange phiên bản 1: " + "; ".join(top[:10]),
+                           errors={"document": top[:50]})
+    return per_record
+
+
+class _Resolver:
+    """Lookups cached for one import: agencies by name, notices by number."""
+
+    def __init__(self):
+        self.agencies: dict[str, object] = {}
+        self.notices: dict[tuple[str, str], Notice | None] = {}
+
+    def agency(self, name: str):
+        from nq57.agencies.services import agency_lookup
+
+        if name not in self.agencies:
+            self.agencies[name] = agency_lookup(name)
+        found = self.agencies[name]
+        if found is None:
+            raise Rejected(f"Không tìm thấy cơ quan “{name}” trong danh mục cơ quan.")
+        return found.current()
+
+    def notice(self, number: str, programme: str) -> Notice:
+        key = (number, programme or "")
+        if key not in self.notices:
+            qs = Notice.objects.filter(number=number).select_related("programme")
+            if programme:
+                qs = qs.filter(programme__code=programme)
+            found = list(qs.order_by("-programme__is_default", "id")[:2])
+            self.notices[key] = found[0] if len(found) == 1 or (found and not programme) else None
+        notice = self.notices[key]
+        if notice is None:
+            raise Rejected(f"Không tìm thấy thông báo số “{number}”"
+                           + (f" thuộc chương trình {programme}" if programme else "")
+                           + "; hãy nhập thông báo vào hệ thống trước.")
+        return notice
+
+
+def _own_id(value: str | None) -> int | None:
+    match = OWN_ID.match(value or "")
+    return int(match.group(1)) if match else None
+
+
+def _find_task(record: dict, *, system: str, notice: Notice) -> Task | None:
+    external_id = record["external_id"]
+    if system != OWN_SYSTEM:
+        key = ExternalKey.objects.filter(system=system, external_id=external_id).select_related("task").first()
+        if key is not None:
+            return key.task
+    own_ids = [_own_id(external_id)] if system == OWN_SYSTEM else []
+    own_ids += [_own_id(link["external_id"]) for link in record.get("links", []) if link["system"] == OWN_SYSTEM]
+    for pk in filter(None, own_ids):
+        task = Task.objects.filter(pk=pk).first()
+        if task is None:
+            raise Rejected(f"Mã nhiệm vụ nq57:task:{pk} không tồn tại trong hệ thống nq57.")
+        return task
+    path = (record.get("path") or "").strip()
+    if path:
+        matches = list(Task.objects.filter(notice=notice, path=path)[:2])
+        if len(matches) > 1:
+            raise Rejected(f"Có nhiều nhiệm vụ cùng vị trí “{path}” trong thông báo {notice.number}; "
+                           "không xác định được nhiệm vụ cần cập nhật.")
+        if matches:
+            return matches[0]
+    return None
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _differences(task: Task, wanted: dict) -> dict:
+    changes = {}
+    for name in COMPARED:
+        if getattr(task, name) != wanted[name]:
+            changes[name] = wanted[name]
+    for key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
+        current = {a.agency_id for a in task.assignments.all() if a.role == role}
+        if current != {a.pk for a in wanted[key]}:
+            changes[key] = wanted[key]
+    return changes
+
+
+def _status_differs(task: Task, wanted: dict) -> bool:
+    if task.status != wanted["status"] or task.progress != wanted["progress"]:
+        return True
+    return wanted["status"] == "done" and wanted["completed_on"] and task.completed_on != wanted["completed_on"]
+
+
+def _link(task: Task, *, system: str, external_id: str) -> None:
+    if system == OWN_SYSTEM:
+        return
+    existing = ExternalKey.objects.filter(system=system, task=task).first()
+    if existing is not None:
+        if existing.external_id != external_id:
+            raise Rejected(f"Nhiệm vụ này đã được liên kết với mã “{existing.external_id}” của hệ thống {system}, "
+                           f"khác với mã “{external_id}”.")
+        return
+    try:
+        with transaction.atomic():
+            ExternalKey.objects.create(system=system, external_id=external_id, task=task)
+    except IntegrityError as exc:
+        raise Rejected(f"Mã “{external_id}” của hệ thống {system} đã gắn với một nhiệm vụ khác.") from exc
+
+
+def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> tuple[str, Task]:
+    from nq57.tasks.services import task_create, task_set_status, task_update
+
+    notice = resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+    wanted = {
+        "text": record["text"].strip(), "section": record.get("section", ""),
+        "deadline_kind": record["deadline_kind"], "deadline_due": _date(record.get("deadline_due")),
+        "deadline_text": record.get("deadline_text", ""), "report_cadence": record.get("report_cadence", ""),
+        "report_due": _date(record.get("report_due")),
+        "lead": [resolver.agency(n) for n in dict.fromkeys(record["lead_agencies"])],
+        "coordinating": [resolver.agency(n) for n in dict.fromkeys(record.get("coordinating_agencies", []))],
+        "status": record["status"], "progress": record["progress"], "completed_on": _date(record.get("completed_on")),
+    }
+    if wanted["status"] == "done":
+        wanted["progress"] = 100
+    task = _find_task(record, system=system, notice=notice)
+    if task is not None and task.notice_id != notice.pk:
+        raise Rejected(f"Nhiệm vụ đã liên kết thuộc thông báo {task.notice.number}, không phải {notice.number}.")
+    if task is None:
+        parent = None
+        if record.get("parent_external_id"):
+            parent_record = {"external_id": record["parent_external_id"], "links": []}
+            parent = _find_task(parent_record, system=system, notice=notice)
+            if parent is None:
+                raise Rejected(f"Không tìm thấy nhiệm vụ cha “{record['parent_external_id']}”; "
+                               "hãy đặt nhiệm vụ cha trước nhiệm vụ con trong tệp.")
+        task = task_create(notice=notice, parent=parent, actor=actor, path=record.get("path", ""),
+                           **{k: wanted[k] for k in (*COMPARED, "lead", "coordinating")})
+        if _status_differs(task, wanted):
+            task_set_status(task=task, actor=actor, status=wanted["status"], progress=wanted["progress"],
+                            completed_on=wanted["completed_on"], reason=f"theo dữ liệu từ hệ thống {system}")
+        _link(task, system=system, external_id=record["external_id"])
+        return "created", task
+    task = Task.objects.prefetch_related("assignments").get(pk=task.pk)
+    changes = _differences(task, wanted)
+    status_changed = _status_differs(task, wanted)
+    _link(task, system=system, external_id=record["external_id"])
+    if not changes and not status_changed:
+        return "unchanged", task
+    if changes:
+        task = task_update(task=task, actor=actor, expected_version=None, **changes)
+    if status_changed:
+        task_set_status(task=task, actor=actor, status=wanted["status"], progress=wanted["progress"],
+                        completed_on=wanted["completed_on"], reason=f"theo dữ liệu từ hệ thống {system}")
+    return "updated", task
+
+
+class _DryRun(Exception):
+    pass
+
+
+def exchange_import(*, document, actor, system: str | None = None, dry_run: bool = False) -> ImportResult:
+    """Validate ``document`` against the schema, then upsert each record in its own savepoint (a rejected record
+    leaves the others be). ``dry_run`` reports the same outcomes and writes nothing."""
+    access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập dữ liệu trao đổi.")
+    schema_errors = document_validate(document)
+    system = (system or document["system"]).strip().lower()
+    if not re.match(r"^[a-z0-9][a-z0-9_-]{0,49}$", system):
+        raise ServiceError("Tên hệ thống không hợp lệ (chữ thường, số, dấu gạch).", field="system")
+    result = ImportResult(dry_run=dry_run, system=system)
+    resolver = _Resolver()
+    try:
+        with transaction.atomic():
+            for index, record in enumerate(document["tasks"]):
+                external_id = record.get("external_id") if isinstance(record, dict) else None
+                if index in schema_errors:
+                    reason = "Bản ghi không đúng định dạng: " + "; ".join(schema_errors[index][:5])
+                    result.records.append(RecordResult(index, external_id, "rejected", None, reason))
+                    continue
+                try:
+                    with transaction.atomic():
+                        outcome, task = _import_record(record, system=system, actor=actor, resolver=resolver)
+                    result.records.append(RecordResult(index, external_id, outcome, task.pk))
+                except Rejected as exc:
+                    result.records.append(RecordResult(index, external_id, "rejected", None, exc.message))
+                except ServiceError as exc:
+                    label = FIELD_LABELS.get(exc.field or "", "")
+                    reason = f"{label.capitalize()}: {exc.message}" if label else exc.message
+                    result.records.append(RecordResult(index, external_id, "rejected", None, reason))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result

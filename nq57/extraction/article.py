@@ -1,0 +1,57 @@
+"""News articles: a task is a sentence in which a leader assigns or requests work from an addressee."""
+
+from __future__ import annotations
+
+import re
+
+from .agencies import AgencyParser, AgencyRef
+from .vietnamese import strip_markdown_emphasis
+
+RE_SENT = re.compile(r"(?<=[.!?…])(?<!\bTP\.)(?<!\bTp\.)\s+(?=[A-ZĐÀ-Ỹ“\"(])")
+RE_CUE = re.compile(
+    r"(?<!kiến\s)\b(?:đề\s+nghị|yêu\s+cầu|phải|nên|cần\s+phải)\b|(?:^|(?<=đồng\sý\s)|(?<=[,;]\s))[Gg]iao\b"
+)
+RE_REPORTED = re.compile(r"\b(?:cho\s+biết|cho\s+rằng|báo\s+cáo\s+tại|phát\s+biểu\s+tại|tham\s+dự|vẫn\s+phải)\b")
+RE_GENERIC_ADDRESSEE = re.compile(
+    r"(?P<det>từng\s+|các\s+|mỗi\s+)?(?P<noun>cơ\s+quan|đơn\s+vị)\s+(?P<mod>[a-zà-ỹđ][\wà-ỹđ ,]{2,80}?)"
+    r"(?=\s+(?:tiếp\s+tục|phải|cần|nghiên\s+cứu|khẩn\s+trương|chủ\s+động|thực\s+hiện|rà\s+soát|báo\s+cáo)\b)"
+)
+RE_PARENS = re.compile(r"\([^()]*\)")
+RE_AFTER_CUE = re.compile(r"^[\s,:]*(?:\d+\s+[\wà-ỹđ]+(?:\s+[\wà-ỹđ]+)?\s+là\s+)?(?:các\s+đồng\s+chí\s+)?")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in RE_SENT.split(paragraph) if s.strip()]
+
+
+def article_tasks(paragraphs: list[str], parser: AgencyParser) -> list[tuple[str, str, list[AgencyRef], bool]]:
+    """(path, sentence, addressees, others) for each directive sentence of an article."""
+    out = []
+    for pi, para in enumerate(paragraphs, 1):
+        if len(para) < 40:
+            continue
+        for si, sent in enumerate(split_sentences(para), 1):
+            plain = RE_PARENS.sub(" ", strip_markdown_emphasis(sent))
+            cue = RE_CUE.search(plain)
+            if not cue or RE_REPORTED.search(plain[: cue.start() + 1]):
+                continue
+            refs, _ = parser.subject(plain)
+            refs = [r for r in refs if not r.person]
+            if not refs:
+                for c in RE_CUE.finditer(plain):
+                    after = plain[c.end():]
+                    m = RE_AFTER_CUE.match(after)
+                    start = c.end() + (m.end() if m else 0)
+                    got, _ = parser.agency_list(plain, start)
+                    if not got:
+                        g = RE_GENERIC_ADDRESSEE.search(plain, c.end(), min(len(plain), c.end() + 120))
+                        if g:
+                            det = "các " if g.group("det") else ""
+                            name = (det + g.group("noun") + " " + g.group("mod")).strip().capitalize()
+                            got = [AgencyRef(name, False)]
+                    refs.extend(got)
+            if not refs and cue.group(0).lower() not in ("đề nghị", "yêu cầu"):
+                continue
+            partners, others = parser.partners(plain)
+            out.append((f"p{pi}.{si}", sent, refs, others))
+    return out

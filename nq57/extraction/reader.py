@@ -1,0 +1,181 @@
+"""Decoding of uploaded files into text: .txt/.md (UTF-8, UTF-16, Windows-1258), .docx, .pdf, .html."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from .errors import ExtractionError
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def _suffix(filename: str) -> str:
+    return PurePath(filename or "").suffix.lower()
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ExtractionError("Tệp văn bản UTF-16 bị lỗi mã hóa, không đọc được.") from exc
+    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4 and b"\x00" not in data[0::2][:64]:
+        try:
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise ExtractionError("Tệp chứa dữ liệu nhị phân, không phải văn bản; vui lòng tải lên tệp .txt, .docx, .pdf "
+                              "hoặc .html.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise ExtractionError("Không nhận dạng được bảng mã của tệp văn bản (hãy lưu tệp dạng UTF-8).") from exc
+    return unicodedata.normalize("NFC", text)
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "ul",
+             "ol"}
+    SKIP = {"script", "style", "head", "noscript", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+            if tag == "li":
+                self.parts.append("- ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    p = _HTMLText()
+    try:
+        p.feed(html)
+        p.close()
+    except Exception as exc:  # html.parser is lenient; anything raised here means garbage
+        raise ExtractionError("Không đọc được nội dung tệp HTML.") from exc
+    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in "".join(p.parts).split("\n")]
+    out, blank = [], False
+    for ln in lines:
+        if ln.startswith("|"):
+            ln = ln + " |"
+        if not ln:
+            if not blank:
+                out.append("")
+            blank = True
+            continue
+        blank = False
+        out.append(ln)
+    return "\n".join(out).strip()
+
+
+def _docx_text(data: bytes) -> str:
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
+        raise ExtractionError("Máy chủ chưa cài thư viện đọc tệp .docx.") from exc
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        raise ExtractionError("Tệp .docx bị hỏng hoặc không đúng định dạng Word.") from exc
+    out: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            table = Table(child, document)
+            out.append("")
+            for i, row in enumerate(table.rows):
+                cells = [re.sub(r"\s+", " ", c.text).strip().replace("|", "/") for c in row.cells]
+                out.append("| " + " | ".join(cells) + " |")
+                if i == 0:
+                    out.append("|" + "---|" * len(cells))
+            out.append("")
+    return "\n".join(out)
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        import pdfplumber
+    except ImportError as exc:  # pragma: no cover
+        raise ExtractionError("Máy chủ chưa cài thư viện đọc tệp PDF.") from exc
+    pages: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                pages.append(page.extract_text() or "")
+    except Exception as exc:
+        raise ExtractionError("Tệp PDF bị hỏng hoặc được bảo vệ, không đọc được nội dung.") from exc
+    text = "\n\n".join(pages)
+    if len(re.findall(r"[^\W\d_]", text)) < 20:
+        raise ExtractionError("Tệp PDF không có lớp văn bản (có thể là bản quét ảnh); vui lòng dùng bản PDF có chữ "
+                              "hoặc nhận dạng ký tự (OCR) trước khi tải lên.")
+    return text
+
+
+def read_document(data: bytes, filename: str) -> str:
+    """Text of an uploaded document; raises ExtractionError (Vietnamese message) for bad input."""
+    if not isinstance(data, bytes | bytearray):
+        raise ExtractionError("Dữ liệu tệp không hợp lệ.")
+    if len(data) == 0:
+        raise ExtractionError("Tệp rỗng, không có nội dung để trích xuất.")
+    if len(data) > MAX_BYTES:
+        raise ExtractionError("Tệp quá lớn (vượt quá 20 MB), vui lòng tải lên tệp nhỏ hơn.")
+    data = bytes(data)
+    suffix = _suffix(filename)
+    if suffix == ".docx" or (suffix not in TEXT_SUFFIXES | HTML_SUFFIXES and data[:2] == b"PK"):
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ExtractionError("Tệp .docx bị hỏng hoặc không đúng định dạng Word.")
+        text = _docx_text(data)
+    elif suffix == ".pdf" or data[:5] == b"%PDF-":
+        text = _pdf_text(data)
+    elif suffix == ".doc":
+        raise ExtractionError("Định dạng .doc (Word cũ) chưa được hỗ trợ; vui lòng lưu lại thành .docx hoặc .pdf.")
+    elif suffix in HTML_SUFFIXES:
+        text = html_to_text(_decode_text(data))
+    elif suffix in TEXT_SUFFIXES:
+        text = _decode_text(data)
+        if suffix == "" and re.search(r"<html|<body|<p[ >]", text[:2000], re.IGNORECASE):
+            text = html_to_text(text)
+    else:
+        raise ExtractionError(f"Định dạng tệp {suffix} chưa được hỗ trợ; hãy dùng .txt, .md, .docx, .pdf hoặc .html.")
+    text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        raise ExtractionError("Tệp không có nội dung văn bản để trích xuất.")
+    return text

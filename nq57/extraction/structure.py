@@ -1,0 +1,258 @@
+"""Numbered-item structure of an administrative document: sections "I.", "1.", "a)", bullets "-", "+", "*", "(1)"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .vietnamese import roman_to_int, strip_markdown_emphasis
+
+RE_MD_HEADING = re.compile(r"^#{1,6}\s+")
+RE_ROMAN = re.compile(r"^(?:\*\*)?(?P<label>[IVXL]{1,5})\s*(?:\.|-|–|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
+# "1.1.", "2.3.1." (a trailing dot or a capitalised text: "1.5 triệu người" is not an item)
+RE_DECIMAL = re.compile(
+    r"^(?:\*\*)?(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.(?:\*\*)?\s+(?P<rest>\S.*)|(?:\*\*)?\s+(?P<cap>[A-ZĐÀ-Ỹ*].*))$"
+)
+RE_NUM = re.compile(r"^(?:\*\*)?(?P<label>\d{1,2})\s*(?:\.|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
+RE_LETTER = re.compile(r"^(?:\*\*)?(?P<label>[a-zđ])\s*\)(?:\*\*)?\s*(?P<rest>\S.*)$")
+RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S.*)$")
+RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
+RE_UPPER_LINE = re.compile(r"^[^a-zà-ỹđ]*[A-ZĐÀ-Ỹ]{2,}[^a-zà-ỹđ]*$")
+RE_RECIPIENTS = re.compile(r"^[*_]*\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+RE_CLOSING = re.compile(
+    r"\b(?:trân\s+trọng\s+thông\s+báo|thông\s+báo\s+(?:để|ý\s+kiến|kết\s+luận)|xin\s+thông\s+báo)\b", re.IGNORECASE
+)
+RE_SCHEDULE_LINE = re.compile(
+    # "Các cơ quan, đơn vị báo cáo kết quả ...": the generic subject names the addressees of the list above
+    r"^(?:(?:các|những)\s+(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|địa\s+phương))*"
+    r"(?:\s+(?:có\s+)?liên\s+quan)?\s+(?:(?:khẩn\s+trương|chủ\s+động)\s+)?(?=(?:có\s+)?báo\s+cáo|hoàn\s+thành|gửi\s+báo\s+cáo))?"
+    r"(?:có\s+báo\s+cáo|báo\s+cáo|hoàn\s+thành|thời\s+hạn|thời\s+gian\s+hoàn\s+thành|(?:hàng|hằng)\s+(?:tháng|tuần|quý|năm)"
+    r"|định\s+kỳ|nhiệm\s+vụ\s+thường\s+xuyên|thực\s+hiện\s+thường\s+xuyên|tiến\s+độ|gửi\s+báo\s+cáo)\b",
+    re.IGNORECASE,
+)
+RE_LOST_MARK = re.compile(r"^(?:Chủ\s+trì|Phối\s+hợp|Chủ\s+động)\b")
+
+
+@dataclass
+class Node:
+    kind: str  # root, roman, num, letter, paren, bullet:-, ...
+    label: str
+    text: str = ""
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    leadin: str = ""  # an unnumbered paragraph ending with ":" that introduces the children
+    closing: list[str] = field(default_factory=list)  # lines that give a deadline / report for the children
+    ordinal: int = 0
+    group: str = ""  # an unnumbered sub-heading ("Các nhiệm vụ hoàn thành trong Quý I/2026:") over this item
+    pending_group: str = ""  # the sub-heading that applies to the children added from now on
+
+    def add(self, child: Node) -> Node:
+        child.parent = self
+        child.ordinal = len(self.children) + 1
+        child.group = self.pending_group
+        self.children.append(child)
+        return child
+
+    def ancestors(self) -> list[Node]:
+        out, n = [], self.parent
+        while n is not None:
+            out.append(n)
+            n = n.parent
+        return out
+
+
+@dataclass
+class Document:
+    preamble: list[str]
+    root: Node
+    tables: list[list[str]]  # raw table blocks (lines)
+    paragraphs: list[str]  # blank-line separated blocks of the source
+
+
+def _marker(line: str) -> tuple[str, str, str] | None:
+    if line[:1].isdigit() or (line[:2] == "**" and line[2:3].isdigit()):
+        m = RE_DECIMAL.match(line)
+        if m:
+            label = m.group("label")
+            return f"dec{label.count('.') + 1}", label, m.group("rest") or m.group("cap")
+    for kind, rx in (("roman", RE_ROMAN), ("num", RE_NUM), ("letter", RE_LETTER), ("paren", RE_PAREN)):
+        m = rx.match(line)
+        if m:
+            if kind == "roman" and roman_to_int(m.group("label")) is None:
+                continue
+            return kind, m.group("label"), m.group("rest")
+    m = RE_BULLET.match(line)
+    if m:
+        return "bullet:" + m.group("label"), "", m.group("rest")
+    return None
+
+
+def _ends_sentence(text: str) -> bool:
+    t = strip_markdown_emphasis(text).rstrip(" *_")
+    return not t or t[-1] in ".;:!?)\"”'…"
+
+
+RE_DANGLING = re.compile(r"(?:,|\b(?:và|của|các|với|cho|để|về|trong|tại|theo|những|là))\s*$")
+
+
+def _dangling(text: str) -> bool:
+    """The text stops in the middle of a sentence (a page break split it)."""
+    return bool(RE_DANGLING.search(strip_markdown_emphasis(text).rstrip(" *_")))
+
+
+_HEADING_KINDS = ("roman", "num", "letter", "dec2", "dec3", "dec4")
+
+
+def _bare_heading(plain: str, lines: list[str], idx: int, subheading_check) -> bool:
+    """An agency heading written without its colon ("Bộ Tài chính") on a line of its own, followed by marked items."""
+    bare = plain.rstrip(" *_")
+    if not bare or bare.endswith((":", ".", ";", ",")) or len(bare) > 160:
+        return False
+    for nxt in lines[idx + 1:]:
+        nxt = nxt.strip()
+        if nxt:
+            mk = _marker(RE_MD_HEADING.sub("", nxt))
+            return mk is not None and mk[0] != "roman" and subheading_check(bare + ":")
+    return False
+
+
+def _relative_label(parent: Node, label: str) -> str:
+    """"1.2" under item "1" is item "2" of it; under anything else it keeps its full number."""
+    head, _, last = label.rpartition(".")
+    return last if parent.kind != "root" and (parent.label == head or parent.label.endswith("." + head)
+                                              or parent.label == head.rpartition(".")[2]) else label
+
+
+def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
+    """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
+    *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
+    lines = text.split("\n")
+    root = Node("root", "")
+    stack: list[Node] = [root]
+    preamble: list[str] = []
+    tables: list[list[str]] = []
+    paragraphs: list[str] = []
+    current: Node | None = None
+    skipping = False  # inside "Nơi nhận" and the signature
+    stopped = False
+    block: list[str] = []
+    table: list[str] | None = None
+    for idx, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            if block:
+                paragraphs.append(" ".join(block))
+                block = []
+            if table is not None:
+                tables.append(table)
+                table = None
+            continue
+        block.append(line)
+        if line.startswith("|"):
+            if table is None:
+                table = []
+            table.append(line)
+            current = None
+            continue
+        if table is not None:
+            tables.append(table)
+            table = None
+        heading = bool(RE_MD_HEADING.match(line))
+        line = RE_MD_HEADING.sub("", line)
+        if RE_RECIPIENTS.match(line):
+            skipping = True
+            current = None
+            continue
+        mk = _marker(line)
+        if skipping:
+            if heading or (mk and mk[0] == "roman"):
+                skipping = False
+                stack = [root]
+            else:
+                continue
+        if mk is None and (RE_UPPER_LINE.match(line) and len(line.split()) >= 2 or heading):
+            # a title in capitals or a Markdown heading: closes the current item
+            current = None
+            if re.match(r"^(?:PHỤ\s+LỤC|CHƯƠNG\s+TRÌNH|NGHỊ\s+QUYẾT)", line):
+                stack = [root]
+            if len(stack) == 1:
+                preamble.append(line)
+            continue
+        if stopped:
+            if heading or (mk and mk[0] == "roman"):
+                stopped = False
+                stack = [root]
+            else:
+                continue
+        if mk is not None:
+            kind, label, rest = mk
+            if kind.startswith("bullet") and len(stack) == 1:
+                preamble.append(line)
+                continue
+            while len(stack) > 1 and any(n.kind == kind for n in stack[1:]):
+                popped = stack.pop()
+                if popped.kind == kind:
+                    break
+            if kind.startswith("dec"):
+                label = _relative_label(stack[-1], label)
+            node = stack[-1].add(Node(kind, label, rest))
+            stack.append(node)
+            current = node
+            continue
+        # an unnumbered paragraph
+        if len(stack) == 1 or current is None:
+            if len(stack) > 1 and current is None and RE_CLOSING.search(line):
+                stopped = True
+                continue
+            if len(stack) > 1 and current is None:
+                continue
+            preamble.append(line)
+            continue
+        if RE_CLOSING.search(line):
+            stopped = True
+            current = None
+            continue
+        plain = strip_markdown_emphasis(line)
+        if plain[:1].islower() or _dangling(current.text):
+            current.text += " " + line
+            continue
+        if not current.children and current.kind in _HEADING_KINDS:
+            if plain.rstrip(" *_").endswith(":"):
+                current.leadin = (current.leadin + " " + line).strip()
+                continue
+            if subheading_check is not None and _bare_heading(plain, lines, idx, subheading_check):
+                current.leadin = (current.leadin + " " + plain.rstrip(" *_") + ":").strip()
+                continue
+        if subheading_check is not None and current.parent is not None and (
+                subheading_check(plain) or _bare_heading(plain, lines, idx, subheading_check)):
+            # a sub-heading between groups of items: it heads the items that follow it, not the one before it
+            current.parent.pending_group = line
+            while len(stack) > 1 and stack[-1] is not current.parent:
+                stack.pop()
+            current = None
+            continue
+        if RE_SCHEDULE_LINE.match(plain) and current.parent is not None and current.parent.kind != "root":
+            current.parent.closing.append(line)
+            continue
+        if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(plain)):
+            parent = current.parent or root
+            node = parent.add(Node(current.kind, "", line))
+            while stack[-1] is not current and len(stack) > 1:
+                stack.pop()
+            if stack[-1] is current:
+                stack.pop()
+            stack.append(node)
+            current = node
+            continue
+        current.text += " " + line
+    if block:
+        paragraphs.append(" ".join(block))
+    if table is not None:
+        tables.append(table)
+    return Document(preamble, root, tables, paragraphs)
+
+
+def iter_nodes(node: Node):
+    for c in node.children:
+        yield c
+        yield from iter_nodes(c)

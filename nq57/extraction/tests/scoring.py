@@ -1,0 +1,31 @@
+"""Scoring an extraction against a gold file with the shared scorer's own formulas (../shared/extraction/score.py)."""
+
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+
+from nq57.extraction import extract_file
+
+SHARED = (Path(__file__).resolve().parents[3] / ".." / "shared").resolve()
+SCORE_PY = SHARED / "extraction" / "score.py"
+
+
+@cache
+def score_module():
+    spec = importlib.util.spec_from_file_location("nq57_shared_score", SCORE_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def scores(gold_path: Path, source: Path) -> tuple[dict, float, float, float]:
+    """(gold, tasks_f1, lead_acc, deadline_acc) of the extractor's output for ``source``."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    pred = json.loads(json.dumps(extract_file(source), ensure_ascii=False))
+    c = score_module().score_doc(gold, pred)
+    p = c["matched"] / c["pred"] if c["pred"] else 0.0
+    r = c["matched"] / c["gold"] if c["gold"] else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    m = c["matched"] or 1
+    return gold, f1, c["lead_ok"] / m, c["deadline_ok"] / m

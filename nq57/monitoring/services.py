@@ -1,0 +1,795 @@
+"""Monitoring: the overview numbers, dashboard series, consolidated reports and their snapshots.
+
+Everything here reads through aggregate queries (a fixed number per call, never one per task) and counts the same
+way as the task list at ``/tasks/``: top-level tasks only, an agency's tasks are those it leads, the timing class is
+``Task.objects.with_timing`` (one rule, computed in the database).
+
+The daily scan, reminders, digests and notifications live in ``nq57.monitoring.alerts``.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlencode
+
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from nq57.agencies.models import Agency
+from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
+from nq57.notices.models import Notice
+from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport, ReportState
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Theme, Timing
+
+OVERVIEW_DUE_DAYS = 14
+STATUS_ORDER = (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN)
+TIMING_ORDER = (Timing.DONE_ON_TIME, Timing.DONE_LATE, Timing.OPEN_IN_TIME, Timing.DUE_SOON, Timing.OPEN_OVERDUE)
+
+
+# --- links to the task list ------------------------------------------------------------------------------------
+
+def task_list_url(**params) -> str:
+    """The task list filtered by ``params`` (agency, role, status, timing, theme, notice, programme, due_from, due_to,
+    q); empty values are dropped, dates are written YYYY-MM-DD."""
+    try:
+        base = reverse("tasks:task_list")
+    except NoReverseMatch:  # the task list is another app's page; its address is fixed even before it exists
+        base = "/tasks/"
+    clean = {}
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        clean[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return f"{base}?{urlencode(clean)}" if clean else base
+
+
+_PLACEHOLDER = 987654321
+
+
+def task_url_maker():
+    """A function id -> task page URL that reverses once (reversing per row costs ~0.25 ms each)."""
+    try:
+        pattern = reverse("tasks:task_detail", args=[_PLACEHOLDER])
+    except NoReverseMatch:
+        pattern = f"/tasks/{_PLACEHOLDER}/"
+    head, tail = pattern.split(str(_PLACEHOLDER))
+    return lambda task_id: f"{head}{task_id}{tail}"
+
+
+def task_url(task_id: int) -> str:
+    return task_url_maker()(task_id)
+
+
+def percent_vi(part: int, whole: int) -> str:
+    """47,7% — one decimal, Vietnamese decimal comma."""
+    if not whole:
+        return "0%"
+    value = f"{100 * part / whole:.1f}".replace(".", ",")
+    return f"{value.removesuffix(',0')}%"
+
+
+# --- timing helpers --------------------------------------------------------------------------------------------
+
+def late_since(*, task: Task, today: dt.date) -> dt.date | None:
+    """The due date an open task missed: its deadline, or — for recurring tasks and report cadences — the missed
+    periodic report. ``None`` when the task is not overdue (same rule as ``Task.timing``)."""
+    if task.status == TaskStatus.DONE:
+        return None
+    if task.deadline_due and task.deadline_due < today:
+        return task.deadline_due
+    if task.next_report_due and task.next_report_due < today:
+        return task.next_report_due
+    return None
+
+
+def days_late(*, task: Task, today: dt.date) -> int:
+    """Days late for an open overdue task, counting from the missed deadline or missed periodic report.
+
+    ``Task.days_late`` counts from ``deadline_due`` only, which is 0 for an overdue recurring task."""
+    since = late_since(task=task, today=today)
+    return (today - since).days if since else 0
+
+
+def overdue_q(*, today: dt.date, prefix: str = "") -> Q:
+    """Exactly ``with_timing(today=...) == Timing.OPEN_OVERDUE`` written as a plain condition, so the database can
+    answer it from the (status, deadline_due) and (status, next_report_due) indexes instead of evaluating the CASE
+    on every row. ``prefix`` reaches the task through a relation ("task__")."""
+    return Q(**{f"{prefix}status__in": [TaskStatus.OPEN, TaskStatus.PARTLY_DONE]}) & (
+        Q(**{f"{prefix}deadline_due__lt": today}) | Q(**{f"{prefix}next_report_due__lt": today}))
+
+
+def late_since_expr(*, today: dt.date, prefix: str = "") -> Case:
+    """``late_since`` as a database expression, for rows already known to be overdue (``overdue_q``): the missed
+    deadline when it has passed, else the missed periodic report."""
+    return Case(When(**{f"{prefix}deadline_due__lt": today}, then=F(f"{prefix}deadline_due")),
+                default=F(f"{prefix}next_report_due"), output_field=DateField())
+
+
+def late_since_lte_q(*, today: dt.date, cutoff: dt.date, prefix: str = "") -> Q:
+    """``late_since_expr(...) <= cutoff`` (with ``cutoff < today``) as plain, index-friendly conditions."""
+    return Q(**{f"{prefix}deadline_due__lte": cutoff}) | (
+        Q(**{f"{prefix}next_report_due__lte": cutoff})
+        & (Q(**{f"{prefix}deadline_due__gte": today}) | Q(**{f"{prefix}deadline_due__isnull": True})))
+
+
+def scoped_tasks(
+    *, notice: Notice | None = None, agency: Agency | None = None, theme: Theme | None = None,
+    date_from: dt.date | None = None, date_to: dt.date | None = None,
+) -> QuerySet:
+    """Top-level tasks in a report's scope, with the task list's semantics (agency = lead agency; dates bound the
+    deadline, like ``due_from``/``due_to``)."""
+    qs = Task.objects.filter(parent__isnull=True)
+    if notice is not None:
+        qs = qs.filter(notice=notice)
+    if agency is not None:
+        qs = qs.filter(
+            Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=agency, role=AssignmentRole.LEAD))
+        )
+    if theme is not None:
+        qs = qs.filter(Exists(Task.themes.through.objects.filter(task_id=OuterRef("pk"), theme_id=theme.pk)))
+    if date_from is not None:
+        qs = qs.filter(deadline_due__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(deadline_due__lte=date_to)
+    return qs
+
+
+def _scope_params(*, notice=None, agency=None, theme=None, date_from=None, date_to=None) -> dict:
+    """The task-list parameters of a scope, to build links that show the same tasks."""
+    return {
+        "notice": notice.pk if notice else None,
+        "agency": agency.pk if agency else None,
+        "role": AssignmentRole.LEAD.value if agency else None,
+        "theme": theme.code if theme else None,
+        "due_from": date_from,
+        "due_to": date_to,
+    }
+
+
+def _status_timing_counts(qs: QuerySet, *, today: dt.date) -> tuple[dict, dict, int]:
+    """One grouped query: counts by status, by timing, and the number of not-done overdue tasks per status."""
+    rows = qs.with_timing(today=today).values("status", "timing").annotate(n=Count("id")).order_by()
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    by_timing = dict.fromkeys(TIMING_ORDER, 0)
+    overdue_by_status = dict.fromkeys(STATUS_ORDER, 0)
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_timing[row["timing"]] = by_timing.get(row["timing"], 0) + row["n"]
+        if row["timing"] == Timing.OPEN_OVERDUE:
+            overdue_by_status[row["status"]] += row["n"]
+    return by_status, by_timing, overdue_by_status
+
+
+# --- overview --------------------------------------------------------------------------------------------------
+
+@dataclass
+class LinkedCount:
+    label: str
+    count: int
+    url: str
+    badge: str = ""
+
+
+def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 10) -> dict:
+    """The numbers of the home page, each with the task-list link that shows exactly those tasks."""
+    from nq57.tasks.models import TIMING_BADGES
+
+    roots = Task.objects.filter(parent__isnull=True)
+    by_status, by_timing, _ = _status_timing_counts(roots, today=today)
+    status_badges = {TaskStatus.DONE: "success", TaskStatus.PARTLY_DONE: "warning", TaskStatus.OPEN: "danger"}
+    statuses = [LinkedCount(TaskStatus(s).label, by_status[s], task_list_url(status=s), status_badges[s])
+                for s in STATUS_ORDER]
+    timings = [LinkedCount(Timing(t).label, by_timing[t], task_list_url(timing=t), TIMING_BADGES[t])
+               for t in TIMING_ORDER]
+
+    due_to = today + dt.timedelta(days=due_days)
+    window = roots.filter(deadline_due__gte=today, deadline_due__lte=due_to)
+    due_counts = dict(window.values_list("status").annotate(n=Count("id")).order_by())
+    due_by_status = [
+        LinkedCount(TaskStatus(s).label, due_counts.get(s, 0), task_list_url(status=s, due_from=today, due_to=due_to),
+               status_badges[s])
+        for s in STATUS_ORDER
+    ]
+    due_tasks = list(
+        window.exclude(status=TaskStatus.DONE).select_related("notice").order_by("deadline_due", "id")[:limit]
+    )
+    _attach_leads(due_tasks)
+
+    # driven from the overdue tasks (index on status + due date), then their lead assignments
+    overdue_rows = (
+        TaskAssignment.objects.filter(role=AssignmentRole.LEAD,
+                                      task__in=roots.filter(overdue_q(today=today)).values("pk"))
+        .values("agency_id", "agency__name", "agency__short_name")
+        .annotate(n=Count("task_id")).order_by("-n", "agency__name")
+    )
+    overdue_by_agency = [
+        {
+            "agency_id": row["agency_id"],
+            "name": row["agency__name"],
+            "short_name": row["agency__short_name"] or row["agency__name"],
+            "count": row["n"],
+            "url": task_list_url(agency=row["agency_id"], role="lead", timing=Timing.OPEN_OVERDUE),
+        }
+        for row in overdue_rows
+    ]
+    awaiting = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+    return {
+        "today": today,
+        "total": sum(by_status.values()),
+        "total_url": task_list_url(),
+        "statuses": statuses,
+        "timings": timings,
+        "due_days": due_days,
+        "due_from": today,
+        "due_to": due_to,
+        "due_total": sum(due_counts.values()),
+        "due_total_url": task_list_url(due_from=today, due_to=due_to),
+        "due_by_status": due_by_status,
+        "due_tasks": due_tasks,
+        "overdue_by_agency": overdue_by_agency,
+        "awaiting_count": awaiting.count(),
+        "awaiting": list(awaiting.select_related("task__notice", "agency", "author").order_by("-submitted_at")[:limit]),
+    }
+
+
+def _attach_leads(tasks: list[Task]) -> None:
+    """Set ``task.lead_names`` for a page of tasks with one query."""
+    leads: dict[int, list[str]] = {}
+    rows = (TaskAssignment.objects.filter(task__in=[t.pk for t in tasks], role=AssignmentRole.LEAD)
+            .select_related("agency").order_by("id"))
+    for assignment in rows:
+        leads.setdefault(assignment.task_id, []).append(assignment.agency.short_name or assignment.agency.name)
+    for task in tasks:
+        task.lead_names = leads.get(task.pk, [])
+
+
+# --- dashboard series (plotted in charts.py) --------------------------------------------------------------------
+
+
+def agency_stats(*, today: dt.date) -> list[dict]:
+    """Per lead agency, in ONE grouped query: tasks by status, and done on time / done late / open overdue (the
+    same rules as ``with_timing``, written as plain conditions)."""
+    done = Q(task__status=TaskStatus.DONE)
+    # grouped by "agency_id + 0", an expression: otherwise SQLite walks the (agency, role) index for the grouping
+    # order and reads every assignment row from the table (2.5x slower than the covering unique index it uses now);
+    # the names come from the agency table afterwards (a few dozen rows)
+    rows = (
+        TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__parent__isnull=True)
+        .values(lead_agency=ExpressionWrapper(F("agency_id") + Value(0), output_field=BigIntegerField()))
+        .annotate(
+            total=Count("task_id"),
+            **{s: Count("task_id", filter=Q(task__status=s)) for s in STATUS_ORDER},
+            on_time=Count("task_id", filter=done & (Q(task__deadline_due__isnull=True)
+                                                    | Q(task__completed_on__lte=F("task__deadline_due")))),
+            done_late=Count("task_id", filter=done & Q(task__completed_on__gt=F("task__deadline_due"))),
+            overdue=Count("task_id", filter=overdue_q(today=today, prefix="task__")),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    names = {pk: (name, short_name) for pk, name, short_name in
+             Agency.objects.filter(pk__in=[r["lead_agency"] for r in rows]).values_list("id", "name", "short_name")}
+    return [{"agency_id": r["lead_agency"], "label": names[r["lead_agency"]][1] or names[r["lead_agency"]][0],
+             "name": names[r["lead_agency"]][0],
+             **{k: r[k] for k in ("total", *STATUS_ORDER, "on_time", "done_late", "overdue")}} for r in rows]
+
+
+def status_by_agency(*, today: dt.date | None = None, stats: list[dict] | None = None, limit: int = 15) -> list[dict]:
+    """Lead agencies with the most tasks, and their tasks by status."""
+    stats = agency_stats(today=today or timezone.localdate()) if stats is None else stats
+    return sorted(stats, key=lambda r: (-r["total"], r["name"]))[:limit]
+
+
+def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
+    """Open overdue tasks at the end of each of the last ``weeks`` weeks (Sunday), derived from the deadline and the
+    completion date in one query: a task counts at week end W when it existed, was due before W and was not done by W.
+
+    (An extension moves ``deadline_due``, so past weeks are counted against today's deadline.)"""
+    last_sunday = today + dt.timedelta(days=6 - today.weekday())
+    ends = [last_sunday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    roots = Task.objects.filter(parent__isnull=True, deadline_due__isnull=False)
+    zone = timezone.get_current_timezone()
+    # plain comparisons only (a created_at__date lookup would run a timezone conversion per row on SQLite)
+    aggregates = {
+        f"w{i}": Count("id", filter=Q(deadline_due__lt=end,
+                                      created_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(),
+                                                                         tzinfo=zone))
+                       & (Q(completed_on__isnull=True) | Q(completed_on__gt=end)))
+        for i, end in enumerate(ends)
+    }
+    # only tasks due before the last week end and not done before the first one can count in any week: the other
+    # rows (most done tasks, every task due later) are skipped before the per-week conditions are evaluated
+    counts = roots.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=ends[0]),
+                          deadline_due__lt=ends[-1]).aggregate(**aggregates)
+    return [{"week_end": min(end, today), "count": counts[f"w{i}"]} for i, end in enumerate(ends)]
+
+
+def _month_start(day: dt.date, offset: int) -> dt.date:
+    index = day.month - 1 + offset
+    return dt.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def deadlines_by_month(*, today: dt.date, months: int = 6) -> list[dict]:
+    """Tasks due in the current and the coming months, by status (one query)."""
+    spans = []
+    for i in range(months):
+        start = _month_start(today, i)
+        spans.append((start, _month_start(today, i + 1) - dt.timedelta(days=1)))
+    months_ = [{"start": a, "end": b, "label": f"{a.month:02d}/{a.year}", **dict.fromkeys(STATUS_ORDER, 0)}
+               for a, b in spans]
+    # a range read of the deadline index, counted per day and status (a few hundred rows), summed per month here
+    rows = (Task.objects.filter(parent__isnull=True, deadline_due__gte=spans[0][0], deadline_due__lte=spans[-1][1])
+            .values_list("deadline_due", "status").annotate(n=Count("id")).order_by())
+    for due, status, n in rows:
+        month = months_[(due.year - spans[0][0].year) * 12 + due.month - spans[0][0].month]
+        month[status] = month.get(status, 0) + n
+    return months_
+
+
+def status_by_theme() -> list[dict]:
+    """Every theme with its top-level tasks by status (one query)."""
+    themes = [{"code": code, "label": name, "total": 0, **dict.fromkeys(STATUS_ORDER, 0), "_pk": pk}
+              for pk, code, name in Theme.objects.order_by("name").values_list("id", "code", "name")]
+    by_pk = {t["_pk"]: t for t in themes}
+    # the links table read straight through (grouping by "theme_id + 0" keeps SQLite off the theme index, which
+    # would fetch every link row from the table), counted per theme and status
+    rows = (Task.themes.through.objects.filter(task__parent__isnull=True)
+            .values_list(ExpressionWrapper(F("theme_id") + Value(0), output_field=BigIntegerField()),
+                         Coalesce("task__status", Value("")))
+            .annotate(n=Count("id")).order_by())
+    for theme_id, status, n in rows:
+        theme = by_pk.get(theme_id)
+        if theme is not None:
+            theme[status] = theme.get(status, 0) + n
+            theme["total"] += n
+    for theme in themes:
+        del theme["_pk"]
+    return themes
+
+
+def agency_ranking(*, today: dt.date, stats: list[dict] | None = None, limit: int = 20) -> list[dict]:
+    """Lead agencies by on-time rate: done on time / (done on time + done late + open overdue), i.e. among the tasks
+    whose deadline has come. Agencies with nothing due yet are left out."""
+    stats = agency_stats(today=today) if stats is None else stats
+    ranking = []
+    for r in stats:
+        due = r["on_time"] + r["done_late"] + r["overdue"]
+        if due:
+            ranking.append({"agency_id": r["agency_id"], "label": r["label"], "name": r["name"],
+                            "on_time": r["on_time"], "due": due, "rate": r["on_time"] / due})
+    ranking.sort(key=lambda item: (-item["rate"], -item["due"], item["name"]))
+    return ranking[:limit]
+
+
+# --- consolidated report ---------------------------------------------------------------------------------------
+
+@dataclass
+class LateTask:
+    task_id: int
+    label: str
+    text: str
+    lead_agencies: list[str]
+    lead_agency_ids: list[int]
+    due: dt.date | None
+    days_late: int
+    url: str
+
+
+@dataclass
+class ExtensionItem:
+    task_id: int
+    label: str
+    agency: str
+    previous_due: dt.date | None
+    new_due: dt.date
+    decided_on: dt.date
+
+
+@dataclass
+class Change:
+    task_id: int
+    label: str
+    change: str  # "new" | "done" | "overdue" | "status" | "back_in_time" | "removed"
+    description: str
+
+
+@dataclass
+class TaskRow:
+    task_id: int
+    label: str
+    text: str
+    lead_agencies: list[str]
+    coordinating_agencies: list[str]
+    deadline_text: str
+    due: dt.date | None
+    status: str
+    status_label: str
+    timing: str
+    timing_label: str
+    days_late: int
+    progress: int
+
+
+@dataclass
+class ConsolidatedReport:
+    """A consolidated report ("báo cáo tổng hợp") for one scope at one date. ``to_dict()`` is JSON-ready."""
+
+    as_of: dt.date
+    scope: dict
+    title: str
+    total: int
+    by_status: dict
+    by_timing: dict
+    overdue: int
+    overdue_open: int
+    overdue_partly_done: int
+    summary: str
+    late_tasks: list[LateTask]  # all of them, or the first ``late_limit`` (see ``late_total``)
+    late_total: int  # how many late tasks there are in all (``late_tasks`` may list only the first ones)
+    late_by_agency: list[dict]
+    extensions: list[ExtensionItem]
+    period_from: dt.date | None
+    period_to: dt.date
+    previous_as_of: dt.date | None = None
+    changes: list[Change] = field(default_factory=list)
+    links: dict = field(default_factory=dict)
+    _filters: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def by_status_rows(self) -> list[tuple[str, int, str, str]]:
+        return [(TaskStatus(s).label, self.by_status[s], percent_vi(self.by_status[s], self.total),
+                 self.links.get(f"status:{s}", "")) for s in STATUS_ORDER]
+
+    @property
+    def by_timing_rows(self) -> list[tuple[str, int, str, str]]:
+        return [(Timing(t).label, self.by_timing[t], percent_vi(self.by_timing[t], self.total),
+                 self.links.get(f"timing:{t}", "")) for t in TIMING_ORDER]
+
+    @property
+    def late_truncated(self) -> bool:
+        """True when ``late_tasks`` lists only the first of ``late_total`` late tasks."""
+        return len(self.late_tasks) < self.late_total
+
+    @property
+    def late_url(self) -> str:
+        """The task list showing every late task of the report's scope."""
+        return self.links.get(f"timing:{Timing.OPEN_OVERDUE}", "")
+
+    def change_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.changes:
+            counts[change.change] = counts.get(change.change, 0) + 1
+        return counts
+
+    def task_rows(self) -> list[TaskRow]:
+        """Every task in scope (for the XLSX export); read on demand, in two queries."""
+        return _task_rows(scoped_tasks(**self._filters), today=self.as_of)
+
+    def states(self) -> dict[str, list[str]]:
+        """Per-task ``[status, timing]`` — what a snapshot stores."""
+        return _states(scoped_tasks(**self._filters), today=self.as_of)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("_filters", None)
+        data["changes_count"] = self.change_counts()
+        return _jsonable(data)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def label_of(task_path: str, notice_number: str, task_id: int) -> str:
+    """How reports name a task: "<notice number> · <path>"."""
+    if task_path:
+        return f"{notice_number} · {task_path}" if notice_number else task_path
+    return f"{notice_number} · #{task_id}" if notice_number else f"Nhiệm vụ #{task_id}"
+
+
+def _states(qs: QuerySet, *, today: dt.date) -> dict[str, list[str]]:
+    return {str(pk): [status, timing]
+            for pk, status, timing in qs.with_timing(today=today).values_list("id", "status", "timing").iterator()}
+
+
+def _agency_names(task_ids, role: str) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = (TaskAssignment.objects.filter(task_id__in=task_ids, role=role)
+            .values_list("task_id", "agency__name", "agency__short_name").order_by("id"))
+    for task_id, name, _short in rows:
+        names.setdefault(task_id, []).append(name)
+    return names
+
+
+def _task_rows(qs: QuerySet, *, today: dt.date) -> list[TaskRow]:
+    tasks = list(qs.with_timing(today=today).select_related("notice").order_by("notice__issued_on", "notice_id",
+                                                                               "position", "id"))
+    ids = [t.pk for t in tasks]
+    leads = _agency_names(ids, AssignmentRole.LEAD) if len(ids) < 5000 else _all_agency_names(AssignmentRole.LEAD)
+    partners = (_agency_names(ids, AssignmentRole.COORDINATING) if len(ids) < 5000
+                else _all_agency_names(AssignmentRole.COORDINATING))
+    return [
+        TaskRow(
+            task_id=t.pk, label=label_of(t.path, t.notice.number, t.pk), text=t.text,
+            lead_agencies=leads.get(t.pk, []), coordinating_agencies=partners.get(t.pk, []),
+            deadline_text=t.deadline_text, due=t.deadline_due, status=t.status,
+            status_label=TaskStatus(t.status).label, timing=t.timing, timing_label=Timing(t.timing).label,
+            days_late=days_late(task=t, today=today) if t.timing == Timing.OPEN_OVERDUE else
+            (t.days_late(today=today) if t.timing == Timing.DONE_LATE else 0),
+            progress=t.progress,
+        )
+        for t in tasks
+    ]
+
+
+def _all_agency_names(role: str) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for task_id, name in (TaskAssignment.objects.filter(role=role, task__parent__isnull=True)
+                          .values_list("task_id", "agency__name").order_by("id").iterator()):
+        names.setdefault(task_id, []).append(name)
+    return names
+
+
+def late_task_rows(qs: QuerySet, *, today: dt.date, limit: int | None = None) -> list[LateTask]:
+    """The open overdue tasks of ``qs`` with lead agencies and days late, latest first (most days late, then label):
+    two queries over value rows (no model instances), so tens of thousands of late tasks stay cheap.
+
+    With ``limit``, only the first ``limit`` of that order: the database finds the missed date of the ``limit``-th
+    task, only the tasks missed on or before it are read (a few more than ``limit`` when dates tie) and the exact
+    order is settled here."""
+    late_qs = qs.filter(overdue_q(today=today))
+    if limit is not None:
+        if limit <= 0:
+            return []
+        cutoff = list(late_qs.annotate(since=late_since_expr(today=today)).order_by("since")
+                      .values_list("since", flat=True)[limit - 1:limit])
+        if cutoff:  # fewer late tasks than the limit: read them all
+            late_qs = late_qs.filter(late_since_lte_q(today=today, cutoff=cutoff[0]))
+    rows = list(late_qs.values_list("id", "path", "notice__number", "text", "deadline_due", "next_report_due")
+                .order_by())
+    leads: dict[int, list[tuple[int, str]]] = {}
+    lead_rows = TaskAssignment.objects.filter(role=AssignmentRole.LEAD)
+    lead_rows = (lead_rows.filter(task_id__in=[row[0] for row in rows]) if limit is not None
+                 else lead_rows.filter(task__in=late_qs.values("pk")))
+    for task_id, agency_id, name in lead_rows.values_list("task_id", "agency_id", "agency__name").order_by("id"):
+        leads.setdefault(task_id, []).append((agency_id, name))
+    url = task_url_maker()
+    items = []
+    for pk, path, number, text, deadline_due, next_report_due in rows:
+        since = deadline_due if deadline_due and deadline_due < today else next_report_due
+        agencies = leads.get(pk, [])
+        items.append(LateTask(task_id=pk, label=label_of(path, number, pk), text=text,
+                              lead_agencies=[name for _, name in agencies],
+                              lead_agency_ids=[agency_id for agency_id, _ in agencies],
+                              due=since, days_late=(today - since).days if since else 0, url=url(pk)))
+    items.sort(key=lambda item: (-item.days_late, item.label))
+    return items if limit is None else items[:limit]
+
+
+NO_LEAD = "(chưa xác định cơ quan chủ trì)"
+
+
+def late_by_agency_rows(qs: QuerySet, *, today: dt.date) -> list[dict]:
+    """The open overdue tasks of ``qs`` per lead agency (name): how many, and the most days late — one grouped
+    query. A task with no lead agency counts under ``NO_LEAD``; one with two lead agencies under both."""
+    rows = (
+        qs.filter(overdue_q(today=today))
+        .annotate(lead=FilteredRelation("assignments", condition=Q(assignments__role=AssignmentRole.LEAD)))
+        .values("lead__agency__name")
+        .annotate(n=Count("id"), first_since=Min(late_since_expr(today=today)))
+        .order_by()
+    )
+    groups: dict[str, dict] = {}
+    for row in rows:
+        name = row["lead__agency__name"] or NO_LEAD
+        group = groups.setdefault(name, {"agency": name, "count": 0, "max_days_late": 0})
+        group["count"] += row["n"]
+        if row["first_since"]:
+            group["max_days_late"] = max(group["max_days_late"], (today - row["first_since"]).days)
+    return sorted(groups.values(), key=lambda g: (-g["count"], -g["max_days_late"], g["agency"]))
+
+
+def scope_key(*, notice=None, agency=None, theme=None, date_from=None, date_to=None) -> str:
+    return ";".join([
+        f"notice={notice.pk if notice else ''}",
+        f"agency={agency.pk if agency else ''}",
+        f"theme={theme.code if theme else ''}",
+        f"from={date_from.isoformat() if date_from else ''}",
+        f"to={date_to.isoformat() if date_to else ''}",
+    ])
+
+
+def summary_sentence(*, total: int, done: int, partly_done: int, open_: int, overdue_open: int,
+                     overdue_partly_done: int = 0) -> str:
+    """The office's own words: "21/44 nhiệm vụ đã hoàn thành (47,7%), 9/44 hoàn thành một phần, 14/44 chưa hoàn
+    thành, trong đó 11 nhiệm vụ quá hạn"."""
+    if not total:
+        return "Không có nhiệm vụ nào trong phạm vi báo cáo."
+    text = (f"{done}/{total} nhiệm vụ đã hoàn thành ({percent_vi(done, total)}), "
+            f"{partly_done}/{total} hoàn thành một phần, {open_}/{total} chưa hoàn thành")
+    if open_:
+        text += f", trong đó {overdue_open} nhiệm vụ quá hạn"
+    if overdue_partly_done:
+        text += f"; {overdue_partly_done} nhiệm vụ hoàn thành một phần đã quá hạn"
+    return text
+
+
+def _scope_title(*, notice, agency, theme, date_from, date_to) -> tuple[dict, str]:
+    scope = {
+        "notice": notice.number if notice else None,
+        "notice_id": notice.pk if notice else None,
+        "agency": agency.name if agency else None,
+        "agency_id": agency.pk if agency else None,
+        "theme": theme.name if theme else None,
+        "theme_code": theme.code if theme else None,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    parts = []
+    if notice:
+        parts.append(f"theo Thông báo số {notice.number}" if notice.number else f"theo {notice}")
+    if theme:
+        parts.append(f"thuộc chủ đề “{theme.name}”")
+    if agency:
+        parts.append(f"do {agency.name} chủ trì")
+    if date_from and date_to:
+        parts.append(f"có thời hạn từ ngày {date_from:%d/%m/%Y} đến ngày {date_to:%d/%m/%Y}")
+    elif date_from:
+        parts.append(f"có thời hạn từ ngày {date_from:%d/%m/%Y}")
+    elif date_to:
+        parts.append(f"có thời hạn đến ngày {date_to:%d/%m/%Y}")
+    subject = " ".join(parts) if parts else "được giao theo các thông báo kết luận của Ban Chỉ đạo"
+    return scope, f"Tình hình thực hiện các nhiệm vụ {subject}"
+
+
+def consolidated_report(
+    *, as_of: dt.date, notice=None, agency=None, theme=None, date_from=None, date_to=None,
+    late_limit: int | None = None,
+) -> "ConsolidatedReport":
+    """The consolidated report of a scope at ``as_of``: totals in the office's words, counts by timing class, the
+    late tasks with their lead agencies and days late, extensions granted in the period and what changed since the
+    previous snapshot of the same scope (see ``report_snapshot_save``). Reads only; a fixed number of queries, plus
+    a per-task comparison only when an earlier snapshot exists.
+
+    The period of "extensions granted" runs from ``date_from`` (else the day after the previous snapshot, else the
+    beginning) to ``date_to`` (else ``as_of``).
+
+    ``late_limit``: list only the first N late tasks (most days late first) in ``late_tasks`` — the web page shows a
+    first screenful and links to the task list for the rest. ``late_total`` always counts them all, and
+    ``late_by_agency`` covers them all. ``None`` (the default: exports, command line, API) lists every one."""
+    filters = {"notice": notice, "agency": agency, "theme": theme, "date_from": date_from, "date_to": date_to}
+    qs = scoped_tasks(**filters)
+    by_status, by_timing, overdue_by_status = _status_timing_counts(qs, today=as_of)
+    total = sum(by_status.values())
+    scope, title = _scope_title(**filters)
+    key = scope_key(**filters)
+    previous = ReportSnapshot.objects.filter(scope=key, as_of__lt=as_of).order_by("-as_of").first()
+
+    late_tasks = late_task_rows(qs, today=as_of, limit=late_limit)
+    late_by_agency = late_by_agency_rows(qs, today=as_of)
+
+    period_from = date_from or (previous.as_of + dt.timedelta(days=1) if previous else None)
+    period_to = date_to or as_of
+    # the local days as instants (a __date lookup converts every row's time zone on SQLite), and the scope as a
+    # correlated EXISTS: approved extensions are few, the scope may hold every task
+    zone = timezone.get_current_timezone()
+    ext_qs = ExtensionRequest.objects.filter(
+        Exists(qs.filter(pk=OuterRef("task_id"))), state=ExtensionState.APPROVED,
+        decided_at__lt=dt.datetime.combine(period_to + dt.timedelta(days=1), dt.time(), tzinfo=zone))
+    if period_from:
+        ext_qs = ext_qs.filter(decided_at__gte=dt.datetime.combine(period_from, dt.time(), tzinfo=zone))
+    extensions = [
+        ExtensionItem(task_id=e.task_id, label=label_of(e.task.path, e.task.notice.number, e.task_id),
+                      agency=e.agency.name, previous_due=e.current_due, new_due=e.requested_due,
+                      decided_on=e.decided_at.date())
+        for e in ext_qs.select_related("task__notice", "agency").order_by("decided_at", "id")
+    ]
+
+    params = _scope_params(**filters)
+    links = {"all": task_list_url(**params)}
+    links.update({f"status:{s}": task_list_url(**params, status=s) for s in STATUS_ORDER})
+    links.update({f"timing:{t}": task_list_url(**params, timing=t) for t in TIMING_ORDER})
+
+    report = ConsolidatedReport(
+        as_of=as_of, scope=scope, title=title, total=total,
+        by_status={str(k): v for k, v in by_status.items()}, by_timing={str(k): v for k, v in by_timing.items()},
+        overdue=by_timing[Timing.OPEN_OVERDUE], overdue_open=overdue_by_status[TaskStatus.OPEN],
+        overdue_partly_done=overdue_by_status[TaskStatus.PARTLY_DONE],
+        summary=summary_sentence(total=total, done=by_status[TaskStatus.DONE],
+                                 partly_done=by_status[TaskStatus.PARTLY_DONE], open_=by_status[TaskStatus.OPEN],
+                                 overdue_open=overdue_by_status[TaskStatus.OPEN],
+                                 overdue_partly_done=overdue_by_status[TaskStatus.PARTLY_DONE]),
+        late_tasks=late_tasks, late_total=by_timing[Timing.OPEN_OVERDUE], late_by_agency=late_by_agency,
+        extensions=extensions,
+        period_from=period_from, period_to=period_to, links=links, _filters=filters,
+    )
+    if previous is not None:
+        report.previous_as_of = previous.as_of
+        report.changes = changes_since(previous, qs=qs, today=as_of)
+    return report
+
+
+def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> list[Change]:
+    """What changed since a snapshot, computed in the database: only tasks whose status or timing differs (or that
+    are new, or left the scope) come back."""
+    current = (qs.with_timing(today=today).values_list("id", "path", "notice__number", "status", "timing")
+               .order_by())
+    sql, params = current.query.sql_with_params()
+    table = ReportSnapshotEntry._meta.db_table
+    # a LEFT JOIN (hash join on PostgreSQL) rather than two correlated subqueries per task
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.path, c.notice__number, c.status, c.timing, e.status, e.timing FROM ({sql}) c "
+            f"LEFT JOIN {table} e ON e.snapshot_id = %s AND e.task_id = c.id "
+            "WHERE e.id IS NULL OR e.status <> c.status OR e.timing <> c.timing",
+            (*params, previous.pk),
+        )
+        rows = cursor.fetchall()
+    status_label, timing_label = dict(TaskStatus.choices), dict(Timing.choices)
+    changes = []
+    for pk, path, number, status, timing, old_status, old_timing in rows:
+        label = label_of(path, number, pk)
+        if old_status is None:
+            kind, text = "new", f"Nhiệm vụ mới: {status_label[status]}, {timing_label[timing].lower()}"
+        elif status == TaskStatus.DONE and old_status != TaskStatus.DONE:
+            kind, text = "done", f"Đã hoàn thành ({timing_label[timing].lower()})"
+        elif timing == Timing.OPEN_OVERDUE and old_timing != Timing.OPEN_OVERDUE:
+            kind, text = "overdue", "Chuyển sang quá hạn"
+        elif old_timing == Timing.OPEN_OVERDUE and timing in (Timing.OPEN_IN_TIME, Timing.DUE_SOON):
+            kind, text = "back_in_time", "Không còn quá hạn (được gia hạn hoặc đã báo cáo định kỳ)"
+        elif status != old_status:
+            kind, text = "status", f"{status_label[old_status]} → {status_label[status]}"
+        else:
+            continue  # e.g. in time -> due soon: not news for a report
+        changes.append(Change(task_id=pk, label=label, change=kind, description=text))
+    removed = list(previous.entries.exclude(Exists(qs.filter(pk=OuterRef("task_id"))))  # an anti-join
+                   .values_list("task_id", flat=True))
+    labels = {pk: label_of(path, number, pk) for pk, path, number in
+              Task.objects.filter(pk__in=removed).values_list("id", "path", "notice__number")}
+    changes += [Change(task_id=pk, label=labels.get(pk, f"Nhiệm vụ #{pk}"), change="removed",
+                       description="Không còn trong phạm vi báo cáo") for pk in removed]
+    order = {"done": 0, "overdue": 1, "back_in_time": 2, "status": 3, "new": 4, "removed": 5}
+    return sorted(changes, key=lambda c: (order[c.change], c.label))
+
+
+@transaction.atomic
+def report_snapshot_save(*, report: ConsolidatedReport) -> ReportSnapshot:
+    """Record the per-task states of an issued report (export, command line), so the next report of the same scope
+    can say what changed. One snapshot per scope and date: issuing again the same day replaces it. The rows are
+    copied by one INSERT … SELECT in the database."""
+    snapshot, _ = ReportSnapshot.objects.update_or_create(scope=scope_key(**report._filters), as_of=report.as_of)
+    snapshot.entries.all().delete()
+    source = (scoped_tasks(**report._filters).with_timing(today=report.as_of)
+              .annotate(snapshot_ref=Value(snapshot.pk, output_field=BigIntegerField()))
+              .values_list("snapshot_ref", "id", "status", "timing").order_by())
+    sql, params = source.query.sql_with_params()
+    table = ReportSnapshotEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (snapshot_id, task_id, status, timing) "
+                       f"SELECT s.snapshot_ref, s.id, s.status, s.timing FROM ({sql}) s", params)
+    snapshot.task_count = snapshot.entries.count()
+    snapshot.save(update_fields=["task_count"])
+    return snapshot

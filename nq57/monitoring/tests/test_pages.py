@@ -1,0 +1,196 @@
+"""The overview, dashboard, consolidated report pages and downloads, escalation list and notifications, over HTTP
+through the test client with real templates."""
+
+import datetime as dt
+import io
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from nq57.core.testing import UserFactory
+from nq57.monitoring.models import Notification, ReportSnapshot
+from nq57.monitoring.tests.helpers import AS_OF, HAND_COUNT, build_scope
+
+pytestmark = pytest.mark.django_db
+
+TASK_LIST_PARAMS = {"agency", "role", "status", "timing", "theme", "notice", "programme", "due_from", "due_to", "q"}
+
+
+@pytest.fixture
+def on_as_of():
+    with time_machine.travel(dt.datetime(2025, 9, 1, 10, tzinfo=timezone.get_current_timezone()), tick=False):
+        yield
+
+
+def links_of(html: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(r'href="(/tasks/\?[^"]*)"', html)]
+
+
+def test_the_overview_counts_and_links_each_count_to_the_filtered_task_list(cast, client_for, on_as_of):
+    scope = build_scope(cast)
+    response = client_for(cast.leader).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # all top-level tasks: the hand-computed ten plus the cast's two (task_kh overdue since 30/07, task_tc in time)
+    by_status = re.search(r'id="by-status">(.*?)</div>', html, re.S).group(1)
+    assert re.findall(r'href="/tasks/\?status=(\w+)"><b>(\d+)</b>', by_status) == [
+        ("done", "3"), ("partly_done", "2"), ("open", "7")]
+    by_timing = re.search(r'id="by-timing">(.*?)</div>', html, re.S).group(1)
+    assert re.findall(r'href="/tasks/\?timing=(\w+)"><b>(\d+)</b>', by_timing) == [
+        ("done_on_time", "2"), ("done_late", "1"), ("open_in_time", "3"), ("due_soon", "1"), ("open_overdue", "5")]
+    overdue = re.search(r'id="overdue-by-agency">(.*?)</section>', html, re.S).group(1)
+    assert f'href="/tasks/?agency={cast.kh.pk}&amp;role=lead&amp;timing=open_overdue">3</a>' in overdue
+    assert f'href="/tasks/?agency={cast.tc.pk}&amp;role=lead&amp;timing=open_overdue">2</a>' in overdue
+    assert "/tasks/?due_from=2025-09-01&amp;due_to=2025-09-15" in html
+    assert scope["tasks"]["8"].text in html  # due on 05/09, within 14 days
+    for link in links_of(html):
+        assert set(parse_qs(urlsplit(link).query)) <= TASK_LIST_PARAMS
+
+
+def test_the_overview_uses_a_fixed_number_of_queries(cast, client_for, django_assert_max_num_queries, on_as_of):
+    build_scope(cast)
+    client = client_for(cast.leader)
+    with django_assert_max_num_queries(16):
+        assert client.get("/").status_code == 200
+
+
+def test_the_dashboard_embeds_plotly_figures_whose_points_link_to_the_task_list(cast, client_for, on_as_of):
+    build_scope(cast)
+    response = client_for(cast.leader).get("/dashboard/")
+    html = response.content.decode()
+    assert '<script src="/static/plotly/plotly.min.js"></script>' in html
+    assert "cdn" not in html.lower()
+    figures = {m.group(1): json.loads(m.group(2)) for m in
+               re.finditer(r'<script id="figure-([\w-]+)" type="application/json">(.*?)</script>', html, re.S)}
+    assert set(figures) == {"status-by-agency", "overdue-trend", "deadlines", "themes", "ranking"}
+    bars = {trace["name"]: trace for trace in figures["status-by-agency"]["data"]}
+    open_bar = bars["Chưa hoàn thành"]
+    index = open_bar["y"].index("Bộ KH&CN")
+    assert open_bar["x"][index] == 4  # tasks 6, 9, 10 and the cast's task_kh
+    assert open_bar["customdata"][index] == f"/tasks/?agency={cast.kh.pk}&role=lead&status=open"
+    trend = figures["overdue-trend"]["data"][0]
+    assert len(trend["x"]) == 26 and trend["customdata"][-1].startswith("/tasks/?timing=open_overdue&due_to=")
+    for figure in figures.values():
+        for trace in figure["data"]:
+            for url in trace["customdata"]:
+                assert set(parse_qs(urlsplit(url).query)) <= TASK_LIST_PARAMS
+    assert client_for(cast.leader).get("/static/monitoring/charts.js").status_code == 200
+
+
+def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, client_for, on_as_of):
+    scope = build_scope(cast)
+    client = client_for(cast.leader)
+    query = f"?notice={scope['notice'].pk}&as_of=2025-09-01"
+    html = client.get(f"/consolidated/{query}").content.decode()
+    assert HAND_COUNT["summary"] in html
+    assert f'href="/tasks/?notice={scope["notice"].pk}&amp;timing=open_overdue">4</a>' in html
+
+    assert "xem toàn bộ" not in html  # 4 late tasks: all of them on the page
+
+    printable = client.get(f"/consolidated/{query}&format=print").content.decode()
+    assert "@media print" in printable and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in printable
+    assert "Hà Nội, ngày 01 tháng 09 năm 2025" in printable and "Nơi nhận:" in printable
+
+    response = client.get(f"/consolidated/{query}&format=docx")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-tong-hop-20250901.docx"'
+    document = Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells and "Độc lập - Tự do - Hạnh phúc" in cells
+    assert "Hà Nội, ngày 01 tháng 09 năm 2025" in cells and "TỔ GIÚP VIỆC" in cells
+    assert "BÁO CÁO" in texts
+    assert "Tình hình thực hiện các nhiệm vụ theo Thông báo số 40-TB/TGV" in texts
+    assert [t for t in texts if t[:3] in ("I. ", "II.", "III", "IV.", "V. ")] == [
+        "I. TÌNH HÌNH CHUNG", "II. CÁC NHIỆM VỤ CHẬM MUỘN", "III. CÁC NHIỆM VỤ ĐƯỢC GIA HẠN TRONG KỲ",
+        "IV. THAY ĐỔI SO VỚI KỲ BÁO CÁO TRƯỚC", "V. ĐỀ XUẤT, KIẾN NGHỊ"]
+    assert any(HAND_COUNT["summary"] in t for t in texts)
+    assert "Nơi nhận:" in " ".join(cells)
+    late_table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Số ngày chậm")
+    assert [(row.cells[2].text, row.cells[4].text) for row in late_table.rows[1:]] == [
+        ("Bộ Khoa học và Công nghệ", "63"), ("Bộ Tài chính", "31"), ("Bộ Khoa học và Công nghệ", "10"),
+        ("Bộ Tài chính", "1")]
+    runs = [run for p in document.paragraphs for run in p.runs if run.text.strip()]
+    assert {run.font.name for run in runs} == {"Times New Roman"}
+    assert {run.font.size.pt for run in runs} <= {13.0, 14.0}
+
+    response = client.get(f"/consolidated/{query}&format=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Tổng hợp", "Nhiệm vụ chậm muộn", "Tất cả nhiệm vụ"]
+    assert workbook["Tổng hợp"]["A3"].value == HAND_COUNT["summary"]
+    late = list(workbook["Nhiệm vụ chậm muộn"].iter_rows(min_row=2, values_only=True))
+    assert [(row[1], row[3], row[5]) for row in late] == [
+        ("40-TB/TGV · 10", "Bộ Khoa học và Công nghệ", 63), ("40-TB/TGV · 4", "Bộ Tài chính", 31),
+        ("40-TB/TGV · 6", "Bộ Khoa học và Công nghệ", 10), ("40-TB/TGV · 7", "Bộ Tài chính", 1)]
+    everything = list(workbook["Tất cả nhiệm vụ"].iter_rows(min_row=2, values_only=True))
+    assert len(everything) == 10
+    assert sorted(row[7] for row in everything).count("Hoàn thành") == 3
+    assert ReportSnapshot.objects.filter(as_of=AS_OF).count() == 1  # downloading issues the report
+
+
+def test_a_bad_report_parameter_is_explained_in_vietnamese(cast, client_for):
+    response = client_for(cast.leader).get("/consolidated/?as_of=31-31-2025")
+    assert response.status_code == 400
+    assert "Ngày không hợp lệ" in response.content.decode()
+
+
+def test_the_escalation_page_lists_late_tasks_by_agency(cast, client_for, on_as_of):
+    build_scope(cast)
+    html = client_for(cast.leader).get("/escalation/").content.decode()
+    assert "1. Bộ Khoa học và Công nghệ" in html and "2. Bộ Tài chính" in html
+
+
+def test_notifications_are_per_user_with_read_and_read_all(cast, client_for):
+    now = timezone.now()
+    mine = [Notification.objects.create(recipient=cast.alice, kind="reminder", title=f"Nhắc hạn {i}",
+                                        url="/tasks/1/", created_at=now) for i in range(3)]
+    theirs = Notification.objects.create(recipient=cast.bob, kind="reminder", title="Của Bình", created_at=now)
+    client = client_for(cast.alice)
+    html = client.get("/notifications/").content.decode()
+    assert "Nhắc hạn 0" in html and "Của Bình" not in html
+    assert re.search(r'id="nav-notifications">Thông báo của tôi <span[^>]*>3</span>', html)
+
+    assert client.post(f"/notifications/{mine[0].pk}/read/").status_code == 302
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 302  # someone else's: no effect
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert Notification.objects.filter(recipient=cast.alice, read_at__isnull=True).count() == 2
+    response = client.post(f"/notifications/{mine[1].pk}/read/", {"open": "1"})
+    assert response["Location"] == "/tasks/1/"
+    assert client.post(f"/notifications/{mine[2].pk}/read/", {"next": "https://evil.example/"})["Location"] == \
+        "/notifications/"
+
+    client.post("/notifications/read-all/")
+    assert Notification.objects.filter(recipient=cast.alice, read_at__isnull=True).count() == 0
+    assert Notification.objects.filter(recipient=cast.bob, read_at__isnull=True).count() == 1
+    assert 'id="nav-notifications">Thông báo của tôi</a>' in client.get("/notifications/").content.decode()
+
+
+def test_anyone_signed_in_reads_dashboards_and_reports_and_nobody_else(cast, client):
+    assert client.get("/dashboard/").status_code == 302
+    outsider = UserFactory(username="khach", role="leader")
+    client.force_login(outsider)
+    for path in ("/", "/dashboard/", "/consolidated/", "/escalation/", "/notifications/"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_consolidated_report_page_lists_the_first_late_tasks_and_links_to_all(cast, client_for, on_as_of,
+                                                                                 monkeypatch):
+    from nq57.monitoring import views
+
+    scope = build_scope(cast)
+    monkeypatch.setattr(views, "PAGE_LATE_LIMIT", 2)
+    client = client_for(cast.leader)
+    query = f"?notice={scope['notice'].pk}&as_of=2025-09-01"
+    html = client.get(f"/consolidated/{query}").content.decode()
+    assert "Có 4 nhiệm vụ chưa hoàn thành đã quá hạn" in html
+    assert (f'<a id="report-late-all" href="/tasks/?notice={scope["notice"].pk}&amp;timing=open_overdue">'
+            "xem toàn bộ 4 nhiệm vụ quá hạn</a>") in html
+    assert "40-TB/TGV · 10" in html and "40-TB/TGV · 4" in html and "40-TB/TGV · 6" not in html
+    printable = client.get(f"/consolidated/{query}&format=print").content.decode()
+    assert "40-TB/TGV · 6" in printable and "40-TB/TGV · 7" in printable  # the printed report lists them all

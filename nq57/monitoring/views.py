@@ -1,0 +1,136 @@
+"""Monitoring pages: overview, dashboard, consolidated report (HTML, print, Word, Excel), escalation list and the
+user's notifications. Views parse input, call services, render."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from nq57.core import access
+from nq57.core.errors import PermissionDeniedError
+from nq57.monitoring import alerts, charts, exports, services
+from nq57.monitoring.forms import ReportScopeForm
+from nq57.monitoring.models import Notification
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_view(request) -> None:
+    access.require(access.can_view(request.user), "Bạn cần đăng nhập để xem trang này.")
+
+
+def _forbidden(exc: PermissionDeniedError):
+    return HttpResponse(exc.message, status=403, content_type="text/plain; charset=utf-8")
+
+
+def overview(request):
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    data = services.overview(today=timezone.localdate())
+    return render(request, "monitoring/overview.html", data)
+
+
+def dashboard(request):
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    today = timezone.localdate()
+    return render(request, "monitoring/dashboard.html",
+                  {"today": today, "charts": charts.dashboard_figures(today=today)})
+
+
+# the web page lists the first late tasks and links to the task list for all of them; Word, Excel, the print
+# version and the command line list every one
+PAGE_LATE_LIMIT = 200
+
+
+def _report_from(request, *, late_limit: int | None = None):
+    form = ReportScopeForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = ReportScopeForm({})
+        form.is_valid()
+    return form, services.consolidated_report(**form.report_kwargs(), late_limit=late_limit)
+
+
+def _filename(report, ext: str) -> str:
+    return f"bao-cao-tong-hop-{report.as_of:%Y%m%d}.{ext}"
+
+
+def consolidated(request):
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    fmt = request.GET.get("format", "")
+    form, report = _report_from(request, late_limit=None if fmt in {"docx", "xlsx", "print"} else PAGE_LATE_LIMIT)
+    if report is not None and fmt in {"docx", "xlsx"}:
+        services.report_snapshot_save(report=report)
+        body, content_type = ((exports.report_docx(report), DOCX) if fmt == "docx"
+                              else (exports.report_xlsx(report), XLSX))
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{_filename(report, fmt)}"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    template = "monitoring/consolidated_print.html" if fmt == "print" else "monitoring/consolidated.html"
+    return render(request, template, {
+        "form": form, "report": report, "query": query.urlencode(),
+        "change_summary": exports.change_summary(report) if report else "",
+        "date_line": exports.date_line(report.as_of) if report else "",
+        "issuer_parent": exports.ISSUER_PARENT, "issuer": exports.ISSUER, "recipients": exports.RECIPIENTS,
+    }, status=200 if report is not None else 400)
+
+
+def escalation(request):
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    today = timezone.localdate()
+    groups = alerts.escalation_list(today=today)
+    return render(request, "monitoring/escalation.html", {
+        "today": today, "groups": groups, "total": alerts.escalation_total(today=today),
+    })
+
+
+def notifications(request):
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    mine = Notification.objects.filter(recipient=request.user).select_related("task")
+    if request.GET.get("unread") == "1":
+        mine = mine.filter(read_at__isnull=True)
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    return render(request, "monitoring/notifications.html", {
+        "page": page, "unread_only": request.GET.get("unread") == "1",
+        "unread": alerts.unread_count(user=request.user),
+    })
+
+
+@require_POST
+def notification_read(request, pk: int):
+    alerts.notification_mark_read(user=request.user, notification_id=pk)
+    target = Notification.objects.filter(pk=pk, recipient=request.user).values_list("url", flat=True).first()
+    if request.POST.get("open") and target:
+        return redirect(target)
+    following = request.POST.get("next", "")
+    if following and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        return redirect(following)
+    return redirect("monitoring:notifications")
+
+
+@require_POST
+def notification_read_all(request):
+    count = alerts.notification_mark_all_read(user=request.user)
+    messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc." if count else "Không có thông báo chưa đọc.")
+    return redirect("monitoring:notifications")

@@ -1,0 +1,136 @@
+"""Forms of the notice import pages: the upload/paste form, the notice fields and one form per extracted task."""
+
+from django import forms
+
+from nq57.notices.importer import split_names
+from nq57.notices.models import NoticeKind, Programme
+from nq57.tasks.models import DeadlineKind, ReportCadence
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ImportStartForm(forms.Form):
+    upload = forms.FileField(
+        label="Tệp thông báo", required=False, allow_empty_file=True,
+        help_text="Tệp .txt, .docx, .pdf (có lớp chữ) hoặc .html, tối đa 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.html,.htm"}),
+    )
+    text = forms.CharField(
+        label="Hoặc dán nội dung thông báo", required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+    )
+    programme = forms.ModelChoiceField(
+        label="Chương trình", queryset=Programme.objects.all(), empty_label=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = Programme.objects.filter(is_default=True).first()
+        if default is not None:
+            self.fields["programme"].initial = default.pk
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("upload") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Hãy chọn tệp văn bản hoặc dán nội dung thông báo.")
+        return data
+
+
+class NoticeFieldsForm(forms.Form):
+    number = forms.CharField(label="Số hiệu", required=False, max_length=100)
+    date = forms.DateField(label="Ngày ban hành", required=False, widget=DateInput())
+    kind = forms.ChoiceField(label="Loại văn bản", choices=NoticeKind.choices)
+    issuer = forms.CharField(label="Cơ quan ban hành", required=False, max_length=300)
+    meeting_date = forms.DateField(label="Ngày họp", required=False, widget=DateInput())
+    signer = forms.CharField(label="Người ký", required=False, max_length=200)
+    references = forms.CharField(
+        label="Văn bản được dẫn", required=False, help_text="Mỗi số hiệu một dòng hoặc cách nhau bằng dấu “;”.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TaskRowForm(forms.Form):
+    key = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    path = forms.CharField(label="Vị trí", required=False, max_length=50)
+    section = forms.CharField(label="Mục", required=False, max_length=500)
+    text = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    lead = forms.CharField(
+        label="Cơ quan chủ trì", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mỗi cơ quan một dòng hoặc cách nhau bằng dấu “;”.",
+    )
+    coordinating = forms.CharField(
+        label="Cơ quan phối hợp", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mỗi cơ quan một dòng hoặc cách nhau bằng dấu “;”.",
+    )
+    coordinating_others = forms.BooleanField(label="và các cơ quan liên quan khác", required=False)
+    deadline_kind = forms.ChoiceField(label="Loại thời hạn", choices=DeadlineKind.choices)
+    deadline_due = forms.DateField(label="Hạn hoàn thành", required=False, widget=DateInput())
+    deadline_text = forms.CharField(label="Thời hạn (nguyên văn)", required=False, max_length=500)
+    report_cadence = forms.ChoiceField(
+        label="Chế độ báo cáo", required=False, choices=[("", "Không định kỳ"), *ReportCadence.choices]
+    )
+    report_due = forms.DateField(label="Hạn báo cáo", required=False, widget=DateInput())
+    report_text = forms.CharField(label="Yêu cầu báo cáo (nguyên văn)", required=False, max_length=500)
+    drop = forms.BooleanField(label="Bỏ nhiệm vụ này", required=False)
+
+
+TaskFormSet = forms.formset_factory(TaskRowForm, extra=0)
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def review_forms_initial(proposal: dict) -> tuple[NoticeFieldsForm, forms.BaseFormSet]:
+    notice = dict(proposal.get("notice") or {})
+    notice["references"] = "\n".join(split_names(notice.get("references")))
+    rows = []
+    for row in proposal.get("tasks") or []:
+        rows.append({**row, "lead": "\n".join(split_names(row.get("lead"))),
+                     "coordinating": "\n".join(split_names(row.get("coordinating")))})
+    return NoticeFieldsForm(initial=notice, prefix="notice"), TaskFormSet(initial=rows, prefix="task")
+
+
+def review_forms_bound(data) -> tuple[NoticeFieldsForm, forms.BaseFormSet]:
+    return NoticeFieldsForm(data, prefix="notice"), TaskFormSet(data, prefix="task")
+
+
+def proposal_from_forms(notice_form: NoticeFieldsForm, formset) -> dict:
+    """The proposal (the importer's JSON shape) from valid review forms."""
+    notice = notice_form.cleaned_data
+    tasks = []
+    for form in formset.forms:
+        row = form.cleaned_data
+        tasks.append({
+            "key": row.get("key"),
+            "path": (row.get("path") or "").strip(),
+            "section": row.get("section") or "",
+            "text": row.get("text") or "",
+            "lead": split_names(row.get("lead")),
+            "coordinating": split_names(row.get("coordinating")),
+            "coordinating_others": bool(row.get("coordinating_others")),
+            "deadline_kind": row.get("deadline_kind") or DeadlineKind.NONE,
+            "deadline_due": _iso(row.get("deadline_due")),
+            "deadline_text": row.get("deadline_text") or "",
+            "report_cadence": row.get("report_cadence") or "",
+            "report_due": _iso(row.get("report_due")),
+            "report_text": row.get("report_text") or "",
+            "drop": bool(row.get("drop")),
+        })
+    return {
+        "notice": {
+            "number": (notice.get("number") or "").strip(),
+            "date": _iso(notice.get("date")),
+            "kind": notice.get("kind") or NoticeKind.CONCLUSION_NOTICE,
+            "issuer": notice.get("issuer") or "",
+            "meeting_date": _iso(notice.get("meeting_date")),
+            "signer": notice.get("signer") or "",
+            "references": split_names(notice.get("references")),
+        },
+        "tasks": tasks,
+    }

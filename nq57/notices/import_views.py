@@ -1,0 +1,110 @@
+"""Notice import ("Nhập thông báo"): upload or paste, review the extracted tasks, confirm."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nq57.core import access
+from nq57.core.errors import ServiceError
+from nq57.notices import importer
+from nq57.notices.import_forms import ImportStartForm, proposal_from_forms, review_forms_bound, review_forms_initial
+from nq57.notices.models import NoticeDraft
+
+
+def _require_office(request) -> None:
+    if not access.can_manage_notices(request.user):
+        raise PermissionDenied("Chỉ Cơ quan Thường trực được nhập thông báo.")
+
+
+def notice_url(notice) -> str:
+    try:
+        return reverse("notices:notice_detail", args=[notice.pk])
+    except NoReverseMatch:
+        return f"/notices/{notice.pk}/"
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    _require_office(request)
+    form = ImportStartForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = importer.draft_create(
+                actor=request.user, programme=form.cleaned_data["programme"],
+                upload=form.cleaned_data.get("upload"), text=form.cleaned_data.get("text") or "",
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("notices:import_review", pk=draft.pk)
+    drafts = NoticeDraft.objects.filter(confirmed_at__isnull=True).select_related("programme", "created_by")[:10]
+    return render(request, "notices/import_start.html", {"form": form, "drafts": drafts})
+
+
+def _render_review(request, draft, notice_form, formset, review, *, error=None, status=200):
+    rows = list(zip(formset.forms, review.rows, strict=False))
+    return render(request, "notices/import_review.html", {
+        "draft": draft, "notice_form": notice_form, "formset": formset, "rows": rows, "review": review,
+        "error_rows": [(form, row) for form, row in rows if form.errors],
+        "error": error, "notice_url": notice_url(draft.notice) if draft.notice_id else "",
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_review(request, pk: int):
+    """GET shows the review; POST keeps the reviewer's edits and shows the review again (highlights, changes)."""
+    _require_office(request)
+    draft = get_object_or_404(NoticeDraft.objects.select_related("programme", "notice"), pk=pk)
+    if request.method == "POST" and not draft.confirmed_at:
+        notice_form, formset = review_forms_bound(request.POST)
+        if not (notice_form.is_valid() and formset.is_valid()):
+            review = importer.review_build(draft=draft)
+            return _render_review(request, draft, notice_form, formset, review,
+                                  error="Có ô nhập chưa hợp lệ; hãy sửa các ô được đánh dấu.")
+        try:
+            importer.draft_save(draft=draft, actor=request.user,
+                                proposal=proposal_from_forms(notice_form, formset))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, "Đã cập nhật bản xem trước theo nội dung vừa sửa.")
+        return redirect("notices:import_review", pk=draft.pk)
+    notice_form, formset = review_forms_initial(draft.proposal)
+    return _render_review(request, draft, notice_form, formset, importer.review_build(draft=draft))
+
+
+@require_POST
+def import_confirm(request, pk: int):
+    _require_office(request)
+    draft = get_object_or_404(NoticeDraft.objects.select_related("programme", "notice"), pk=pk)
+    notice_form, formset = review_forms_bound(request.POST)
+    if not (notice_form.is_valid() and formset.is_valid()):
+        review = importer.review_build(draft=draft)
+        return _render_review(request, draft, notice_form, formset, review,
+                              error="Có ô nhập chưa hợp lệ; hãy sửa các ô được đánh dấu. Chưa có gì được ghi.")
+    proposal = proposal_from_forms(notice_form, formset)
+    try:
+        result = importer.draft_confirm(draft=draft, actor=request.user, proposal=proposal,
+                                        register_unknown=request.POST.get("register_unknown") == "1")
+    except ServiceError as error:
+        draft.refresh_from_db()
+        for key, texts in error.errors.items():
+            scope, _, name = key.partition(".")
+            for text in texts:
+                if scope == "notice" and name in notice_form.fields:
+                    notice_form.add_error(name, text)
+                elif scope == "tasks" and name.isdigit() and int(name) < len(formset.forms):
+                    formset.forms[int(name)].add_error(None, text)
+        review = importer.review_build(draft=draft, proposal=proposal)
+        return _render_review(request, draft, notice_form, formset, review, error=error.message, status=error.status)
+    messages.success(request, result.message)
+    return redirect(notice_url(result.notice))
+
+
+urlpatterns: list = [
+    path("", import_start, name="import_start"),
+    path("<int:pk>/", import_review, name="import_review"),
+    path("<int:pk>/confirm/", import_confirm, name="import_confirm"),
+]

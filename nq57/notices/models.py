@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from nq57.core.audit import history_user
+
+
+class Programme(models.Model):
+    """The policy a set of notices implements: Resolution 57-NQ/TW by default, others side by side."""
+
+    code = models.CharField("số hiệu", max_length=50, unique=True, help_text="Ví dụ: 57-NQ/TW, 03/NQ-CP")
+    name = models.CharField("tên", max_length=300)
+    is_default = models.BooleanField("mặc định", default=False)
+
+    class Meta:
+        verbose_name = "chương trình"
+        verbose_name_plural = "chương trình"
+        ordering = ["-is_default", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="notices_programme_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class NoticeKind(models.TextChoices):
+    CONCLUSION_NOTICE = "conclusion_notice", "Thông báo kết luận"
+    ACTION_PROGRAMME = "action_programme", "Chương trình hành động"
+    NEWS_ARTICLE = "news_article", "Tin bài về cuộc họp"
+    OTHER = "other", "Văn bản khác"
+
+
+class Notice(models.Model):
+    """A document that assigns tasks: a conclusion notice (30-TB/TGV), an action programme, a meeting report."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="notices", verbose_name="chương trình"
+    )
+    number = models.CharField("số hiệu", max_length=100, blank=True, help_text="Ví dụ: 30-TB/TGV")
+    title = models.CharField("trích yếu", max_length=500, blank=True)
+    kind = models.CharField(
+        "loại văn bản", max_length=30, choices=NoticeKind.choices, default=NoticeKind.CONCLUSION_NOTICE
+    )
+    issued_on = models.DateField("ngày ban hành")
+    issuer = models.CharField("cơ quan ban hành", max_length=300, blank=True)
+    meeting_date = models.DateField("ngày họp", null=True, blank=True)
+    signer = models.CharField("người ký", max_length=200, blank=True)
+    full_text = models.TextField("toàn văn", blank=True)
+    source_file = models.FileField("tệp gốc", upload_to="notices/%Y/", blank=True)
+    cited_numbers = models.JSONField("số hiệu văn bản được dẫn", default=list, blank=True)
+    cites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cited_by", verbose_name="văn bản được dẫn"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["full_text"], get_user=history_user)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], condition=~models.Q(number=""), name="notices_notice_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.title or f"Văn bản ngày {self.issued_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notices:notice_detail", args=[self.pk])
+
+
+class NoticeDraft(models.Model):
+    """An uploaded or pasted notice between extraction and the office's confirmation ("Nhập thông báo").
+
+    ``extracted`` is the extractor's output as it came; ``proposal`` is what the reviewer currently proposes (the
+    extracted values, then the reviewer's edits). Confirming turns the proposal into a Notice and its tasks.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="drafts", verbose_name="chương trình"
+    )
+    source_name = models.CharField("tên tệp", max_length=255, blank=True)
+    source_file = models.FileField("tệp gốc", upload_to="notice_drafts/%Y/", blank=True)
+    source_text = models.TextField("văn bản nguồn")
+    extracted = models.JSONField("kết quả bóc tách", default=dict)
+    proposal = models.JSONField("nội dung đề xuất", default=dict)
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts", verbose_name="thông báo"
+    )
+    confirmed_at = models.DateTimeField("thời điểm xác nhận", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bản nhập thông báo"
+        verbose_name_plural = "bản nhập thông báo"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.source_name or f"Bản nhập #{self.pk}"

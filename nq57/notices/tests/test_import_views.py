@@ -1,0 +1,176 @@
+"""Notice import pages over HTTP: permissions, bad input kept on the page, review, confirm, re-import."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from nq57.agencies.services import registry_load
+from nq57.core.testing import ProgrammeFactory, UserFactory
+from nq57.notices.models import Notice, NoticeDraft, Programme
+from nq57.notices.tests.test_import_services import NOTICE_41
+from nq57.tasks.models import AssignmentRole, Task
+
+START = "/notices/import/"
+
+
+@pytest.fixture
+def setup(db):
+    registry_load()
+    default = ProgrammeFactory()
+    other = Programme.objects.create(code="03/NQ-CP", name="Chương trình hành động của Chính phủ")
+    office = UserFactory(username="office-web", role="office")
+    return default, other, office
+
+
+def form_data(proposal: dict) -> dict:
+    """What the review form posts for ``proposal`` (as a browser would: unchecked boxes are absent)."""
+    notice = proposal["notice"]
+    data = {f"notice-{k}": notice[k] for k in ("number", "date", "kind", "issuer", "meeting_date", "signer")}
+    data["notice-references"] = "\n".join(notice["references"])
+    data.update({"task-TOTAL_FORMS": str(len(proposal["tasks"])), "task-INITIAL_FORMS": str(len(proposal["tasks"]))})
+    for i, row in enumerate(proposal["tasks"]):
+        for name in ("key", "path", "section", "text", "deadline_kind", "deadline_due", "deadline_text",
+                     "report_cadence", "report_due", "report_text"):
+            data[f"task-{i}-{name}"] = "" if row[name] is None else row[name]
+        data[f"task-{i}-lead"] = "\n".join(row["lead"])
+        data[f"task-{i}-coordinating"] = "; ".join(row["coordinating"])
+        for flag in ("coordinating_others", "drop"):
+            if row[flag]:
+                data[f"task-{i}-{flag}"] = "on"
+    return data
+
+
+def _upload(client, programme, text=NOTICE_41, name="tb41.txt"):
+    return client.post(START, {"programme": programme.pk, "upload": SimpleUploadedFile(name, text.encode())})
+
+
+@pytest.mark.parametrize("role", ["focal_point", "leader"])
+def test_only_the_office_reaches_the_import_pages(client, setup, role):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    from nq57.agencies.models import Agency
+
+    user = UserFactory(username=f"u-{role}", role=role,
+                       agency=Agency.objects.get(name="Bộ Tài chính") if role == "focal_point" else None)
+    client.force_login(user)
+    assert client.get(START).status_code == 403
+    assert _upload(client, default).status_code == 403
+    assert client.get(f"{START}{draft.pk}/").status_code == 403
+    assert client.post(f"{START}{draft.pk}/confirm/", form_data(draft.proposal)).status_code == 403
+    assert NoticeDraft.objects.count() == 1 and Notice.objects.count() == 0
+
+
+def test_start_page_defaults_to_the_default_programme(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    page = client.get(START).content.decode()
+    assert re.search(rf'<option value="{default.pk}" selected>', page)
+    assert "Bóc tách và xem lại" in page
+
+
+def test_bad_input_keeps_pasted_text_and_programme_and_creates_nothing(client, setup):
+    _, other, office = setup
+    client.force_login(office)
+    english = "The steering committee asks every ministry to report progress before the end of the quarter. " * 20
+    response = client.post(START, {"programme": other.pk, "text": english})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "không phải văn bản tiếng Việt" in page
+    assert english.strip()[:80] in page
+    assert re.search(rf'<option value="{other.pk}" selected>', page)
+
+    response = client.post(START, {"programme": other.pk, "text": "",
+                                   "upload": SimpleUploadedFile("rong.txt", b"")})
+    assert "Tệp “rong.txt” rỗng." in response.content.decode()
+    response = client.post(START, {"programme": other.pk, "upload": SimpleUploadedFile("x.txt", bytes(range(256)))})
+    assert "nhị phân" in response.content.decode()
+    response = client.post(START, {"programme": other.pk})
+    assert "Hãy chọn tệp văn bản hoặc dán nội dung thông báo." in response.content.decode()
+    assert NoticeDraft.objects.count() == 0 and Notice.objects.count() == 0
+
+
+def test_review_shows_source_side_by_side_with_highlights_and_editable_fields(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    response = _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{START}{draft.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="source"' in page and 'id="review-form"' in page
+    assert re.search(r'<mark class="hl-deadline" data-row="0"[^>]*>Hoàn thành trước ngày 30/9/2025</mark>', page)
+    assert re.search(r'<mark class="hl-agency" data-row="1"[^>]*>Bộ Tài chính</mark> chủ trì', page)
+    assert 'name="notice-number" value="41-TB/TGV"' in page
+    assert 'name="task-0-deadline_due" value="2025-09-30"' in page
+    assert 'name="task-2-drop"' in page
+    assert "Xác nhận nhập 3 nhiệm vụ" in page
+
+
+def test_unknown_agency_gives_a_row_error_keeps_typing_then_confirm_creates(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    data = form_data(draft.proposal)
+    data["task-1-lead"] = "Bộ Tài chánh Liên hành tinh"
+    data["task-0-text"] = "Nội dung đã được người xem lại chỉnh sửa."
+
+    response = client.post(f"{START}{draft.pk}/confirm/", data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "không tìm thấy cơ quan “Bộ Tài chánh Liên hành tinh”" in page
+    assert 'class="chip unknown"' in page
+    assert "Nội dung đã được người xem lại chỉnh sửa." in page  # what the reviewer typed stays
+    assert Notice.objects.count() == 0 and Task.objects.count() == 0
+
+    data["task-1-lead"] = "Bộ Xây dựng"
+    response = client.post(f"{START}{draft.pk}/confirm/", data)
+
+    notice = Notice.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/notices/{notice.pk}/"
+    task = notice.tasks.get(path="1.b")
+    assert [a.agency.name for a in task.assignments.filter(role=AssignmentRole.LEAD)] == ["Bộ Xây dựng"]
+    assert notice.tasks.get(path="1.a").text == "Nội dung đã được người xem lại chỉnh sửa."
+    assert "Đã nhập thông báo 41-TB/TGV với 3 nhiệm vụ." in client.get(response["Location"]).content.decode()
+
+
+def test_preview_keeps_the_edits_in_the_draft(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    data = form_data(draft.proposal)
+    data["task-2-lead"] = "Bộ KH&CN; Bộ Không Có Thật"
+    response = client.post(f"{START}{draft.pk}/", data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.proposal["tasks"][2]["lead"] == ["Bộ KH&CN", "Bộ Không Có Thật"]
+    page = client.get(f"{START}{draft.pk}/").content.decode()
+    assert "Bộ Không Có Thật — không có trong danh mục" in page
+    assert "1</b> tên cơ quan không có trong danh mục" in page
+    assert Notice.objects.count() == 0
+
+
+def test_reimport_page_shows_what_changed(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    first = NoticeDraft.objects.get()
+    client.post(f"{START}{first.pk}/confirm/", form_data(first.proposal))
+    notice = Notice.objects.get()
+
+    _upload(client, default, NOTICE_41.replace("trước ngày 30/9/2025", "trước ngày 31/10/2025"))
+    second = NoticeDraft.objects.exclude(pk=first.pk).get()
+    page = client.get(f"{START}{second.pk}/").content.decode()
+    assert f"Thông báo {notice} đã có trong hệ thống" in page
+    assert "1 nhiệm vụ thay đổi" in page and "0 nhiệm vụ mới" in page
+    assert "<del>30/09/2025</del> → <ins>31/10/2025</ins>" in page
+    assert "Xác nhận cập nhật thông báo 41-TB/TGV" in page
+
+    response = client.post(f"{START}{second.pk}/confirm/", form_data(second.proposal))
+    assert response.status_code == 302
+    assert Notice.objects.count() == 1 and notice.tasks.count() == 3
+    assert notice.tasks.get(path="1.a").deadline_due.isoformat() == "2025-10-31"

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from . import import_views, views
+
+app_name = "notices"
+
+urlpatterns: list = [
+    path("", views.notice_list, name="notice_list"),
+    path("<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("import/", include(import_views.urlpatterns)),
+]

@@ -1,0 +1,78 @@
+"""Notices: the list (with task counts by status) and the notice page (its tasks in document order)."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from nq57.notices.models import Notice, NoticeKind, Programme
+from nq57.tasks.filters import base_queryset
+from nq57.tasks.models import TaskStatus
+from nq57.tasks.views import _with_timing, decorate, filter_link
+
+
+def _root_count(status: str | None = None) -> Count:
+    condition = Q(tasks__parent__isnull=True)
+    if status:
+        condition &= Q(tasks__status=status)
+    return Count("tasks", filter=condition)
+
+
+@require_GET
+def notice_list(request):
+    from nq57.extraction.vietnamese import fold
+
+    notices = Notice.objects.select_related("programme").annotate(
+        task_count=_root_count(),
+        open_count=_root_count(TaskStatus.OPEN),
+        partly_count=_root_count(TaskStatus.PARTLY_DONE),
+        done_count=_root_count(TaskStatus.DONE),
+    ).order_by("-issued_on", "-id")
+    kind = request.GET.get("kind", "")
+    if kind in NoticeKind.values:
+        notices = notices.filter(kind=kind)
+    programme = request.GET.get("programme", "")
+    if programme.isdigit():
+        notices = notices.filter(programme_id=int(programme))
+    q = request.GET.get("q", "").strip()
+    if q:
+        # notices are few (hundreds): number and title are matched folded, in Python
+        wanted = fold(q)
+        ids = [pk for pk, number, title in notices.values_list("pk", "number", "title")
+               if wanted in fold(f"{number} {title}")]
+        notices = notices.filter(pk__in=ids)
+    page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "notices/notice_list.html", {
+        "page": page, "kinds": NoticeKind.choices, "programmes": Programme.objects.all(),
+        "kind": kind, "programme": programme, "q": q, "query": params.urlencode(),
+    })
+
+
+@require_GET
+def notice_detail(request, pk: int):
+    try:
+        notice = Notice.objects.select_related("programme", "created_by").prefetch_related(
+            Prefetch("cites", Notice.objects.only("id", "number", "title", "issued_on")),
+            Prefetch("cited_by", Notice.objects.only("id", "number", "title", "issued_on")),
+        ).get(pk=pk)
+    except Notice.DoesNotExist as exc:
+        raise Http404("Không tìm thấy thông báo.") from exc
+    today = timezone.localdate()
+    tasks = [
+        decorate(_with_timing(task))
+        for task in base_queryset(today=today).filter(notice=notice, parent__isnull=True)
+        .annotate(subtask_count=Count("subtasks")).order_by("position", "id")
+    ]
+    known = {cited.number for cited in notice.cites.all()}
+    cited_elsewhere = [number for number in notice.cited_numbers or [] if number not in known]
+    counts = {status: sum(1 for t in tasks if t.status == status) for status in TaskStatus.values}
+    return render(request, "notices/notice_detail.html", {
+        "notice": notice, "tasks": tasks, "cited_elsewhere": cited_elsewhere, "counts": counts,
+        "statuses": TaskStatus.choices, "list_link": filter_link(notice=notice.pk),
+        "overdue": sum(1 for t in tasks if t.timing_value == "open_overdue"),
+        "overdue_link": filter_link(notice=notice.pk, timing="open_overdue"),
+    })

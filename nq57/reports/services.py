@@ -1,0 +1,228 @@
+"""Progress reports, the office's assessments and deadline extensions: each write checks, validates, saves,
+audits and records the task timeline in one transaction."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from nq57.core import access
+from nq57.core.audit import acting
+from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.events import publish
+from nq57.core.uploads import check_upload
+from nq57.reports.models import (
+    Assessment,
+    ExtensionRequest,
+    ExtensionState,
+    ProgressReport,
+    ReportAttachment,
+    ReportState,
+    Verdict,
+)
+from nq57.tasks.models import Task, TaskEventKind, TaskStatus
+from nq57.tasks.services import _bump_version, event_record, next_report_due_after, progress_rollup, task_set_status
+
+MAX_ATTACHMENTS = 10
+
+
+def _reporting_agency(*, actor, task: Task):
+    """The agency a report is filed for: the focal point's own (or its unit on the task), the lead for the office."""
+    if actor.is_focal_point:
+        scope = access.agency_scope_ids(actor)
+        assignment = task.assignments.filter(agency_id__in=scope).order_by("role").first()
+        if assignment:
+            return assignment.agency
+        return actor.agency
+    lead = task.assignments.filter(role="lead").select_related("agency").first()
+    return lead.agency if lead else actor.agency
+
+
+@acting
+@transaction.atomic
+def report_submit(
+    *,
+    task: Task,
+    actor,
+    period_start: dt.date,
+    period_end: dt.date,
+    text: str,
+    percent: int,
+    claimed_status: str,
+    attachments: Sequence[UploadedFile] = (),
+    submitted_at=None,
+) -> ProgressReport:
+    access.require(
+        access.can_report_on(actor, task),
+        "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.",
+    )
+    errors: dict[str, list[str]] = {}
+    text = (text or "").strip()
+    if not text:
+        errors.setdefault("text", []).append("Nội dung báo cáo không được để trống.")
+    if percent is None or not 0 <= int(percent) <= 100:
+        errors.setdefault("percent", []).append("Tiến độ phải là số từ 0 đến 100.")
+    if claimed_status not in TaskStatus.values:
+        errors.setdefault("claimed_status", []).append("Tình trạng đề nghị không hợp lệ.")
+    elif claimed_status == TaskStatus.DONE and task.is_recurring:
+        errors.setdefault("claimed_status", []).append(
+            "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn “Chưa hoàn thành” hoặc “Hoàn thành một phần”."
+        )
+    if period_start and period_end and period_end < period_start:
+        errors.setdefault("period_end", []).append("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
+    submitted_at = submitted_at or timezone.now()
+    if period_start and period_start > timezone.localtime(submitted_at).date():
+        errors.setdefault("period_start", []).append("Kỳ báo cáo không thể bắt đầu sau ngày gửi báo cáo.")
+    if len(attachments) > MAX_ATTACHMENTS:
+        errors.setdefault("attachments", []).append(f"Mỗi báo cáo đính kèm tối đa {MAX_ATTACHMENTS} tệp.")
+    for upload in attachments:
+        try:
+            check_upload(upload)
+        except ServiceError as exc:
+            errors.setdefault("attachments", []).append(exc.message)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ServiceError(first, errors=errors)
+
+    report = ProgressReport.objects.create(
+        task=task,
+        agency=_reporting_agency(actor=actor, task=task),
+        author=actor,
+        period_start=period_start,
+        period_end=period_end,
+        text=text,
+        percent=int(percent),
+        claimed_status=claimed_status,
+        submitted_at=submitted_at,
+    )
+    for upload in attachments:
+        ReportAttachment.objects.create(
+            report=report,
+            file=upload,
+            original_name=upload.name[:255],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+        )
+    fields = ["last_report_at"]
+    task.last_report_at = submitted_at
+    if task.report_cadence:
+        task.next_report_due = next_report_due_after(
+            cadence=task.report_cadence, reported_on=timezone.localtime(submitted_at).date()
+        )
+        fields.append("next_report_due")
+    task.save(update_fields=fields)
+    event_record(
+        task=task, kind=TaskEventKind.REPORT_SUBMITTED, actor=actor, at=submitted_at,
+        summary=f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: {TaskStatus(claimed_status).label})",
+        details={"report_id": report.pk, "attachments": len(attachments)},
+    )
+    publish("report.submitted", task_id=task.pk, report_id=report.pk, agency_id=report.agency_id)
+    return report
+
+
+@acting
+@transaction.atomic
+def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str = "", assessed_at=None) -> Assessment:
+    """Accepting applies the report's percent and claimed status to the task; asking for more leaves the task be."""
+    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được đánh giá báo cáo.")
+    if verdict not in Verdict.values:
+        raise ServiceError("Kết luận đánh giá không hợp lệ.", field="verdict")
+    if verdict == Verdict.ASK_FOR_MORE and not (comment or "").strip():
+        raise ServiceError("Hãy ghi rõ nội dung cần bổ sung.", field="comment")
+    new_state = ReportState.ACCEPTED if verdict == Verdict.ACCEPT else ReportState.NEEDS_MORE
+    # claim the report: only one assessor wins when two press the button at once
+    claimed = ProgressReport.objects.filter(pk=report.pk, state=ReportState.SUBMITTED).update(state=new_state)
+    if not claimed:
+        raise ConflictError("Báo cáo này đã được đánh giá. Vui lòng tải lại trang.")
+    report.refresh_from_db()
+    assessed_at = assessed_at or timezone.now()
+    assessment = Assessment.objects.create(
+        report=report, assessor=actor, verdict=verdict, comment=(comment or "").strip(), assessed_at=assessed_at
+    )
+    task = report.task
+    event_record(
+        task=task, kind=TaskEventKind.REPORT_ASSESSED, actor=actor, at=assessed_at,
+        summary=f"{Verdict(verdict).label} báo cáo của {report.agency}" + (f": {comment.strip()}" if comment else ""),
+        details={"report_id": report.pk, "verdict": verdict},
+    )
+    publish("report.assessed", task_id=task.pk, report_id=report.pk, verdict=verdict)
+    if verdict == Verdict.ACCEPT:
+        task.refresh_from_db()
+        done = report.claimed_status == TaskStatus.DONE
+        completed_on = timezone.localtime(report.submitted_at).date() if done else None
+        if report.claimed_status != task.status or report.percent != task.progress:
+            task_set_status(
+                task=task, actor=actor, status=report.claimed_status, progress=report.percent,
+                completed_on=completed_on, reason="theo báo cáo được chấp nhận", check_permission=False,
+                at=assessed_at,
+            )
+        elif task.parent_id:
+            progress_rollup(task=task.parent)
+    return assessment
+
+
+@acting
+@transaction.atomic
+def extension_request(*, task: Task, actor, requested_due: dt.date, reason: str, requested_at=None) -> ExtensionRequest:
+    access.require(
+        access.can_request_extension(actor, task),
+        "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.",
+    )
+    if task.is_done:
+        raise ServiceError("Nhiệm vụ đã hoàn thành, không cần gia hạn.")
+    if not (reason or "").strip():
+        raise ServiceError("Hãy nêu lý do đề xuất gia hạn.", field="reason")
+    if requested_due is None:
+        raise ServiceError("Hãy chọn thời hạn đề xuất.", field="requested_due")
+    requested_at = requested_at or timezone.now()
+    if requested_due <= timezone.localtime(requested_at).date():
+        raise ServiceError("Thời hạn đề xuất phải sau ngày hôm nay.", field="requested_due")
+    if task.deadline_due and requested_due <= task.deadline_due:
+        raise ServiceError(
+            f"Thời hạn đề xuất phải sau thời hạn hiện tại ({task.deadline_due:%d/%m/%Y}).", field="requested_due"
+        )
+    if task.extension_requests.filter(state=ExtensionState.PENDING).exists():
+        raise ServiceError("Nhiệm vụ đang có một đề xuất gia hạn chờ quyết định.")
+    request = ExtensionRequest.objects.create(
+        task=task, agency=_reporting_agency(actor=actor, task=task), requested_by=actor, requested_at=requested_at,
+        current_due=task.deadline_due, requested_due=requested_due, reason=reason.strip(),
+    )
+    event_record(task=task, kind=TaskEventKind.EXTENSION_REQUESTED, actor=actor, at=requested_at,
+                 summary=f"{request.agency} đề xuất gia hạn đến {requested_due:%d/%m/%Y}: {reason.strip()[:300]}",
+                 details={"extension_id": request.pk})
+    publish("extension.requested", task_id=task.pk, extension_id=request.pk)
+    return request
+
+
+@acting
+@transaction.atomic
+def extension_decide(
+    *, request: ExtensionRequest, actor, approve: bool, note: str = "", decided_at=None
+) -> ExtensionRequest:
+    """Approval moves the due date; the original stays in ``Task.original_deadline_due`` and the history."""
+    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được quyết định gia hạn.")
+    new_state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
+    decided_at = decided_at or timezone.now()
+    claimed = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionState.PENDING).update(
+        state=new_state, decided_by=actor, decided_at=decided_at, decision_note=(note or "").strip()
+    )
+    if not claimed:
+        raise ConflictError("Đề xuất gia hạn này đã được quyết định. Vui lòng tải lại trang.")
+    request.refresh_from_db()
+    task = request.task
+    if approve:
+        _bump_version(task=task, expected_version=None)
+        if task.original_deadline_due is None:
+            task.original_deadline_due = task.deadline_due
+        task.deadline_due = request.requested_due
+        task.save(update_fields=["deadline_due", "original_deadline_due", "updated_at", "version"])
+    event_record(
+        task=task, kind=TaskEventKind.EXTENSION_DECIDED, actor=actor, at=decided_at,
+        summary=("Đồng ý gia hạn" if approve else "Không đồng ý gia hạn")
+        + f" đến {request.requested_due:%d/%m/%Y}" + (f": {note.strip()}" if note else ""),
+        details={"extension_id": request.pk, "approved": approve},
+    )
+    publish("extension.decided", task_id=task.pk, extension_id=request.pk, approved=approve)
+    return request

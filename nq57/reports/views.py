@@ -1,0 +1,103 @@
+"""Progress reports, assessments and extensions, posted from the task page; attachment downloads."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET, require_POST
+
+from nq57.accounts.views import forbidden
+from nq57.core import access
+from nq57.core.errors import ServiceError
+from nq57.reports import services
+from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
+from nq57.reports.models import ExtensionRequest, ProgressReport, ReportAttachment, Verdict
+from nq57.tasks.views import _load_task, done, failed
+
+LOST_FILES_NOTE = (
+    "Trình duyệt không giữ lại được tệp đã chọn sau khi trang tải lại: vui lòng chọn lại các tệp {names}."
+)
+
+
+@require_POST
+def report_submit(request, task_id: int):
+    task = _load_task(task_id)
+    if not access.can_report_on(request.user, task):
+        return forbidden(request, "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
+    form = ReportForm(request.POST, request.FILES)
+    chosen = [upload.name for upload in request.FILES.getlist("attachments")]
+    if not form.is_valid():
+        return failed(request, task, "report", form, lost_files=chosen)
+    data = form.cleaned_data
+    try:
+        services.report_submit(
+            task=task, actor=request.user, period_start=data["period_start"], period_end=data["period_end"],
+            text=data["text"], percent=data["percent"], claimed_status=data["claimed_status"],
+            attachments=data["attachments"],
+        )
+    except ServiceError as exc:
+        return failed(request, task, "report", form, exc, lost_files=chosen)
+    return done(request, task, "Đã gửi báo cáo tiến độ. Cơ quan Thường trực sẽ xem xét, đánh giá.")
+
+
+@require_POST
+def report_assess(request, pk: int):
+    report = get_object_or_404(ProgressReport.objects.select_related("task"), pk=pk)
+    task = _load_task(report.task_id)
+    if not access.can_assess(request.user):
+        return forbidden(request, "Chỉ Cơ quan Thường trực được đánh giá báo cáo.")
+    form = AssessmentForm(request.POST, prefix=f"a{report.pk}")
+    if not form.is_valid():
+        return failed(request, task, "assess", form, report_form_for=report.pk)
+    data = form.cleaned_data
+    try:
+        services.report_assess(report=report, actor=request.user, verdict=data["verdict"], comment=data["comment"])
+    except ServiceError as exc:
+        return failed(request, task, "assess", form, exc, report_form_for=report.pk)
+    verdict = "Đã chấp nhận báo cáo." if data["verdict"] == Verdict.ACCEPT else "Đã yêu cầu cơ quan bổ sung báo cáo."
+    return done(request, task, verdict)
+
+
+@require_POST
+def extension_request(request, task_id: int):
+    task = _load_task(task_id)
+    if not access.can_request_extension(request.user, task):
+        return forbidden(request, "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
+    form = ExtensionRequestForm(request.POST)
+    if not form.is_valid():
+        return failed(request, task, "extension", form)
+    data = form.cleaned_data
+    try:
+        services.extension_request(task=task, actor=request.user, requested_due=data["requested_due"],
+                                   reason=data["reason"])
+    except ServiceError as exc:
+        return failed(request, task, "extension", form, exc)
+    return done(request, task, f"Đã gửi đề xuất gia hạn đến ngày {data['requested_due']:%d/%m/%Y}.")
+
+
+@require_POST
+def extension_decide(request, pk: int):
+    extension = get_object_or_404(ExtensionRequest, pk=pk)
+    task = _load_task(extension.task_id)
+    if not access.can_assess(request.user):
+        return forbidden(request, "Chỉ Cơ quan Thường trực được quyết định gia hạn.")
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        return failed(request, task, "decide", form, decision_form_for=extension.pk)
+    data = form.cleaned_data
+    try:
+        services.extension_decide(request=extension, actor=request.user, approve=data["approve"], note=data["note"])
+    except ServiceError as exc:
+        return failed(request, task, "decide", form, exc, decision_form_for=extension.pk)
+    return done(request, task, "Đã đồng ý gia hạn." if data["approve"] else "Đã không đồng ý gia hạn.")
+
+
+@require_GET
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(ReportAttachment, pk=pk)
+    if not access.can_view(request.user):
+        return forbidden(request, "Bạn cần đăng nhập để tải tệp.")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Tệp không còn trên máy chủ.") from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type or "application/octet-stream")

@@ -1,0 +1,142 @@
+"""The one task filter, shared by the HTML task list, the XLSX export and the REST API.
+
+GET parameters (other pages link to them, keep the names): ``agency`` (id), ``role`` (lead | coordinating; empty:
+either), ``status``, ``timing``, ``theme`` (code), ``notice`` (id), ``programme`` (id), ``due_from``, ``due_to``
+(YYYY-MM-DD), ``q`` (folded text search) and ``parent`` ("root": top-level tasks, the default; "all": tasks and
+sub-tasks; an id: the sub-tasks of that task).
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from nq57.agencies.models import Agency
+from nq57.notices.models import Notice, Programme
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Theme, Timing
+
+CHOICE_ERROR = {"invalid_choice": "Giá trị “%(value)s” không hợp lệ cho bộ lọc này."}
+MODEL_ERROR = {"invalid_choice": "Không tìm thấy mục đã chọn; có thể nó đã bị xóa hoặc đường dẫn sai."}
+DATE_ERROR = {"invalid": "Ngày không hợp lệ; hãy nhập theo dạng năm-tháng-ngày (ví dụ 2025-12-31)."}
+
+
+class ParentField(forms.CharField):
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if value in ("", "root", "all") or value.isdigit():
+            return value
+        raise forms.ValidationError("Giá trị “%(value)s” không hợp lệ: dùng root, all hoặc số hiệu nhiệm vụ.",
+                                    params={"value": value})
+
+
+class ParentFilter(django_filters.Filter):
+    field_class = ParentField
+
+
+def base_queryset(*, today=None):
+    """Tasks annotated with their timing class, with what every list row shows loaded in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    today = today or timezone.localdate()
+    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
+    return (
+        Task.objects.with_timing(today=today)
+        .select_related("notice")
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+    )
+
+
+class TaskFilter(django_filters.FilterSet):
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), method="filter_agency", label="Cơ quan", error_messages=MODEL_ERROR
+    )
+    role = django_filters.ChoiceFilter(
+        choices=AssignmentRole.choices, method="filter_noop", label="Vai trò", empty_label="Chủ trì hoặc phối hợp",
+        error_messages=CHOICE_ERROR,
+    )
+    status = django_filters.ChoiceFilter(
+        choices=TaskStatus.choices, label="Tình trạng", empty_label="Mọi tình trạng", error_messages=CHOICE_ERROR
+    )
+    timing = django_filters.ChoiceFilter(
+        choices=Timing.choices, method="filter_timing", label="Phân loại thời hạn", empty_label="Mọi phân loại",
+        error_messages=CHOICE_ERROR,
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(), to_field_name="code", field_name="themes", label="Chủ đề",
+        empty_label="Mọi chủ đề", error_messages=MODEL_ERROR,
+    )
+    notice = django_filters.ModelChoiceFilter(
+        queryset=Notice.objects.all(), label="Thông báo", empty_label="Mọi thông báo", error_messages=MODEL_ERROR
+    )
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), field_name="notice__programme", label="Chương trình",
+        empty_label="Mọi chương trình", error_messages=MODEL_ERROR,
+    )
+    due_from = django_filters.DateFilter(
+        field_name="deadline_due", lookup_expr="gte", label="Hạn từ ngày",
+        widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE_ERROR,
+    )
+    due_to = django_filters.DateFilter(
+        field_name="deadline_due", lookup_expr="lte", label="Hạn đến ngày",
+        widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE_ERROR,
+    )
+    q = django_filters.CharFilter(method="filter_q", label="Tìm trong nội dung")
+    parent = ParentFilter(method="filter_parent", label="Cấp nhiệm vụ")
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, today=None, **kwargs):
+        self.today = today or timezone.localdate()
+        if kwargs.get("queryset") is None:
+            kwargs["queryset"] = base_queryset(today=self.today)
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["agency"].empty_label = "Mọi cơ quan"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # "parent" filters even when absent from the query string: the default list shows top-level tasks only
+        if not (self.form.cleaned_data.get("parent") or "") and "parent" not in self.form.errors:
+            queryset = queryset.filter(parent__isnull=True)
+        # "theme" goes through a join on the M2M table: a task has a theme once, so rows do not repeat
+        return queryset
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # "role" is applied together with "agency"
+
+    def filter_agency(self, queryset, name, agency):
+        role = self.form.cleaned_data.get("role")
+        assignments = TaskAssignment.objects.filter(task=OuterRef("pk"), agency=agency)
+        if role:
+            assignments = assignments.filter(role=role)
+        return queryset.filter(Exists(assignments))
+
+    def filter_timing(self, queryset, name, value):
+        if "timing" not in queryset.query.annotations:
+            queryset = queryset.with_timing(today=self.today)
+        return queryset.filter(timing=value)
+
+    def filter_q(self, queryset, name, value):
+        from nq57.extraction.vietnamese import fold
+
+        condition = Q()
+        for word in fold(value).split():
+            condition &= Q(search_key__contains=word)
+        return queryset.filter(condition)
+
+    def filter_parent(self, queryset, name, value):
+        if value == "root":
+            return queryset.filter(parent__isnull=True)
+        if value == "all":
+            return queryset
+        return queryset.filter(parent_id=int(value))
+
+    @property
+    def error_messages(self) -> list[str]:
+        """Plain-Vietnamese lines, one per invalid parameter: "Cơ quan: Không tìm thấy ..."."""
+        lines = []
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else name
+            lines.extend(f"{label}: {error}" for error in errors)
+        return lines

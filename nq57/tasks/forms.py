@@ -1,0 +1,89 @@
+"""Forms of the task page (office and lead agency actions). They only parse input; the services decide."""
+
+from django import forms
+
+from nq57.agencies.models import Agency
+from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus, Theme
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DATE_ERRORS = {
+    "invalid": "Ngày không hợp lệ (ví dụ ngày 31/02 không tồn tại); hãy chọn lại ngày theo dạng ngày/tháng/năm.",
+    "required": "Hãy nhập ngày.",
+}
+
+
+def date_field(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form that carries the task version it was read at, so a concurrent edit is refused, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=True, error_messages={
+        "required": "Thiếu phiên bản của nhiệm vụ; hãy tải lại trang.", "invalid": "Phiên bản không hợp lệ."})
+
+
+class TaskEditForm(VersionedForm):
+    text = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 5}),
+                           error_messages={"required": "Nội dung nhiệm vụ không được để trống."})
+    section = forms.CharField(label="Mục", required=False, max_length=500)
+    deadline_kind = forms.ChoiceField(label="Loại thời hạn", choices=DeadlineKind.choices)
+    deadline_due = date_field("Hạn hoàn thành", required=False)
+    deadline_text = forms.CharField(label="Thời hạn (nguyên văn)", required=False, max_length=500)
+    report_cadence = forms.ChoiceField(label="Chế độ báo cáo", required=False,
+                                       choices=[("", "Không có")] + list(ReportCadence.choices))
+    report_due = date_field("Hạn báo cáo", required=False)
+    report_text = forms.CharField(label="Yêu cầu báo cáo (nguyên văn)", required=False, max_length=500)
+    coordinating_others = forms.BooleanField(label="Có các cơ quan liên quan khác phối hợp", required=False)
+    themes = forms.ModelMultipleChoiceField(label="Chủ đề", queryset=Theme.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    lead = forms.ModelMultipleChoiceField(
+        label="Cơ quan chủ trì", queryset=Agency.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages={"required": "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.",
+                        "invalid_choice": "Cơ quan đã chọn không hợp lệ."},
+    )
+    coordinating = forms.ModelMultipleChoiceField(
+        label="Cơ quan phối hợp", queryset=Agency.objects.all(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages={"invalid_choice": "Cơ quan đã chọn không hợp lệ."},
+    )
+
+    CHANGE_FIELDS = ("text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence",
+                     "report_due", "report_text", "coordinating_others", "themes")
+
+    @classmethod
+    def initial_for(cls, task) -> dict:
+        initial = {name: getattr(task, name) for name in cls.CHANGE_FIELDS if name != "themes"}
+        initial["themes"] = [theme.pk for theme in task.themes.all()]
+        initial["version"] = task.version
+        return initial
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
+    progress = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100, required=False, error_messages={
+        "min_value": "Tiến độ phải từ 0 đến 100.", "max_value": "Tiến độ phải từ 0 đến 100.",
+        "invalid": "Tiến độ phải là số."})
+    completed_on = date_field("Ngày hoàn thành", required=False)
+    reason = forms.CharField(label="Lý do", required=False, max_length=300)
+
+
+class ScheduleForm(forms.Form):
+    due = date_field("Ngày diễn ra sự kiện (hạn hoàn thành)")
+
+
+class SubtaskForm(forms.Form):
+    text = forms.CharField(label="Nội dung nhiệm vụ con", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Nội dung nhiệm vụ con không được để trống."})
+    lead = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Agency.objects.none(), error_messages={
+        "required": "Hãy chọn đơn vị chủ trì.",
+        "invalid_choice": "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc."})
+    deadline_due = date_field("Hạn hoàn thành", required=False)
+    deadline_text = forms.CharField(label="Thời hạn (diễn giải)", required=False, max_length=500)
+
+    def __init__(self, *args, lead_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = lead_choices if lead_choices is not None else Agency.objects.all()

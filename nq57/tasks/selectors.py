@@ -1,0 +1,233 @@
+"""Reads for the task pages: one task with what its page shows, its sub-task tree, its timeline and its audit trail.
+
+Each function runs a fixed, small number of queries whatever the size of the task's history.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from nq57.core import access
+from nq57.tasks.models import TIMING_BADGES, Task, TaskAssignment, TaskEvent, Timing
+
+AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
+
+
+def task_for_page(pk: int) -> Task:
+    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist."""
+    assignments = TaskAssignment.objects.select_related("agency", "agency__successor").order_by("role", "id")
+    return (
+        Task.objects.select_related("notice", "notice__programme", "parent", "parent__notice")
+        .prefetch_related(Prefetch("assignments", queryset=assignments), "themes")
+        .get(pk=pk)
+    )
+
+
+def task_ancestors(task: Task) -> list[Task]:
+    """Parents from the root down to the task's direct parent."""
+    chain, node, seen = [], task.parent, {task.pk}
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        chain.append(node)
+        node = node.parent if node.parent_id else None
+    return list(reversed(chain))
+
+
+@dataclass
+class TreeNode:
+    task: Task
+    timing: str
+    children: list["TreeNode"] = field(default_factory=list)
+
+    @property
+    def timing_label(self) -> str:
+        return Timing(self.timing).label
+
+    @property
+    def timing_badge(self) -> str:
+        return TIMING_BADGES[self.timing]
+
+
+def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
+    """The sub-tasks of ``task`` to any depth, one query per level."""
+    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
+    roots: list[TreeNode] = []
+    by_id: dict[int, TreeNode] = {}
+    frontier, seen = [task.pk], {task.pk}
+    while frontier:
+        level = list(
+            Task.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=seen)
+            .select_related("notice")
+            .prefetch_related(Prefetch("assignments", queryset=assignments))
+            .order_by("position", "id")
+        )
+        for child in level:
+            node = TreeNode(task=child, timing=child.timing(today=today))
+            by_id[child.pk] = node
+            (roots if child.parent_id == task.pk else by_id[child.parent_id].children).append(node)
+            seen.add(child.pk)
+        frontier = [child.pk for child in level]
+    return roots
+
+
+def task_timeline(task: Task) -> list[TaskEvent]:
+    return list(task.events.select_related("actor").order_by("at", "id"))
+
+
+def task_reports(task: Task):
+    from nq57.reports.models import Assessment, ProgressReport
+
+    return list(
+        ProgressReport.objects.filter(task=task)
+        .select_related("agency", "author")
+        .prefetch_related("attachments", Prefetch("assessments", Assessment.objects.select_related("assessor")))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def task_extensions(task: Task):
+    return list(task.extension_requests.select_related("agency", "requested_by", "decided_by"))
+
+
+def task_permissions(user, task: Task) -> dict[str, bool]:
+    """What the page offers this user; every flag comes from ``core.access``."""
+    from nq57.tasks.models import DeadlineKind
+
+    office = access.can_assess(user)
+    return {
+        "can_report": access.can_report_on(user, task),
+        "can_request_extension": access.can_request_extension(user, task) and not task.is_done,
+        "can_assess": office,
+        "can_decide_extension": office,
+        "can_schedule": office and task.deadline_kind == DeadlineKind.EVENT,
+        "can_change_status": office,
+        "can_add_subtask": access.can_add_subtask(user, task),
+        "can_edit": access.can_edit_task(user, task),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Audit trail (django-simple-history)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class AuditEntry:
+    at: dt.datetime
+    who: str
+    action: str
+    subject: str
+    changes: list[AuditChange]
+
+
+HISTORY_ACTIONS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
+
+
+class _Labels:
+    """Turns stored history values into what a reader understands: choice labels, dates, names of related rows."""
+
+    def __init__(self):
+        self.cache: dict[tuple[type, object], str] = {}
+
+    def related(self, model, pk) -> str:
+        key = (model, pk)
+        if key not in self.cache:
+            obj = model._default_manager.filter(pk=pk).first()
+            self.cache[key] = str(obj) if obj is not None else f"#{pk}"
+        return self.cache[key]
+
+    def value(self, model_field, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if model_field is None:
+            return str(value)
+        if model_field.many_to_many:
+            through_key = model_field.m2m_reverse_field_name()
+            names = [self.related(model_field.related_model, row.get(through_key)) for row in value or []]
+            return ", ".join(sorted(names)) or "—"
+        if model_field.is_relation:
+            return self.related(model_field.related_model, value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "Có" if value else "Không"
+        if isinstance(value, dt.datetime):
+            from django.utils import timezone
+
+            return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        text = str(value)
+        return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _entries(model, records, subject, labels: _Labels) -> list[AuditEntry]:
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[record.id].append(record)
+    entries = []
+    for history in by_object.values():
+        previous = None
+        for record in history:
+            changes: list[AuditChange] = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous, excluded_fields=AUDIT_HIDDEN_FIELDS & _field_names(model))
+                for change in delta.changes:
+                    model_field = _model_field(model, change.field)
+                    changes.append(AuditChange(
+                        field=str(model_field.verbose_name) if model_field is not None else change.field,
+                        old=labels.value(model_field, change.old),
+                        new=labels.value(model_field, change.new),
+                    ))
+            if previous is None or record.history_type != "~" or changes:
+                user = record.history_user
+                entries.append(AuditEntry(
+                    at=record.history_date, who=str(user) if user else "Hệ thống",
+                    action=HISTORY_ACTIONS.get(record.history_type, record.history_type),
+                    subject=subject(record), changes=changes,
+                ))
+            previous = record
+    return entries
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def _model_field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a field dropped since the record was written
+        return None
+
+
+def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[AuditEntry]:
+    """Every history record of the task and of its reports, assessments and extension requests, oldest first,
+    each with who, when and the before/after of the fields that changed."""
+    from nq57.reports.models import Assessment, ExtensionRequest, ProgressReport
+
+    labels = _Labels()
+    order = ("history_date", "history_id")
+    if report_ids is None:
+        report_ids = list(ProgressReport.objects.filter(task=task).values_list("id", flat=True))
+    sources = [
+        (Task, Task.history.filter(id=task.pk), lambda r: "Nhiệm vụ"),
+        (ProgressReport, ProgressReport.history.filter(task_id=task.pk), lambda r: f"Báo cáo tiến độ #{r.id}"),
+        (Assessment, Assessment.history.filter(report_id__in=report_ids), lambda r: f"Đánh giá báo cáo #{r.report_id}"),
+        (ExtensionRequest, ExtensionRequest.history.filter(task_id=task.pk), lambda r: f"Đề xuất gia hạn #{r.id}"),
+    ]
+    entries: list[AuditEntry] = []
+    for model, records, subject in sources:
+        entries.extend(_entries(model, list(records.select_related("history_user").order_by(*order)), subject, labels))
+    entries.sort(key=lambda e: e.at)
+    return entries

@@ -1,0 +1,333 @@
+"""Every write to tasks goes through these functions: they check permissions, validate, save, audit and record
+the task's timeline in one transaction."""
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Avg, F
+from django.utils import timezone
+
+from nq57.agencies.models import Agency
+from nq57.core import access
+from nq57.core.audit import acting
+from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.events import publish
+from nq57.tasks.models import (
+    AssignmentRole,
+    DeadlineKind,
+    ReportCadence,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskEventKind,
+    TaskStatus,
+    Theme,
+)
+
+CADENCE_MONTHS = {
+    ReportCadence.MONTHLY: 1,
+    ReportCadence.QUARTERLY: 3,
+    ReportCadence.SEMIANNUAL: 6,
+    ReportCadence.YEARLY: 12,
+}
+
+
+def period_end(*, cadence: str, day: dt.date) -> dt.date:
+    """Last day of the reporting period of ``cadence`` that contains ``day`` (calendar months, quarters, halves)."""
+    if cadence == ReportCadence.WEEKLY:
+        return day + dt.timedelta(days=6 - day.weekday())
+    months = CADENCE_MONTHS[cadence]
+    last_month = ((day.month - 1) // months + 1) * months
+    return dt.date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+
+
+def next_report_due_after(*, cadence: str, reported_on: dt.date) -> dt.date:
+    """A report received on ``reported_on`` covers its period; the next one is owed by the end of the next period."""
+    return period_end(cadence=cadence, day=period_end(cadence=cadence, day=reported_on) + dt.timedelta(days=1))
+
+
+def event_record(*, task: Task, kind: str, actor, summary: str, details: dict | None = None, at=None) -> TaskEvent:
+    return TaskEvent.objects.create(
+        task=task, kind=kind, actor=actor, summary=summary[:1000], details=details or {}, at=at or timezone.now()
+    )
+
+
+def _validate_deadline(*, kind: str, due: dt.date | None) -> None:
+    if kind not in DeadlineKind.values:
+        raise ServiceError("Loại thời hạn không hợp lệ.", field="deadline_kind")
+    if kind in {DeadlineKind.DATE, DeadlineKind.MONTH, DeadlineKind.QUARTER, DeadlineKind.YEAR} and due is None:
+        raise ServiceError("Thời hạn loại này cần có ngày hoàn thành.", field="deadline_due")
+    if kind in {DeadlineKind.RECURRING, DeadlineKind.ROADMAP, DeadlineKind.NONE} and due is not None:
+        raise ServiceError("Nhiệm vụ thường xuyên, theo lộ trình hoặc không nêu thời hạn thì không có ngày hạn.",
+                           field="deadline_due")
+
+
+def themes_for_text(text: str, themes: Iterable[Theme] | None = None) -> list[Theme]:
+    """Themes whose keywords occur in the text (compared folded: no diacritics, any tone-mark style)."""
+    from nq57.extraction.vietnamese import fold
+
+    folded = f" {fold(text)} "
+    chosen = []
+    for theme in themes if themes is not None else Theme.objects.all():
+        if any(f" {fold(word)} " in folded or fold(word) in folded for word in theme.keywords if word.strip()):
+            chosen.append(theme)
+    return chosen
+
+
+@acting
+@transaction.atomic
+def task_create(
+    *,
+    notice,
+    text: str,
+    lead: Sequence[Agency],
+    coordinating: Sequence[Agency] = (),
+    actor=None,
+    parent: Task | None = None,
+    path: str = "",
+    position: int | None = None,
+    section: str = "",
+    coordinating_others: bool = False,
+    deadline_kind: str = DeadlineKind.NONE,
+    deadline_due: dt.date | None = None,
+    deadline_text: str = "",
+    report_cadence: str = "",
+    report_due: dt.date | None = None,
+    report_text: str = "",
+    assigned_names: dict[int, str] | None = None,
+    themes: Sequence[Theme] | None = None,
+    created_at=None,
+) -> Task:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
+    if not lead:
+        raise ServiceError("Nhiệm vụ cần có ít nhất một cơ quan chủ trì.", field="lead")
+    _validate_deadline(kind=deadline_kind, due=deadline_due)
+    if report_cadence and report_cadence not in ReportCadence.values:
+        raise ServiceError("Chế độ báo cáo không hợp lệ.", field="report_cadence")
+    if position is None:
+        position = (notice.tasks.filter(parent=parent).count() + 1) if notice.pk else 1
+    next_report_due = None
+    if report_cadence:
+        start = notice.issued_on if notice.issued_on else timezone.localdate()
+        next_report_due = period_end(cadence=report_cadence, day=start)
+    task = Task.objects.create(
+        notice=notice,
+        parent=parent,
+        path=path,
+        position=position,
+        section=section,
+        text=text,
+        coordinating_others=coordinating_others,
+        deadline_kind=deadline_kind,
+        deadline_due=deadline_due,
+        original_deadline_due=deadline_due,
+        deadline_text=deadline_text,
+        report_cadence=report_cadence,
+        report_due=report_due,
+        report_text=report_text,
+        next_report_due=next_report_due,
+    )
+    if created_at is not None:  # back-dated records (demo data, imports of old notices); auto_now_add ignores it
+        Task.objects.filter(pk=task.pk).update(created_at=created_at)
+        task.created_at = created_at
+    names = assigned_names or {}
+    seen = set()
+    rows = []
+    for role, agencies in ((AssignmentRole.LEAD, lead), (AssignmentRole.COORDINATING, coordinating)):
+        for agency in agencies:
+            current = agency.current()
+            if (current.pk, role) in seen:
+                continue
+            seen.add((current.pk, role))
+            rows.append(
+                TaskAssignment(task=task, agency=current, role=role, assigned_name=names.get(agency.pk, agency.name))
+            )
+    TaskAssignment.objects.bulk_create(rows)
+    task.themes.set(themes if themes is not None else themes_for_text(f"{section} {text}"))
+    event_record(
+        task=task,
+        kind=TaskEventKind.CREATED if parent is None else TaskEventKind.SUBTASK_ADDED,
+        actor=actor,
+        summary="Nhiệm vụ được tạo từ " + (f"thông báo {notice}" if parent is None else f"nhiệm vụ {parent}"),
+        at=created_at,
+    )
+    publish("task.created", task_id=task.pk, notice_id=notice.pk, parent_id=parent.pk if parent else None)
+    if parent is not None:
+        event_record(task=parent, kind=TaskEventKind.SUBTASK_ADDED, actor=actor,
+                     summary=f"Thêm nhiệm vụ con: {text[:200]}", details={"subtask_id": task.pk}, at=created_at)
+    return task
+
+
+@acting
+@transaction.atomic
+def subtask_create(
+    *, parent: Task, actor, text: str, lead: Agency, deadline_due: dt.date | None, deadline_text: str = ""
+) -> Task:
+    """A lead agency breaks its task into sub-tasks for itself or its own units, to any depth."""
+    access.require(access.can_add_subtask(actor, parent),
+                   "Chỉ cơ quan chủ trì nhiệm vụ mới được giao nhiệm vụ con.")
+    if not actor.is_office:
+        allowed = access.agency_scope_ids(actor)
+        if lead.pk not in allowed:
+            raise ServiceError(
+                "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field="lead"
+            )
+    if deadline_due and parent.deadline_due and deadline_due > parent.deadline_due:
+        raise ServiceError(
+            f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}).",
+            field="deadline_due",
+        )
+    return task_create(
+        notice=parent.notice,
+        parent=parent,
+        text=text,
+        lead=[lead],
+        actor=actor,
+        path=f"{parent.path}.{parent.subtasks.count() + 1}" if parent.path else "",
+        section=parent.section,
+        deadline_kind=DeadlineKind.DATE if deadline_due else DeadlineKind.NONE,
+        deadline_due=deadline_due,
+        deadline_text=deadline_text or (f"trước ngày {deadline_due:%d/%m/%Y}" if deadline_due else ""),
+        themes=list(parent.themes.all()),
+    )
+
+
+def _bump_version(*, task: Task, expected_version: int | None) -> None:
+    """Conditional UPDATE: the write only lands if nobody changed the task since ``expected_version`` was read.
+
+    Without an expected version (a system change) the version still moves on, so stale forms are refused later.
+    """
+    query = Task.objects.filter(pk=task.pk)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    if not query.update(version=F("version") + 1):
+        raise ConflictError(
+            "Nhiệm vụ vừa được người khác cập nhật. Vui lòng tải lại trang để xem thay đổi rồi thực hiện lại."
+        )
+    task.version = Task.objects.filter(pk=task.pk).values_list("version", flat=True).get()
+
+
+EDITABLE_FIELDS = (
+    "text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence", "report_due",
+    "report_text", "coordinating_others",
+)
+
+
+@acting
+@transaction.atomic
+def task_update(*, task: Task, actor, expected_version: int | None, **changes) -> Task:
+    access.require(access.can_edit_task(actor, task), "Bạn không có quyền sửa nhiệm vụ này.")
+    unknown = set(changes) - set(EDITABLE_FIELDS) - {"themes", "lead", "coordinating"}
+    if unknown:
+        raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
+    _bump_version(task=task, expected_version=expected_version)
+    before = {name: getattr(task, name) for name in EDITABLE_FIELDS}
+    for name in EDITABLE_FIELDS:
+        if name in changes:
+            setattr(task, name, changes[name])
+    if not (task.text or "").strip():
+        raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
+    _validate_deadline(kind=task.deadline_kind, due=task.deadline_due)
+    if "deadline_due" in changes and before["deadline_due"] is None and task.original_deadline_due is None:
+        task.original_deadline_due = task.deadline_due
+    task.save()
+    if "themes" in changes:
+        task.themes.set(changes["themes"])
+    for role_key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
+        if role_key in changes:
+            agencies = list(changes[role_key])
+            if role == AssignmentRole.LEAD and not agencies:
+                raise ServiceError("Nhiệm vụ cần có ít nhất một cơ quan chủ trì.", field="lead")
+            task.assignments.filter(role=role).exclude(agency__in=agencies).delete()
+            existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
+            TaskAssignment.objects.bulk_create(
+                [TaskAssignment(task=task, agency=a, role=role, assigned_name=a.name)
+                 for a in agencies if a.pk not in existing]
+            )
+    changed = {
+        name: [_plain(before[name]), _plain(getattr(task, name))]
+        for name in EDITABLE_FIELDS
+        if before[name] != getattr(task, name)
+    }
+    touched_relations = any(key in changes for key in ("themes", "lead", "coordinating"))
+    if changed or touched_relations:
+        event_record(task=task, kind=TaskEventKind.EDITED, actor=actor,
+                     summary="Sửa nhiệm vụ: " + (", ".join(str(Task._meta.get_field(n).verbose_name) for n in changed)
+                                                or "cơ quan/chủ đề"),
+                     details={"changes": changed})
+    return task
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@acting
+@transaction.atomic
+def task_set_status(
+    *, task: Task, actor, status: str, progress: int | None = None, completed_on: dt.date | None = None,
+    expected_version: int | None = None, reason: str = "", check_permission: bool = True, at=None,
+) -> Task:
+    if check_permission:
+        access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
+    if status not in TaskStatus.values:
+        raise ServiceError("Tình trạng không hợp lệ.", field="status")
+    if status == TaskStatus.DONE and task.is_recurring:
+        raise ServiceError(
+            "Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.", field="status"
+        )
+    _bump_version(task=task, expected_version=expected_version)
+    old_status, old_progress = task.status, task.progress
+    task.status = status
+    if progress is not None:
+        task.progress = progress
+    if status == TaskStatus.DONE:
+        task.progress = 100
+        task.completed_on = completed_on or timezone.localdate()
+    else:
+        task.completed_on = None
+    task.save(update_fields=["status", "progress", "completed_on", "updated_at"])
+    if old_status != status:
+        event_record(
+            task=task, kind=TaskEventKind.STATUS_CHANGED, actor=actor, at=at,
+            summary=f"Tình trạng: {TaskStatus(old_status).label} → {TaskStatus(status).label}"
+            + (f" ({reason})" if reason else ""),
+            details={"from": old_status, "to": status, "progress": [old_progress, task.progress]},
+        )
+        publish("task.status_changed", task_id=task.pk, old_status=old_status, new_status=status)
+    if task.parent_id:
+        progress_rollup(task=task.parent)
+    return task
+
+
+def progress_rollup(*, task: Task) -> None:
+    """A task with sub-tasks takes the mean progress of its direct sub-tasks; this walks up to the root."""
+    node = task
+    while node is not None:
+        node.refresh_from_db(fields=["progress"])
+        average = node.subtasks.aggregate(avg=Avg("progress"))["avg"]
+        if average is not None and round(average) != node.progress:
+            node.progress = round(average)
+            node.save(update_fields=["progress", "updated_at"])  # a save, so the audit history records it
+        node = node.parent
+
+
+@acting
+@transaction.atomic
+def task_schedule_event(*, task: Task, actor, due: dt.date) -> Task:
+    """An event deadline ("tại Kỳ họp thứ 10") gets its date once the event is scheduled."""
+    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
+    if task.deadline_kind != DeadlineKind.EVENT:
+        raise ServiceError("Chỉ nhiệm vụ có thời hạn theo sự kiện mới được ấn định ngày.", field="deadline_due")
+    _bump_version(task=task, expected_version=None)
+    task.deadline_due = due
+    if task.original_deadline_due is None:
+        task.original_deadline_due = due
+    task.save(update_fields=["deadline_due", "original_deadline_due", "updated_at"])
+    event_record(task=task, kind=TaskEventKind.DEADLINE_SCHEDULED, actor=actor,
+                 summary=f"Ấn định thời hạn “{task.deadline_text}”: {due:%d/%m/%Y}")
+    return task

@@ -1,0 +1,141 @@
+"""The task list: every filter parameter, folded search, invalid values, pagination, query count, "my tasks"."""
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from nq57.agencies.models import Agency
+from nq57.core.testing import NoticeFactory, ProgrammeFactory, make_task
+from nq57.tasks.filters import TaskFilter
+from nq57.tasks.models import Theme
+from nq57.tasks.services import subtask_create, task_set_status
+
+TODAY = dt.date(2025, 7, 25)
+
+
+@pytest.fixture
+def world(cast):
+    """The cast's two tasks plus: a done-late task of another programme's notice, a themed province task, a sub-task."""
+    hanoi = Agency.objects.create(name="Ủy ban nhân dân Thành phố Hà Nội", kind="province")
+    other_programme = ProgrammeFactory(code="03/NQ-CP", name="Chương trình hành động của Chính phủ", is_default=False)
+    notice_b = NoticeFactory(number="45-TB/TGV", programme=other_programme, issued_on=dt.date(2025, 3, 1))
+    late = make_task(notice=notice_b, lead=[cast.tc], due=dt.date(2025, 5, 31), path="1",
+                     text="Ban hành bộ chỉ tiêu thống kê khoa học")
+    task_set_status(task=late, actor=cast.office, status="done", completed_on=dt.date(2025, 6, 15))
+    theme = Theme.objects.create(code="do-thi-thong-minh", name="Đô thị thông minh", keywords=[])
+    # NFD text with the old tone-mark style ("Uỷ"), to check folding
+    city = make_task(notice=notice_b, lead=[hanoi], due=dt.date(2025, 8, 1), path="2", themes=[theme],
+                     text=unicodedata.normalize("NFD", "Uỷ ban nhân dân Thành phố xây dựng đô thị thông minh"))
+    sub = subtask_create(parent=cast.task_kh, actor=cast.alice, text="Dự thảo quy chế phòng thí nghiệm",
+                         lead=cast.kh, deadline_due=dt.date(2025, 7, 20))
+    return {"late": late, "city": city, "sub": sub, "hanoi": hanoi, "notice_b": notice_b, "theme": theme,
+            "programme": other_programme}
+
+
+def ids(params: dict) -> set[int]:
+    task_filter = TaskFilter(params, today=TODAY)
+    assert task_filter.is_valid(), task_filter.errors
+    return set(task_filter.qs.values_list("pk", flat=True))
+
+
+def test_each_parameter_filters(cast, world):
+    kh, tc = cast.task_kh.pk, cast.task_tc.pk
+    late, city, sub = world["late"].pk, world["city"].pk, world["sub"].pk
+    assert ids({}) == {kh, tc, late, city}  # top-level tasks only by default
+    assert ids({"agency": cast.kh.pk}) == {kh, tc}
+    assert ids({"agency": cast.kh.pk, "role": "lead"}) == {kh}
+    assert ids({"agency": cast.kh.pk, "role": "coordinating"}) == {tc}
+    assert ids({"status": "done"}) == {late}
+    assert ids({"status": "open"}) == {kh, tc, city}
+    assert ids({"timing": "done_late"}) == {late}
+    assert ids({"timing": "due_soon"}) == {kh, city}  # due 30/07 and 01/08, within 7 days of 25/07
+    assert ids({"timing": "open_in_time"}) == {tc}
+    assert ids({"timing": "open_overdue"}) == set()
+    assert ids({"theme": "do-thi-thong-minh"}) == {city}
+    assert ids({"notice": cast.notice.pk}) == {kh, tc}
+    assert ids({"programme": world["programme"].pk}) == {late, city}
+    assert ids({"due_from": "2025-07-31"}) == {tc, city}
+    assert ids({"due_to": "2025-07-30"}) == {kh, late}
+    assert ids({"due_from": "2025-06-01", "due_to": "2025-07-31"}) == {kh}
+    assert ids({"parent": "root"}) == {kh, tc, late, city}
+    assert ids({"parent": "all"}) == {kh, tc, late, city, sub}
+    assert ids({"parent": str(kh)}) == {sub}
+    assert ids({"agency": cast.kh.pk, "role": "lead", "parent": "all"}) == {kh, sub}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("cong nghe", "tc"),          # no diacritics finds "công nghệ"
+        ("CÔNG NGHỆ", "tc"),
+        ("Ủy ban", "city"),             # new tone style finds the old "Uỷ" spelling typed in NFD
+        ("Uỷ ban", "city"),
+        (unicodedata.normalize("NFD", "đô thị thông minh"), "city"),
+        ("phong thi nghiem", "kh"),
+        ("khong-co-gi", "none"),
+    ],
+)
+def test_search_is_folded(cast, world, query, expected):
+    wanted = {
+        "tc": {cast.task_tc.pk}, "city": {world["city"].pk}, "kh": {cast.task_kh.pk},
+        "none": set(),
+    }[expected]
+    assert ids({"q": query}) == wanted
+
+
+def test_the_html_list_shows_rows_and_keeps_filters_in_pagination(cast, world, client_for):
+    client = client_for(cast.leader)
+    page = client.get(reverse("tasks:task_list"), {"q": "cong nghe", "agency": cast.kh.pk}).content.decode()
+    assert cast.task_tc.text[:40] in page
+    assert cast.task_kh.text[:40] not in page
+    assert "xây dựng đô thị" not in page
+    assert "<b>1</b> nhiệm vụ" in page
+    assert f"export.xlsx?q=cong+nghe&amp;agency={cast.kh.pk}" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"agency": "abc"}, "Cơ quan: Không tìm thấy mục đã chọn"),
+        ({"agency": "999999"}, "Cơ quan: Không tìm thấy mục đã chọn"),
+        ({"status": "finished"}, "Giá trị “finished” không hợp lệ"),
+        ({"timing": "late"}, "Phân loại thời hạn"),
+        ({"due_from": "2025-02-31"}, "Ngày không hợp lệ"),
+        ({"theme": "no-such-theme"}, "Chủ đề"),
+        ({"parent": "children"}, "dùng root, all hoặc số hiệu nhiệm vụ"),
+        ({"role": "owner"}, "Vai trò"),
+    ],
+)
+def test_invalid_filter_values_show_a_vietnamese_error(cast, client_for, params, message):
+    client = client_for(cast.office)
+    response = client.get(reverse("tasks:task_list"), params)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Bộ lọc không hợp lệ" in body and message in body
+    export = client.get(reverse("tasks:task_export"), params)
+    assert export.status_code == 400
+    assert message in export.content.decode()
+
+
+def test_a_page_is_a_handful_of_queries_and_holds_fifty_rows(cast, client_for, django_assert_max_num_queries):
+    for index in range(60):
+        make_task(notice=cast.notice, lead=[cast.kh, cast.xd], coordinating=[cast.tc], path=f"9.{index}",
+                  due=dt.date(2025, 9, 1), text=f"Nhiệm vụ thử nghiệm số {index}")
+    client = client_for(cast.office)
+    client.get(reverse("tasks:task_list"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("tasks:task_list"), {"agency": cast.kh.pk, "role": "lead"})
+    body = response.content.decode()
+    assert body.count('<td><a href="/notices/') == 50
+    assert "Trang 1/2" in body
+    second = client.get(reverse("tasks:task_list"), {"agency": cast.kh.pk, "role": "lead", "page": 2}).content.decode()
+    assert second.count('<td><a href="/notices/') == 11
+
+
+def test_a_focal_point_gets_a_quick_filter_for_their_agency(cast, client_for):
+    body = client_for(cast.alice).get(reverse("tasks:task_list")).content.decode()
+    assert f'href="/tasks/?agency={cast.kh.pk}" id="my-tasks"' in body
+    body = client_for(cast.leader).get(reverse("tasks:task_list")).content.decode()
+    assert 'id="my-tasks"' not in body
