@@ -1,5 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from nq57.core.audit import history_user
 
 
 class Role(models.TextChoices):
@@ -22,6 +25,8 @@ class User(AbstractUser):
         related_name="users",
         help_text="Bắt buộc với cán bộ đầu mối: cơ quan mà người này báo cáo thay mặt.",
     )
+    #: role, agency and activation changes are who-may-do-what changes: audited like the data they govern
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], get_user=history_user)
 
     class Meta:
         verbose_name = "người dùng"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, AgencyAlias
 
@@ -10,7 +11,7 @@ class AgencyAliasInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SimpleHistoryAdmin):
     list_display = ("name", "short_name", "kind", "parent", "successor", "dissolved_on")
     list_filter = ("kind", ("dissolved_on", admin.EmptyFieldListFilter))
     search_fields = ("name", "short_name", "search_key", "aliases__alias")

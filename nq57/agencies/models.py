@@ -1,5 +1,8 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from nq57.core.audit import history_user
 
 
 class AgencyKind(models.TextChoices):
@@ -54,6 +57,7 @@ class Agency(models.Model):
         help_text='Với nhóm cơ quan ("Các bộ, ngành, địa phương"): các cơ quan thuộc nhóm.',
     )
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_key"], get_user=history_user)
 
     class Meta:
         verbose_name = "cơ quan"

@@ -5,6 +5,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from nq57.core.audit import history_user
 
 
 class ApiToken(models.Model):
@@ -21,6 +24,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"], get_user=history_user)
 
     class Meta:
         verbose_name = "mã truy cập API"
@@ -72,6 +76,7 @@ class WebhookSubscription(models.Model):
     events = models.JSONField("sự kiện", default=list)
     is_active = models.BooleanField("đang hoạt động", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret"], get_user=history_user)
 
     class Meta:
         verbose_name = "đăng ký webhook"

@@ -231,6 +231,10 @@ class WebhookIn(Schema):
     name: str = Field("", max_length=100)
 
 
+class WebhookPatch(Schema):
+    is_active: bool = Field(description="false: tạm dừng; true: bật lại và gửi các lần gửi đang chờ")
+
+
 class WebhookOut(Schema):
     id: int
     name: str

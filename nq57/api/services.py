@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nq57.api.models import WEBHOOK_EVENTS, ApiToken, WebhookSubscription
 from nq57.core import access
+from nq57.core.audit import acting
 from nq57.core.errors import NotFoundError, ServiceError
 
 TOKEN_PREFIX = "nq57_"
@@ -41,13 +42,16 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+@acting
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     access.require(access.can_view(actor) and (token.user_id == actor.pk or actor.is_office),
                    "Bạn chỉ được thu hồi mã truy cập của chính mình.")
-    if token.revoked_at is None:
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        token.refresh_from_db()
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])  # a save, not an update: the revocation is in the audit history
+    token.revoked_at = locked.revoked_at
     token_cache_clear()
     transaction.on_commit(token_cache_clear)  # a request of this process may have cached it meanwhile
     return token
@@ -123,6 +127,7 @@ def _validate_webhook_url(url: str) -> str:
     return url
 
 
+@acting
 @transaction.atomic
 def webhook_subscribe(*, actor, url: str, secret: str, events: list[str], name: str = "") -> WebhookSubscription:
     access.require(access.can_manage_webhooks(actor), "Chỉ Cơ quan Thường trực được đăng ký webhook.")
@@ -143,12 +148,40 @@ def webhook_subscribe(*, actor, url: str, secret: str, events: list[str], name: 
                                               name=(name or "").strip()[:100])
 
 
+@acting
 @transaction.atomic
 def webhook_unsubscribe(*, actor, subscription: WebhookSubscription) -> None:
     access.require(access.can_manage_webhooks(actor), "Chỉ Cơ quan Thường trực được hủy đăng ký webhook.")
     if not WebhookSubscription.objects.filter(pk=subscription.pk).exists():
         raise NotFoundError("Không tìm thấy đăng ký webhook.")
     subscription.delete()
+
+
+@acting
+@transaction.atomic
+def webhook_set_active(*, actor, subscription: WebhookSubscription, is_active: bool) -> WebhookSubscription:
+    """Pause (no new deliveries are queued; queued retries stop) or resume a subscription."""
+    access.require(access.can_manage_webhooks(actor), "Chỉ Cơ quan Thường trực được tạm dừng hoặc bật lại webhook.")
+    locked = WebhookSubscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    if locked is None:
+        raise NotFoundError("Không tìm thấy đăng ký webhook.")
+    if locked.is_active != is_active:
+        locked.is_active = is_active
+        locked.save(update_fields=["is_active"])
+        if is_active:
+            _requeue_pending(locked)
+    subscription.is_active = locked.is_active
+    return locked
+
+
+def _requeue_pending(subscription: WebhookSubscription) -> None:
+    """Deliveries left pending while the subscription was paused are sent again, oldest first, after commit."""
+    from nq57.api.models import DeliveryState
+    from nq57.api.tasks import webhook_deliver
+
+    pending = list(subscription.deliveries.filter(state=DeliveryState.PENDING)
+                   .order_by("pk").values_list("pk", flat=True))
+    transaction.on_commit(lambda: [webhook_deliver(pk) for pk in pending])
 
 
 # --- notifications (the monitoring app owns the model; marking read is the API's only write on it) -------------

@@ -12,5 +12,7 @@ def webhook_deliver(delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None or delivery.state != DeliveryState.PENDING:
         return
+    if not delivery.subscription.is_active:  # paused: stays pending; resuming the subscription queues it again
+        return
     if not delivery_attempt(delivery) and delivery.state == DeliveryState.PENDING:
         webhook_deliver.schedule((delivery_id,), delay=backoff_seconds(delivery.attempts))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook_detail"),
     path("webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook_delete"),
+    path("webhooks/<int:pk>/active/", views.webhook_toggle, name="webhook_toggle"),
 ]

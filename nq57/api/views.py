@@ -1,5 +1,5 @@
 """Personal API tokens in the web app: list, create (the token is shown once), revoke; and, for the office, the
-webhook subscriptions (list, register, delete) with each one's delivery log."""
+webhook subscriptions (list, register, pause/resume, delete) with each one's delivery log."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,7 +8,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from nq57.accounts.views import forbidden
 from nq57.api.models import WEBHOOK_EVENTS, ApiToken, WebhookSubscription
-from nq57.api.services import token_create, token_revoke, webhook_subscribe, webhook_unsubscribe
+from nq57.api.services import (
+    token_create,
+    token_revoke,
+    webhook_set_active,
+    webhook_subscribe,
+    webhook_unsubscribe,
+)
 from nq57.core import access
 from nq57.core.errors import ServiceError
 
@@ -82,6 +88,20 @@ def webhook_delete(request, pk: int):
     try:
         webhook_unsubscribe(actor=request.user, subscription=subscription)
         messages.success(request, f"Đã hủy đăng ký webhook gửi tới {label}.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("api_tokens:webhook_list")
+
+
+@require_POST
+def webhook_toggle(request, pk: int):
+    if not access.can_manage_webhooks(request.user):
+        return forbidden(request, WEBHOOKS_FORBIDDEN)
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    resume = request.POST.get("is_active") == "1"
+    try:
+        webhook_set_active(actor=request.user, subscription=subscription, is_active=resume)
+        messages.success(request, f"Đã {'bật lại' if resume else 'tạm dừng'} webhook gửi tới {subscription.url}.")
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("api_tokens:webhook_list")

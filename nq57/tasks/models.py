@@ -241,9 +241,11 @@ class TaskAssignment(models.Model):
     """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="assignments")
+    agency = models.ForeignKey("agencies.Agency", verbose_name="cơ quan", on_delete=models.PROTECT,
+                               related_name="assignments")
     role = models.CharField("vai trò", max_length=20, choices=AssignmentRole.choices)
     assigned_name = models.CharField("tên khi được giao", max_length=300, blank=True)
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = "cơ quan được giao"

@@ -212,8 +212,10 @@ def _model_field(model, name):
 
 
 def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[AuditEntry]:
-    """Every history record of the task and of its reports, assessments and extension requests, oldest first,
-    each with who, when and the before/after of the fields that changed."""
+    """Every history record of the task, of its lead and coordinating agencies after creation, and of its reports,
+    assessments and extension requests, oldest first, each with who, when and the before/after of the fields that
+    changed."""
+    from nq57.agencies.models import Agency
     from nq57.reports.models import Assessment, ExtensionRequest, ProgressReport
 
     labels = _Labels()
@@ -222,6 +224,8 @@ def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[Audit
         report_ids = list(ProgressReport.objects.filter(task=task).values_list("id", flat=True))
     sources = [
         (Task, Task.history.filter(id=task.pk), lambda r: "Nhiệm vụ"),
+        (TaskAssignment, TaskAssignment.history.filter(task_id=task.pk),
+         lambda r: f"Cơ quan {r.get_role_display().lower()}: {labels.related(Agency, r.agency_id)}"),
         (ProgressReport, ProgressReport.history.filter(task_id=task.pk), lambda r: f"Báo cáo tiến độ #{r.id}"),
         (Assessment, Assessment.history.filter(report_id__in=report_ids), lambda r: f"Đánh giá báo cáo #{r.report_id}"),
         (ExtensionRequest, ExtensionRequest.history.filter(task_id=task.pk), lambda r: f"Đề xuất gia hạn #{r.id}"),

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.db.models import Avg, F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from nq57.agencies.models import Agency
 from nq57.core import access
-from nq57.core.audit import acting
+from nq57.core.audit import acting, history_user
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.events import publish
 from nq57.tasks.models import (
@@ -146,7 +147,8 @@ def task_create(
             rows.append(
                 TaskAssignment(task=task, agency=current, role=role, assigned_name=names.get(agency.pk, agency.name))
             )
-    TaskAssignment.objects.bulk_create(rows)
+    # with their history rows, so a later change (a merge, a new lead) has a "before" to show
+    bulk_create_with_history(rows, TaskAssignment, default_user=history_user())
     task.themes.set(themes if themes is not None else themes_for_text(f"{section} {text}"))
     event_record(
         task=task,
@@ -226,6 +228,8 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
         raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
     _bump_version(task=task, expected_version=expected_version)
     before = {name: getattr(task, name) for name in EDITABLE_FIELDS}
+    agencies_before = _assigned_names(task)
+    themes_before = sorted(task.themes.values_list("name", flat=True))
     for name in EDITABLE_FIELDS:
         if name in changes:
             setattr(task, name, changes[name])
@@ -242,24 +246,39 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
             agencies = list(changes[role_key])
             if role == AssignmentRole.LEAD and not agencies:
                 raise ServiceError("Nhiệm vụ cần có ít nhất một cơ quan chủ trì.", field="lead")
-            task.assignments.filter(role=role).exclude(agency__in=agencies).delete()
+            for removed in task.assignments.filter(role=role).exclude(agency__in=agencies):
+                removed.delete()  # one by one, so each removal is in the audit history
             existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
-            TaskAssignment.objects.bulk_create(
-                [TaskAssignment(task=task, agency=a, role=role, assigned_name=a.name)
-                 for a in agencies if a.pk not in existing]
-            )
+            for agency in agencies:
+                if agency.pk not in existing:
+                    TaskAssignment.objects.create(task=task, agency=agency, role=role, assigned_name=agency.name)
     changed = {
         name: [_plain(before[name]), _plain(getattr(task, name))]
         for name in EDITABLE_FIELDS
         if before[name] != getattr(task, name)
     }
-    touched_relations = any(key in changes for key in ("themes", "lead", "coordinating"))
-    if changed or touched_relations:
+    agencies_after = _assigned_names(task)
+    for role_key in ("lead", "coordinating"):
+        if agencies_before[role_key] != agencies_after[role_key]:
+            changed[role_key] = [agencies_before[role_key], agencies_after[role_key]]
+    themes_after = sorted(task.themes.values_list("name", flat=True))
+    if themes_before != themes_after:
+        changed["themes"] = [themes_before, themes_after]
+    if changed:
+        labels = [_CHANGE_LABELS.get(n) or str(Task._meta.get_field(n).verbose_name) for n in changed]
         event_record(task=task, kind=TaskEventKind.EDITED, actor=actor,
-                     summary="Sửa nhiệm vụ: " + (", ".join(str(Task._meta.get_field(n).verbose_name) for n in changed)
-                                                or "cơ quan/chủ đề"),
-                     details={"changes": changed})
+                     summary="Sửa nhiệm vụ: " + ", ".join(labels), details={"changes": changed})
     return task
+
+
+_CHANGE_LABELS = {"lead": "cơ quan chủ trì", "coordinating": "cơ quan phối hợp", "themes": "chủ đề"}
+
+
+def _assigned_names(task: Task) -> dict[str, list[str]]:
+    names = {"lead": [], "coordinating": []}
+    for role, name in task.assignments.order_by("role", "id").values_list("role", "agency__name"):
+        names["lead" if role == AssignmentRole.LEAD else "coordinating"].append(name)
+    return names
 
 
 def _plain(value):

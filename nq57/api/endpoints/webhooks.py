@@ -7,7 +7,7 @@ from nq57.api import schemas as s
 from nq57.api.http import idempotent, paginate
 from nq57.api.models import WebhookSubscription
 from nq57.api.serializers import delivery_dict, webhook_dict
-from nq57.api.services import webhook_subscribe, webhook_unsubscribe
+from nq57.api.services import webhook_set_active, webhook_subscribe, webhook_unsubscribe
 from nq57.core import access
 
 router = Router(tags=["Webhook"])
@@ -36,6 +36,16 @@ def webhook_create(request, payload: s.WebhookIn):
         return 201, webhook_dict(created), {"Location": f"/api/v1/webhooks/{created.pk}"}
 
     return idempotent(request, perform)
+
+
+@router.patch("/webhooks/{webhook_id}", response={200: s.WebhookOut, **ERRORS}, summary="Tạm dừng hoặc bật lại webhook")
+def webhook_update(request, webhook_id: int, payload: s.WebhookPatch):
+    """``{"is_active": false}`` pauses the subscription: no new deliveries are made and pending retries wait;
+    ``{"is_active": true}`` resumes it and sends what is pending."""
+    _office(request)
+    subscription = webhook_set_active(actor=request.auth, is_active=payload.is_active,
+                                      subscription=get_object_or_404(WebhookSubscription, pk=webhook_id))
+    return webhook_dict(subscription)
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None, **ERRORS}, summary="Hủy đăng ký webhook")

@@ -89,3 +89,24 @@ def test_focal_points_and_leaders_get_403(cast, client_for, subscription, who):
 def test_anonymous_visitors_are_sent_to_login(client):
     response = client.get("/api-tokens/webhooks/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_office_pauses_and_resumes_a_webhook_from_the_page(cast, client_for, subscription):
+    client = client_for(cast.office)
+    assert 'value="0"' in client.get("/api-tokens/webhooks/").content.decode()
+    response = client.post(f"/api-tokens/webhooks/{subscription.pk}/active/", {"is_active": "0"})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+    page = client.get("/api-tokens/webhooks/").content.decode()
+    assert "Đã tạm dừng webhook" in page and "Bật lại" in page
+    client.post(f"/api-tokens/webhooks/{subscription.pk}/active/", {"is_active": "1"})
+    subscription.refresh_from_db()
+    assert subscription.is_active is True
+
+
+def test_a_focal_point_cannot_pause_a_webhook(cast, client_for, subscription):
+    response = client_for(cast.alice).post(f"/api-tokens/webhooks/{subscription.pk}/active/", {"is_active": "0"})
+    assert response.status_code == 403
+    subscription.refresh_from_db()
+    assert subscription.is_active is True

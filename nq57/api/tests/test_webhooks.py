@@ -139,3 +139,43 @@ def test_unknown_events_and_short_secrets_are_refused(cast, api_as):
     body = assert_error(office.post("webhooks", {"url": "https://r71.gov.vn/h", "secret": "ngan",
                                                  "events": ["task.created"]}), 400)
     assert "16 ký tự" in body["errors"]["secret"][0]
+
+
+def test_a_paused_webhook_queues_nothing_new_holds_its_retries_and_sends_them_when_resumed(
+        cast, api_as, receiver, django_capture_on_commit_callbacks):
+    office, alice = api_as(cast.office), api_as(cast.alice)
+    hook = office.post("webhooks", {"url": receiver.url, "secret": SECRET, "events": ["report.submitted"]}).json()
+    HUEY.storage.flush_all()
+    today = timezone.localdate().isoformat()
+    report = {"period_start": today, "period_end": today, "text": "Báo cáo", "percent": 20, "claimed_status": "open"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alice.post(f"tasks/{cast.task_kh.pk}/reports", report).status_code == 201
+    first = WebhookDelivery.objects.get()
+    assert (first.attempts, first.state) == (1, DeliveryState.PENDING)  # the receiver answered 500
+
+    paused = office.patch(f"webhooks/{hook['id']}", {"is_active": False})
+    assert paused.status_code == 200 and paused.json()["is_active"] is False
+    assert run_scheduled_huey_tasks() == 1  # the retry comes due while paused: nothing is sent
+    first.refresh_from_db()
+    assert (first.attempts, first.state, len(receiver.received)) == (1, DeliveryState.PENDING, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alice.post(f"tasks/{cast.task_kh.pk}/reports", report).status_code == 201
+    assert WebhookDelivery.objects.count() == 1  # no new delivery for an event while paused
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = office.patch(f"webhooks/{hook['id']}", {"is_active": True})
+    assert resumed.status_code == 200 and resumed.json()["is_active"] is True
+    first.refresh_from_db()
+    assert (first.attempts, first.state, first.status_code) == (2, DeliveryState.SUCCEEDED, 200)
+    assert len(receiver.received) == 2
+
+
+def test_only_the_office_pauses_a_webhook(cast, api_as):
+    hook = api_as(cast.office).post("webhooks", {"url": "https://r71.gov.vn/h", "secret": SECRET,
+                                                 "events": ["task.created"]}).json()
+    assert_error(api_as(cast.alice).patch(f"webhooks/{hook['id']}", {"is_active": False}), 403)
+    assert_error(api_as(cast.office).patch("webhooks/999999", {"is_active": False}), 404)
+    assert_error(api_as(cast.office).patch(f"webhooks/{hook['id']}", {"is_active": "có lẽ"}), 422)
+    from nq57.api.models import WebhookSubscription
+
+    assert WebhookSubscription.objects.get(pk=hook["id"]).is_active is True
