@@ -14,9 +14,9 @@ RE_NUMBER = re.compile(
 )
 RE_DOC_REF = re.compile(r"\b(\d{1,4}-(?:TB|KH|KL|BC|CV|CTr)/(?:TGV|BCĐTW|BCĐ|TW|BCĐTƯ))\b")
 RE_ISSUE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", _F)
-RE_NUM_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+RE_NUM_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/])")  # 24/5/2025, 24-5-2025
 RE_MEETING = re.compile(
-    r"(?:^|[\s(])(?:Ngày|Sáng|Chiều|Tối|Trưa)\s+(?:ngày\s+)?(?:hôm\s+nay\s+)?(?:\()?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?"
+    r"(?:^|[\s(])(?:Ngày|Sáng|Chiều|Tối|Trưa)\s+(?:ngày\s+)?(?:hôm\s+nay\s+)?(?:\()?(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?"
 )
 RE_CADRE = re.compile(r"^(?:\[đã ký\]|KT\.|TM\.|Q\.)", _F)
 
@@ -55,7 +55,7 @@ def find_issue_date(text: str) -> date | None:
         if d:
             return d
     for m in RE_NUM_DATE.finditer(text[:1500]):
-        d = _date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        d = _date(int(m.group(4)), int(m.group(3)), int(m.group(1)))
         if d:
             return d
     return None

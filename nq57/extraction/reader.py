@@ -130,19 +130,70 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+def _pdf_page_blocks(page) -> list[str | list[list[str]]]:
+    """The page top to bottom: its text between tables, and each ruled table as rows of cell texts (a task table of
+    an action programme must stay a table, not become its cells one per line)."""
+    blocks: list[str | list[list[str]]] = []
+    top = 0.0
+    # a row cut by the page break has no ruling line at the page's edge: close the grid where its columns stop
+    columns = [e for e in page.edges if e["orientation"] == "v"]
+    settings = {}
+    if columns:
+        settings["explicit_horizontal_lines"] = [max(0.0, min(e["top"] for e in columns)),
+                                                 min(float(page.height), max(e["bottom"] for e in columns))]
+    for table in sorted(page.find_tables(settings), key=lambda t: t.bbox[1]):
+        t_top, t_bottom = table.bbox[1], table.bbox[3]
+        if t_top > top:
+            blocks.append(page.crop((0, top, page.width, t_top)).extract_text() or "")
+        rows = [[re.sub(r"\s+", " ", cell or "").replace("|", "/").strip() for cell in row] for row in table.extract()]
+        if any(any(row) for row in rows):
+            blocks.append(rows)
+        top = max(top, t_bottom)
+    if top < page.height:
+        blocks.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+    return blocks
+
+
+def _join_split_tables(blocks: list[str | list[list[str]]]) -> list[str | list[list[str]]]:
+    """A table broken by a page break is one table: rows of a table that follows another with the same columns,
+    with nothing but a page number between them, are added to it (a repeated header row is dropped)."""
+    out: list[str | list[list[str]]] = []
+    for block in blocks:
+        if isinstance(block, str):
+            if block.strip():
+                out.append(block)
+            continue
+        previous = out[-1] if out else None
+        if (isinstance(previous, str) and re.fullmatch(r"\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*", previous) and len(out) > 1
+                and isinstance(out[-2], list)):
+            out.pop()  # the page number between the two halves
+            previous = out[-1]
+        if isinstance(previous, list) and previous and block and len(previous[0]) == len(block[0]):
+            previous.extend(block[1:] if block[0] == previous[0] else block)
+            continue
+        out.append(block)
+    return out
+
+
+def _markdown_table(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(rows[0]) + " |", "| " + " | ".join("---" for _ in rows[0]) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
 def _pdf_text(data: bytes) -> str:
     try:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover
         raise ExtractionError("Máy chủ chưa cài thư viện đọc tệp PDF.") from exc
-    pages: list[str] = []
+    blocks: list[str | list[list[str]]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
-                pages.append(page.extract_text() or "")
+                blocks.extend(_pdf_page_blocks(page))
     except Exception as exc:
         raise ExtractionError("Tệp PDF bị hỏng hoặc được bảo vệ, không đọc được nội dung.") from exc
-    text = "\n\n".join(pages)
+    text = "\n\n".join(b if isinstance(b, str) else _markdown_table(b) for b in _join_split_tables(blocks))
     if len(re.findall(r"[^\W\d_]", text)) < 20:
         raise ExtractionError("Tệp PDF không có lớp văn bản (có thể là bản quét ảnh); vui lòng dùng bản PDF có chữ "
                               "hoặc nhận dạng ký tự (OCR) trước khi tải lên.")

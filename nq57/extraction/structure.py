@@ -87,6 +87,21 @@ def _marker(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _continues_inline_list(text: str, label: str) -> bool:
+    """``(label)`` follows an enumeration written inline in ``text``: "(4)" is in it when the label is "5"."""
+    if label.isdigit():
+        before = str(int(label) - 1)
+    elif len(label) == 1 and label.isalpha() and label > "a":
+        before = chr(ord(label) - 1)
+    else:
+        return False
+    return f"({before})" in text
+
+
+def kind_is_bullet(marker: tuple[str, str, str]) -> bool:
+    return marker[0].startswith("bullet")
+
+
 def _ends_sentence(text: str) -> bool:
     t = strip_markdown_emphasis(text).rstrip(" *_")
     return not t or t[-1] in ".;:!?)\"”'…"
@@ -95,9 +110,13 @@ def _ends_sentence(text: str) -> bool:
 RE_DANGLING = re.compile(r"(?:,|\b(?:và|của|các|với|cho|để|về|trong|tại|theo|những|là))\s*$")
 
 
+RE_TRAILING_ENUMERATION = re.compile(r"(?:^|\s)\((?:\d{1,2}|[a-zđ]|[ivx]{1,4})\)$")
+
+
 def _dangling(text: str) -> bool:
-    """The text stops in the middle of a sentence (a page break split it)."""
-    return bool(RE_DANGLING.search(strip_markdown_emphasis(text).rstrip(" *_")))
+    """The text stops in the middle of a sentence (a page break split it), or on the "(2)" of an inline list."""
+    plain = strip_markdown_emphasis(text).rstrip(" *_")
+    return bool(RE_DANGLING.search(plain) or RE_TRAILING_ENUMERATION.search(plain))
 
 
 _HEADING_KINDS = ("roman", "num", "letter", "dec2", "dec3", "dec4")
@@ -116,6 +135,20 @@ def _bare_heading(plain: str, lines: list[str], idx: int, subheading_check) -> b
     return False
 
 
+def wrap_width(lines: list[str]) -> int:
+    """The width the text was broken at when it is hard-wrapped (a PDF's text layer, a plain-text e-mail), else 0.
+
+    Hard-wrapped: almost no line is much longer than the usual longest length, and most lines come close to it.
+    Text written one paragraph a line (the usual case) has many long lines and is not."""
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and not ln.lstrip().startswith("|"))
+    if len(lengths) < 12:
+        return 0
+    usual = lengths[int(len(lengths) * 0.9)]
+    if usual < 40 or usual > 130 or sum(n > usual * 1.6 for n in lengths) > len(lengths) * 0.02:
+        return 0
+    return usual if sum(n >= usual * 0.7 for n in lengths) >= len(lengths) * 0.4 else 0
+
+
 def _relative_label(parent: Node, label: str) -> str:
     """"1.2" under item "1" is item "2" of it; under anything else it keeps its full number."""
     head, _, last = label.rpartition(".")
@@ -127,6 +160,9 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
     lines = text.split("\n")
+    width = wrap_width(lines)
+    previous = ""  # the line before this one, "" after a blank line
+    closing_of: Node | None = None  # the group whose schedule line the previous line was
     root = Node("root", "")
     stack: list[Node] = [root]
     preamble: list[str] = []
@@ -139,6 +175,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
     table: list[str] | None = None
     for idx, raw in enumerate(lines):
         line = raw.strip()
+        # hard-wrapped text: this line carries on the sentence of a previous line that was cut at the full width
+        wrapped_here = bool(width and width * 0.7 <= len(previous) <= width * 1.15)
+        same_paragraph = wrapped_here and current is not None
+        carried_on = same_paragraph and not _ends_sentence(current.text)
+        closing_goes_on, closing_of = (closing_of if wrapped_here else None), None
+        # a dash opening this line was pushed down by the wrapping only when it could not fit on a full previous line
+        dash_pushed_down = carried_on and len(previous) >= width * 0.93
+        previous_line, previous = previous, line
         if not line:
             if block:
                 paragraphs.append(" ".join(block))
@@ -184,6 +228,12 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 stack = [root]
             else:
                 continue
+        if mk is not None and dash_pushed_down and (kind_is_bullet(mk) or mk[0] == "paren"):
+            # "trình diễn - chuyển giao", "(1) …; (2) …" cut before the mark by the wrapping: not a new item
+            mk = None
+        elif mk is not None and width and mk[0] == "paren" and current is not None and _continues_inline_list(
+                current.text, mk[1]):
+            mk = None  # "(5)" of an enumeration whose "(1)" to "(4)" run inline in the item above
         if mk is not None:
             kind, label, rest = mk
             if kind.startswith("bullet") and len(stack) == 1:
@@ -200,6 +250,10 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
             current = node
             continue
         # an unnumbered paragraph
+        if closing_goes_on is not None and mk is None:  # the rest of a wrapped schedule line
+            closing_goes_on.closing[-1] += " " + line
+            closing_of = closing_goes_on
+            continue
         if len(stack) == 1 or current is None:
             if len(stack) > 1 and current is None and RE_CLOSING.search(line):
                 stopped = True
@@ -208,13 +262,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 continue
             preamble.append(line)
             continue
+        plain = strip_markdown_emphasis(line)
+        if plain[:1].islower() or _dangling(current.text) or (
+                carried_on and not (subject_check is not None and subject_check(plain))):
+            current.text += " " + line  # the rest of the item's sentence, on the next line
+            continue
         if RE_CLOSING.search(line):
             stopped = True
             current = None
-            continue
-        plain = strip_markdown_emphasis(line)
-        if plain[:1].islower() or _dangling(current.text):
-            current.text += " " + line
             continue
         if not current.children and current.kind in _HEADING_KINDS:
             if plain.rstrip(" *_").endswith(":"):
@@ -232,7 +287,13 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
             current = None
             continue
         if RE_SCHEDULE_LINE.match(plain) and current.parent is not None and current.parent.kind != "root":
-            current.parent.closing.append(line)
+            if same_paragraph and len(previous_line) + 1 + len(line.split()[0]) > width * 0.97:
+                # wrapped text whose first word did not fit on the line above: the item's own last sentence
+                # ("Hoàn thành trong tháng 6/2025."), not a new line of its own
+                current.text += " " + line
+            else:  # a line of its own: the schedule of the whole group above
+                current.parent.closing.append(line)
+                closing_of = current.parent
             continue
         if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(plain)):
             parent = current.parent or root

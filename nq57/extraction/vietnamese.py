@@ -287,10 +287,11 @@ _PREP = (
 _DONE_WORD = r"\b(?:hoàn\s+thành|xong)"
 _DONE = _DONE_WORD + r"\s+"
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?(?![/\d])"
-_DMY_FULL = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?![/\d])"
+# "30/7/2025", and the Party's own style "30-7-2025" (also "30.7.2025")
+_DMY_FULL = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![/\d])"
 _D_WORDS = r"(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?"
-_MY = r"(\d{1,2})\s*(?:/|năm)\s*(\d{4})(?![/\d])"
-_QUARTER = r"quý\s+([ivx]+|\d)\s*(?:/|năm)\s*(\d{4})"
+_MY = r"(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})(?![/\d])"
+_QUARTER = r"quý\s+([ivx]+|\d)\s*(?:/|-|năm)\s*(\d{4})"
 
 _F = re.IGNORECASE
 _HAS_DIGIT = re.compile(r"\d")
@@ -347,7 +348,7 @@ RE_CELL_RECURRING = re.compile(
 )
 RE_CELL_YEAR_RANGE = re.compile(r"^(?:giai\s+đoạn\s+|năm\s+)?(\d{4})\s*[-–]\s*(\d{4})$", _F)
 RE_CELL_YEAR = re.compile(r"^(?:năm\s+)?(\d{4})$", _F)
-RE_CELL_MONTH = re.compile(r"^(?:tháng\s+)?(\d{1,2})\s*(?:/|năm)\s*(\d{4})$", _F)
+RE_CELL_MONTH = re.compile(r"^(?:tháng\s+)?(\d{1,2})\s*(?:/|-|năm)\s*(\d{4})$", _F)
 RE_CELL_QUARTER = re.compile(r"^" + _QUARTER + r"$", _F)
 RE_CELL_DATE = re.compile(r"^(?:ngày\s+)?" + _DMY_FULL + r"$", _F)
 

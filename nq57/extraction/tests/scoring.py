@@ -5,7 +5,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from nq57.extraction import extract_file
+from nq57.extraction import extract_file, extract_text
 
 SHARED = (Path(__file__).resolve().parents[3] / ".." / "shared").resolve()
 SCORE_PY = SHARED / "extraction" / "score.py"
@@ -19,10 +19,11 @@ def score_module():
     return module
 
 
-def scores(gold_path: Path, source: Path) -> tuple[dict, float, float, float]:
-    """(gold, tasks_f1, lead_acc, deadline_acc) of the extractor's output for ``source``."""
+def scores(gold_path: Path, source: Path | None = None, *, text: str | None = None) -> tuple[dict, float, float, float]:
+    """(gold, tasks_f1, lead_acc, deadline_acc) of the extractor's output for the file ``source`` (or ``text``)."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    pred = json.loads(json.dumps(extract_file(source), ensure_ascii=False))
+    extracted = extract_file(source) if text is None else extract_text(text)
+    pred = json.loads(json.dumps(extracted, ensure_ascii=False))
     c = score_module().score_doc(gold, pred)
     p = c["matched"] / c["pred"] if c["pred"] else 0.0
     r = c["matched"] / c["gold"] if c["gold"] else 0.0

@@ -162,20 +162,23 @@ def test_before_month_is_end_of_previous_month(y, m):
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)),
-       st.sampled_from(["trước ngày", "trong ngày", "từ ngày", "Hoàn thành trước ngày"]), st.booleans())
+       st.sampled_from(["trước ngày", "trong ngày", "từ ngày", "Hoàn thành trước ngày", "trước", "chậm nhất"]),
+       st.booleans(), st.sampled_from("/-."))
 @settings(max_examples=80, deadline=None, database=None)
-def test_date_round_trip(d, prep, pad):
+def test_date_round_trip(d, prep, pad, sep):
     day = f"{d.day:02d}" if pad else str(d.day)
-    got = parse_deadline(f"{prep} {day}/{d.month}/{d.year}", year_hint=None)
+    got = parse_deadline(f"{prep} {day}{sep}{d.month}{sep}{d.year}", year_hint=None)  # "30-7-2025": Party style
     assert got.kind == "date" and got.due == d
-    got = parse_deadline(f"{prep} {d.day} tháng {d.month} năm {d.year}", year_hint=None)
-    assert got.kind == "date" and got.due == d
+    if prep.endswith("ngày"):
+        got = parse_deadline(f"{prep} {d.day} tháng {d.month} năm {d.year}", year_hint=None)
+        assert got.kind == "date" and got.due == d
 
 
-@given(st.integers(1900, 2200), st.integers(1, 12), st.sampled_from(["trong tháng", "Hoàn thành trong tháng", "Tháng"]))
+@given(st.integers(1900, 2200), st.integers(1, 12), st.sampled_from(["trong tháng", "Hoàn thành trong tháng", "Tháng"]),
+       st.sampled_from(["/", "-", " năm "]))
 @settings(max_examples=60, deadline=None, database=None)
-def test_month_round_trip(y, m, prep):
-    got = parse_deadline(f"{prep} {m}/{y}", year_hint=None)
+def test_month_round_trip(y, m, prep, sep):
+    got = parse_deadline(f"{prep} {m}{sep}{y}", year_hint=None)
     assert got.kind == "month" and got.due == last_day_of_month(y, m)
 
 
