@@ -50,6 +50,36 @@ def test_a_hard_wrapped_notice_reads_as_well_as_one_paragraph_a_line(gold_path, 
     assert f1 >= 0.95 and lead >= 0.95 and deadline >= 0.95, (f1, lead, deadline)
 
 
+def _without_markdown(text: str) -> str:
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![*\w])\*(?!\*)(.+?)(?<!\*)\*(?![*\w])", r"\1", text)
+    return re.sub(r"^#+\s*", "", text, flags=re.M)
+
+
+def _old_tone_marks(text: str) -> str:
+    for new, old in (("hóa", "hoá"), ("Hóa", "Hoá"), ("hòa", "hoà"), ("khỏe", "khoẻ"), ("ủy", "uỷ"), ("Ủy", "Uỷ"),
+                     ("thủy", "thuỷ")):
+        text = text.replace(new, old)
+    return text
+
+
+VARIANTS = {
+    "nfd": lambda t: unicodedata.normalize("NFD", t),
+    "old-tone-marks": _old_tone_marks,
+    "no-markdown": _without_markdown,
+    "party-style-dates": lambda t: re.sub(r"\b(\d{1,2})/(\d{1,2})/(20\d\d)\b", r"\1-\2-\3", t),  # 30-7-2025
+    "windows-line-ends": lambda t: t.replace("\n", "\r\n"),
+}
+
+
+@needs_scorer
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize(("gold_path", "source"), [d for d in DOCUMENTS if d.id != "03-NQ-CP"])  # the PDF test has it
+def test_the_same_notice_typed_differently_reads_the_same(gold_path, source, variant):
+    _, f1, lead, deadline = scores(gold_path, text=VARIANTS[variant](source.read_text(encoding="utf-8")))
+    assert f1 >= 0.95 and lead >= 0.95 and deadline >= 0.95, (f1, lead, deadline)
+
+
 @pytest.mark.parametrize(("gold_path", "source"), DOCUMENTS)
 def test_wrapping_is_recognised_only_where_it_is(gold_path, source):
     text = source.read_text(encoding="utf-8")
