@@ -71,6 +71,7 @@ def test_list_rows_are_the_detail_bodies_and_timing_follows_the_database_rule(ca
 
 
 def test_big_counts_are_reused_for_a_few_seconds_small_ones_never(cast, api_as, monkeypatch):
+    monkeypatch.setattr(http.time, "monotonic", lambda: 1e9)  # a slow machine must not let LIST_COUNT_TTL pass
     client = api_as(cast.office)
     assert client.get("tasks").json()["count"] == 2
     make_task(notice=cast.notice, lead=[cast.kh], text="Thêm", path="8.1")
@@ -83,7 +84,7 @@ def test_big_counts_are_reused_for_a_few_seconds_small_ones_never(cast, api_as, 
     assert page["count"] == 3  # the remembered count …
     assert len(page["results"]) == 3 and page["next_cursor"]  # … but rows and next_cursor are live
     assert client.get("tasks", {"status": "open"}).json()["count"] == 4  # another filter: its own count
-    monkeypatch.setattr(http.time, "monotonic", lambda: 1e12)
+    monkeypatch.setattr(http.time, "monotonic", lambda: 1e9 + http.LIST_COUNT_TTL + 1)
     assert client.get("tasks").json()["count"] == 4  # after LIST_COUNT_TTL seconds
 
 
@@ -122,9 +123,11 @@ def test_each_request_gets_its_own_user_instance(cast):
 
 
 @override_settings(API_RATE_LIMIT_PER_MINUTE=100)
-def test_the_rate_limit_counts_in_batches_and_exactly_near_the_limit(cast, api_as):
+def test_the_rate_limit_counts_in_batches_and_exactly_near_the_limit(cast, api_as, monkeypatch):
     from django.core.cache import caches
 
+    # batches are flushed every RATE_FLUSH_SECONDS too: on a loaded machine 10 requests may take that long
+    monkeypatch.setattr(http, "RATE_FLUSH_SECONDS", 3600.0)
     # the window is a wall-clock minute: hold the clock mid-minute so the 101 requests cannot straddle two windows
     with time_machine.travel(dt.datetime(2025, 8, 1, 9, 0, 30, tzinfo=dt.UTC), tick=False):
         _exercise_the_rate_limit(api_as(cast.alice), caches)
