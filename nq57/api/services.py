@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from nq57.api.models import WEBHOOK_EVENTS, ApiToken, WebhookSubscription
+from nq57.api.models import WEBHOOK_EVENTS, ApiToken, DeliveryState, WebhookSubscription
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import NotFoundError, ServiceError
@@ -176,7 +176,6 @@ def webhook_set_active(*, actor, subscription: WebhookSubscription, is_active: b
 
 def _requeue_pending(subscription: WebhookSubscription) -> None:
     """Deliveries left pending while the subscription was paused are sent again, oldest first, after commit."""
-    from nq57.api.models import DeliveryState
     from nq57.api.tasks import webhook_deliver
 
     pending = list(subscription.deliveries.filter(state=DeliveryState.PENDING)

@@ -119,14 +119,9 @@ def _docx_text(data: bytes) -> str:
         if tag == "p":
             out.append(Paragraph(child, document).text)
         elif tag == "tbl":
-            table = Table(child, document)
-            out.append("")
-            for i, row in enumerate(table.rows):
-                cells = [re.sub(r"\s+", " ", c.text).strip().replace("|", "/") for c in row.cells]
-                out.append("| " + " | ".join(cells) + " |")
-                if i == 0:
-                    out.append("|" + "---|" * len(cells))
-            out.append("")
+            rows = [[_cell_text(c.text) for c in row.cells] for row in Table(child, document).rows]
+            if rows:
+                out += ["", _markdown_table(rows), ""]
     return "\n".join(out)
 
 
@@ -145,7 +140,7 @@ def _pdf_page_blocks(page) -> list[str | list[list[str]]]:
         t_top, t_bottom = table.bbox[1], table.bbox[3]
         if t_top > top:
             blocks.append(page.crop((0, top, page.width, t_top)).extract_text() or "")
-        rows = [[re.sub(r"\s+", " ", cell or "").replace("|", "/").strip() for cell in row] for row in table.extract()]
+        rows = [[_cell_text(cell) for cell in row] for row in table.extract()]
         if any(any(row) for row in rows):
             blocks.append(rows)
         top = max(top, t_bottom)
@@ -173,6 +168,10 @@ def _join_split_tables(blocks: list[str | list[list[str]]]) -> list[str | list[l
             continue
         out.append(block)
     return out
+
+
+def _cell_text(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip().replace("|", "/")
 
 
 def _markdown_table(rows: list[list[str]]) -> str:

@@ -98,10 +98,6 @@ def _continues_inline_list(text: str, label: str) -> bool:
     return f"({before})" in text
 
 
-def kind_is_bullet(marker: tuple[str, str, str]) -> bool:
-    return marker[0].startswith("bullet")
-
-
 def _ends_sentence(text: str) -> bool:
     t = strip_markdown_emphasis(text).rstrip(" *_")
     return not t or t[-1] in ".;:!?)\"”'…"
@@ -228,7 +224,7 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 stack = [root]
             else:
                 continue
-        if mk is not None and dash_pushed_down and (kind_is_bullet(mk) or mk[0] == "paren"):
+        if mk is not None and dash_pushed_down and (mk[0].startswith("bullet") or mk[0] == "paren"):
             # "trình diễn - chuyển giao", "(1) …; (2) …" cut before the mark by the wrapping: not a new item
             mk = None
         elif mk is not None and width and mk[0] == "paren" and current is not None and _continues_inline_list(

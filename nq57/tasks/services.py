@@ -246,8 +246,7 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
             agencies = list(changes[role_key])
             if role == AssignmentRole.LEAD and not agencies:
                 raise ServiceError("Nhiệm vụ cần có ít nhất một cơ quan chủ trì.", field="lead")
-            for removed in task.assignments.filter(role=role).exclude(agency__in=agencies):
-                removed.delete()  # one by one, so each removal is in the audit history
+            task.assignments.filter(role=role).exclude(agency__in=agencies).delete()  # each removal is audited
             existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
             for agency in agencies:
                 if agency.pk not in existing:
