@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nq57.agencies.models import Agency, AgencyAlias
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Timing
 
 
 def agency_search(*, q: str = "", kind: str = ""):
@@ -40,9 +40,14 @@ class Scorecard:
     subtasks_led: int
 
     @property
+    def rate(self) -> OnTimeRate:
+        """The on-time rate, defined once (``OnTimeRate``): done on time / tasks whose deadline has come."""
+        return OnTimeRate.of(done_on_time=self.done_on_time, done_late=self.done_late, open_overdue=self.overdue)
+
+    @property
     def on_time_rate(self) -> int | None:
-        """Done on time / done, in percent; None when nothing is done yet."""
-        return round(100 * self.done_on_time / self.done) if self.done else None
+        """``rate`` in percent; None when no task is due yet."""
+        return self.rate.percent
 
 
 def agency_scorecard(agency: Agency, *, today=None) -> Scorecard:
@@ -52,15 +57,16 @@ def agency_scorecard(agency: Agency, *, today=None) -> Scorecard:
     def party(role):
         return Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=agency, role=role))
 
-    tasks = Task.objects.with_timing(today=today)
+    tasks = Task.objects.all()
     led = tasks.filter(party(AssignmentRole.LEAD))
+    timing = Timing.conditions(today=today)
     row = led.filter(parent__isnull=True).aggregate(
         led=Count("id"),
         done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        done_on_time=Count("id", filter=Q(timing=Timing.DONE_ON_TIME)),
-        done_late=Count("id", filter=Q(timing=Timing.DONE_LATE)),
-        overdue=Count("id", filter=Q(timing=Timing.OPEN_OVERDUE)),
-        due_soon=Count("id", filter=Q(timing=Timing.DUE_SOON)),
+        done_on_time=Count("id", filter=timing[Timing.DONE_ON_TIME]),
+        done_late=Count("id", filter=timing[Timing.DONE_LATE]),
+        overdue=Count("id", filter=timing[Timing.OPEN_OVERDUE]),
+        due_soon=Count("id", filter=timing[Timing.DUE_SOON]),
     )
     row["partner"] = tasks.filter(party(AssignmentRole.COORDINATING), parent__isnull=True).count()
     row["subtasks_led"] = led.filter(parent__isnull=False).count()

@@ -9,10 +9,10 @@ import json
 
 import plotly.graph_objects as go
 
+from nq57.core import badges
 from nq57.monitoring import services
-from nq57.tasks.models import TaskStatus, Timing
+from nq57.tasks.models import OnTimeRate, TaskStatus, Timing
 
-STATUS_COLOURS = {TaskStatus.DONE: "#1e7b34", TaskStatus.PARTLY_DONE: "#a66300", TaskStatus.OPEN: "#b3261e"}
 FONT = {"family": "Segoe UI, Noto Sans, Roboto, Arial, sans-serif", "size": 13}
 
 
@@ -36,7 +36,7 @@ def status_by_agency_figure(rows: list[dict]) -> go.Figure:
     for status in (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN):
         fig.add_bar(
             name=TaskStatus(status).label, orientation="h", y=[r["label"] for r in rows], x=[r[status] for r in rows],
-            marker_color=STATUS_COLOURS[status],
+            marker_color=badges.colour(status),
             customdata=[services.task_list_url(agency=r["agency_id"], role="lead", status=status) for r in rows],
             hovertemplate="%{y}: %{x} nhiệm vụ " + TaskStatus(status).label.lower() + "<extra></extra>",
         )
@@ -47,9 +47,8 @@ def overdue_trend_figure(points: list[dict]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         name="Nhiệm vụ quá hạn", x=[p["week_end"].strftime("%d/%m/%Y") for p in points],
-        y=[p["count"] for p in points], marker_color="#b3261e",
-        customdata=[services.task_list_url(timing=Timing.OPEN_OVERDUE, due_to=p["week_end"] - dt.timedelta(days=1))
-                    for p in points],
+        y=[p["count"] for p in points], marker_color=badges.colour(Timing.OPEN_OVERDUE),
+        customdata=[p["url"] for p in points],
         hovertemplate="Cuối tuần %{x}: %{y} nhiệm vụ quá hạn<extra></extra>",
     )
     return _layout(fig, showlegend=False, xaxis={"type": "category", "tickangle": -45})
@@ -60,7 +59,7 @@ def deadlines_figure(months: list[dict]) -> go.Figure:
     for status in (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN):
         fig.add_bar(
             name=TaskStatus(status).label, x=[m["label"] for m in months], y=[m[status] for m in months],
-            marker_color=STATUS_COLOURS[status],
+            marker_color=badges.colour(status),
             customdata=[services.task_list_url(status=status, due_from=m["start"], due_to=m["end"]) for m in months],
             hovertemplate="Tháng %{x}: %{y} nhiệm vụ " + TaskStatus(status).label.lower() + "<extra></extra>",
         )
@@ -72,7 +71,7 @@ def themes_figure(rows: list[dict]) -> go.Figure:
     for status in (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN):
         fig.add_bar(
             name=TaskStatus(status).label, x=[r["label"] for r in rows], y=[r[status] for r in rows],
-            marker_color=STATUS_COLOURS[status],
+            marker_color=badges.colour(status),
             customdata=[services.task_list_url(theme=r["code"], status=status) for r in rows],
             hovertemplate="%{x}: %{y} nhiệm vụ " + TaskStatus(status).label.lower() + "<extra></extra>",
         )
@@ -84,7 +83,7 @@ def ranking_figure(rows: list[dict]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         name="Tỷ lệ hoàn thành đúng hạn", orientation="h", y=[r["label"] for r in rows],
-        x=[round(100 * r["rate"], 1) for r in rows], marker_color="#0b5cad",
+        x=[round(100 * r["rate"], 1) for r in rows], marker_color=badges.COLOURS["info"],
         text=[f"{r['on_time']}/{r['due']}" for r in rows], textposition="auto",
         customdata=[services.task_list_url(agency=r["agency_id"], role="lead") for r in rows],
         hovertemplate="%{y}: %{x}% đúng hạn (%{text})<extra></extra>",
@@ -101,8 +100,8 @@ def dashboard_figures(*, today: dt.date) -> list[dict]:
          "15 cơ quan chủ trì nhiều nhiệm vụ nhất. Bấm vào một đoạn để xem danh sách nhiệm vụ.",
          status_by_agency_figure(services.status_by_agency(stats=stats))),
         ("overdue-trend", "Số nhiệm vụ quá hạn cuối mỗi tuần (6 tháng gần đây)",
-         "Tính theo thời hạn hiện hành và ngày hoàn thành. Bấm vào một cột để xem các nhiệm vụ hạn trước tuần đó "
-         "đang còn quá hạn.",
+         "Tính theo thời hạn hiện hành và ngày hoàn thành (không tính kỳ báo cáo định kỳ). Bấm vào một cột để xem "
+         "đúng các nhiệm vụ đang quá hạn vào cuối tuần đó.",
          overdue_trend_figure(services.overdue_by_week(today=today))),
         ("deadlines", "Thời hạn trong các tháng tới",
          "Số nhiệm vụ có hạn trong từng tháng, theo tình trạng.",
@@ -110,8 +109,7 @@ def dashboard_figures(*, today: dt.date) -> list[dict]:
         ("themes", "Nhiệm vụ theo chủ đề", "Mỗi nhiệm vụ có thể thuộc nhiều chủ đề.",
          themes_figure(services.status_by_theme())),
         ("ranking", "Xếp hạng cơ quan theo tỷ lệ hoàn thành đúng hạn",
-         "Trên số nhiệm vụ đã đến hạn: hoàn thành đúng hạn / (đúng hạn + hoàn thành quá hạn + chưa hoàn thành quá "
-         "hạn).",
+         OnTimeRate.HELP,
          ranking_figure(services.agency_ranking(today=today, stats=stats))),
     ]
     return [{"id": key, "json_id": f"figure-{key}", "title": title, "note": note, "figure": as_json(fig)}

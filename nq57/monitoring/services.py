@@ -16,7 +16,6 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -26,17 +25,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
+from nq57.core import badges
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
 from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport, ReportState
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Theme, Timing
+from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Theme, Timing
 
 OVERVIEW_DUE_DAYS = 14
 STATUS_ORDER = (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN)
@@ -86,40 +85,28 @@ def percent_vi(part: int, whole: int) -> str:
 
 
 # --- timing helpers --------------------------------------------------------------------------------------------
+# The rule itself lives in ``nq57.tasks.models.Timing`` (conditions, CASE, late-since and days-late expressions) and
+# ``Task.timing`` / ``Task.late_since`` / ``Task.days_late`` (in memory). These names stay for the callers.
 
 def late_since(*, task: Task, today: dt.date) -> dt.date | None:
-    """The due date an open task missed: its deadline, or — for recurring tasks and report cadences — the missed
-    periodic report. ``None`` when the task is not overdue (same rule as ``Task.timing``)."""
-    if task.status == TaskStatus.DONE:
-        return None
-    if task.deadline_due and task.deadline_due < today:
-        return task.deadline_due
-    if task.next_report_due and task.next_report_due < today:
-        return task.next_report_due
-    return None
+    """``Task.late_since``: the due date or periodic report an open task missed, ``None`` when not overdue."""
+    return task.late_since(today=today)
 
 
 def days_late(*, task: Task, today: dt.date) -> int:
-    """Days late for an open overdue task, counting from the missed deadline or missed periodic report.
-
-    ``Task.days_late`` counts from ``deadline_due`` only, which is 0 for an overdue recurring task."""
-    since = late_since(task=task, today=today)
-    return (today - since).days if since else 0
+    """``Task.days_late`` (from the missed deadline or periodic report; for a task done late, to completion)."""
+    return task.days_late(today=today)
 
 
 def overdue_q(*, today: dt.date, prefix: str = "") -> Q:
-    """Exactly ``with_timing(today=...) == Timing.OPEN_OVERDUE`` written as a plain condition, so the database can
-    answer it from the (status, deadline_due) and (status, next_report_due) indexes instead of evaluating the CASE
-    on every row. ``prefix`` reaches the task through a relation ("task__")."""
-    return Q(**{f"{prefix}status__in": [TaskStatus.OPEN, TaskStatus.PARTLY_DONE]}) & (
-        Q(**{f"{prefix}deadline_due__lt": today}) | Q(**{f"{prefix}next_report_due__lt": today}))
+    """``Timing.condition(Timing.OPEN_OVERDUE, ...)``: answered from the (status, deadline_due) and
+    (status, next_report_due) indexes. ``prefix`` reaches the task through a relation ("task__")."""
+    return Timing.condition(Timing.OPEN_OVERDUE, today=today, prefix=prefix)
 
 
 def late_since_expr(*, today: dt.date, prefix: str = "") -> Case:
-    """``late_since`` as a database expression, for rows already known to be overdue (``overdue_q``): the missed
-    deadline when it has passed, else the missed periodic report."""
-    return Case(When(**{f"{prefix}deadline_due__lt": today}, then=F(f"{prefix}deadline_due")),
-                default=F(f"{prefix}next_report_due"), output_field=DateField())
+    """``Timing.late_since_expr``: the missed date of rows already known to be overdue (``overdue_q``)."""
+    return Timing.late_since_expr(today=today, prefix=prefix)
 
 
 def late_since_lte_q(*, today: dt.date, cutoff: dt.date, prefix: str = "") -> Q:
@@ -189,14 +176,11 @@ class LinkedCount:
 
 def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 10) -> dict:
     """The numbers of the home page, each with the task-list link that shows exactly those tasks."""
-    from nq57.tasks.models import TIMING_BADGES
-
     roots = Task.objects.filter(parent__isnull=True)
     by_status, by_timing, _ = _status_timing_counts(roots, today=today)
-    status_badges = {TaskStatus.DONE: "success", TaskStatus.PARTLY_DONE: "warning", TaskStatus.OPEN: "danger"}
-    statuses = [LinkedCount(TaskStatus(s).label, by_status[s], task_list_url(status=s), status_badges[s])
+    statuses = [LinkedCount(TaskStatus(s).label, by_status[s], task_list_url(status=s), badges.css(s))
                 for s in STATUS_ORDER]
-    timings = [LinkedCount(Timing(t).label, by_timing[t], task_list_url(timing=t), TIMING_BADGES[t])
+    timings = [LinkedCount(Timing(t).label, by_timing[t], task_list_url(timing=t), badges.css(t))
                for t in TIMING_ORDER]
 
     due_to = today + dt.timedelta(days=due_days)
@@ -204,7 +188,7 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
     due_counts = dict(window.values_list("status").annotate(n=Count("id")).order_by())
     due_by_status = [
         LinkedCount(TaskStatus(s).label, due_counts.get(s, 0), task_list_url(status=s, due_from=today, due_to=due_to),
-               status_badges[s])
+                    badges.css(s))
         for s in STATUS_ORDER
     ]
     due_tasks = list(
@@ -264,9 +248,9 @@ def _attach_leads(tasks: list[Task]) -> None:
 
 
 def agency_stats(*, today: dt.date) -> list[dict]:
-    """Per lead agency, in ONE grouped query: tasks by status, and done on time / done late / open overdue (the
-    same rules as ``with_timing``, written as plain conditions)."""
-    done = Q(task__status=TaskStatus.DONE)
+    """Per lead agency, in ONE grouped query: tasks by status, and done on time / done late / open overdue
+    (``Timing.conditions``), with the agency's ``OnTimeRate`` under "on_time_rate"."""
+    timing = Timing.conditions(today=today, prefix="task__")
     # grouped by "agency_id + 0", an expression: otherwise SQLite walks the (agency, role) index for the grouping
     # order and reads every assignment row from the table (2.5x slower than the covering unique index it uses now);
     # the names come from the agency table afterwards (a few dozen rows)
@@ -276,10 +260,9 @@ def agency_stats(*, today: dt.date) -> list[dict]:
         .annotate(
             total=Count("task_id"),
             **{s: Count("task_id", filter=Q(task__status=s)) for s in STATUS_ORDER},
-            on_time=Count("task_id", filter=done & (Q(task__deadline_due__isnull=True)
-                                                    | Q(task__completed_on__lte=F("task__deadline_due")))),
-            done_late=Count("task_id", filter=done & Q(task__completed_on__gt=F("task__deadline_due"))),
-            overdue=Count("task_id", filter=overdue_q(today=today, prefix="task__")),
+            on_time=Count("task_id", filter=timing[Timing.DONE_ON_TIME]),
+            done_late=Count("task_id", filter=timing[Timing.DONE_LATE]),
+            overdue=Count("task_id", filter=timing[Timing.OPEN_OVERDUE]),
         )
         .order_by()
     )
@@ -288,7 +271,9 @@ def agency_stats(*, today: dt.date) -> list[dict]:
              Agency.objects.filter(pk__in=[r["lead_agency"] for r in rows]).values_list("id", "name", "short_name")}
     return [{"agency_id": r["lead_agency"], "label": names[r["lead_agency"]][1] or names[r["lead_agency"]][0],
              "name": names[r["lead_agency"]][0],
-             **{k: r[k] for k in ("total", *STATUS_ORDER, "on_time", "done_late", "overdue")}} for r in rows]
+             **{k: r[k] for k in ("total", *STATUS_ORDER, "on_time", "done_late", "overdue")},
+             "on_time_rate": OnTimeRate.of(done_on_time=r["on_time"], done_late=r["done_late"],
+                                           open_overdue=r["overdue"])} for r in rows]
 
 
 def status_by_agency(*, today: dt.date | None = None, stats: list[dict] | None = None, limit: int = 15) -> list[dict]:
@@ -298,27 +283,21 @@ def status_by_agency(*, today: dt.date | None = None, stats: list[dict] | None =
 
 
 def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
-    """Open overdue tasks at the end of each of the last ``weeks`` weeks (Sunday), derived from the deadline and the
-    completion date in one query: a task counts at week end W when it existed, was due before W and was not done by W.
+    """Open overdue tasks at the end of each of the last ``weeks`` weeks (Sunday; the current week ends today), in
+    one query, by ``Timing.overdue_on``: the condition the task list's ``overdue_on`` filter applies, so each bar
+    links (``url``) to exactly the tasks it counts.
 
     (An extension moves ``deadline_due``, so past weeks are counted against today's deadline.)"""
     last_sunday = today + dt.timedelta(days=6 - today.weekday())
-    ends = [last_sunday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    ends = [min(last_sunday - dt.timedelta(weeks=i), today) for i in range(weeks - 1, -1, -1)]
     roots = Task.objects.filter(parent__isnull=True, deadline_due__isnull=False)
-    zone = timezone.get_current_timezone()
-    # plain comparisons only (a created_at__date lookup would run a timezone conversion per row on SQLite)
-    aggregates = {
-        f"w{i}": Count("id", filter=Q(deadline_due__lt=end,
-                                      created_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(),
-                                                                         tzinfo=zone))
-                       & (Q(completed_on__isnull=True) | Q(completed_on__gt=end)))
-        for i, end in enumerate(ends)
-    }
+    aggregates = {f"w{i}": Count("id", filter=Timing.overdue_on(end)) for i, end in enumerate(ends)}
     # only tasks due before the last week end and not done before the first one can count in any week: the other
     # rows (most done tasks, every task due later) are skipped before the per-week conditions are evaluated
     counts = roots.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=ends[0]),
                           deadline_due__lt=ends[-1]).aggregate(**aggregates)
-    return [{"week_end": min(end, today), "count": counts[f"w{i}"]} for i, end in enumerate(ends)]
+    return [{"week_end": end, "count": counts[f"w{i}"], "url": task_list_url(overdue_on=end)}
+            for i, end in enumerate(ends)]
 
 
 def _month_start(day: dt.date, offset: int) -> dt.date:
@@ -365,15 +344,15 @@ def status_by_theme() -> list[dict]:
 
 
 def agency_ranking(*, today: dt.date, stats: list[dict] | None = None, limit: int = 20) -> list[dict]:
-    """Lead agencies by on-time rate: done on time / (done on time + done late + open overdue), i.e. among the tasks
-    whose deadline has come. Agencies with nothing due yet are left out."""
+    """Lead agencies by ``OnTimeRate`` (done on time / tasks whose deadline has come). Agencies with nothing due yet
+    are left out."""
     stats = agency_stats(today=today) if stats is None else stats
     ranking = []
     for r in stats:
-        due = r["on_time"] + r["done_late"] + r["overdue"]
-        if due:
+        rate: OnTimeRate = r["on_time_rate"]
+        if rate.due:
             ranking.append({"agency_id": r["agency_id"], "label": r["label"], "name": r["name"],
-                            "on_time": r["on_time"], "due": due, "rate": r["on_time"] / due})
+                            "on_time": rate.on_time, "due": rate.due, "rate": rate.rate})
     ranking.sort(key=lambda item: (-item["rate"], -item["due"], item["name"]))
     return ranking[:limit]
 
@@ -463,6 +442,11 @@ class ConsolidatedReport:
                  self.links.get(f"timing:{t}", "")) for t in TIMING_ORDER]
 
     @property
+    def on_time_rate(self) -> OnTimeRate:
+        """The scope's on-time rate, the same definition as the agency page and the dashboard (``OnTimeRate``)."""
+        return OnTimeRate.from_counts(self.by_timing)
+
+    @property
     def late_truncated(self) -> bool:
         """True when ``late_tasks`` lists only the first of ``late_total`` late tasks."""
         return len(self.late_tasks) < self.late_total
@@ -525,7 +509,8 @@ def _agency_names(task_ids, role: str) -> dict[int, list[str]]:
 
 
 def _task_rows(qs: QuerySet, *, today: dt.date) -> list[TaskRow]:
-    tasks = list(qs.with_timing(today=today).select_related("notice").order_by("notice__issued_on", "notice_id",
+    tasks = list(qs.with_timing(today=today).annotate(days_late_value=Timing.days_late_expr(today=today))
+                 .select_related("notice").order_by("notice__issued_on", "notice_id",
                                                                                "position", "id"))
     ids = [t.pk for t in tasks]
     leads = _agency_names(ids, AssignmentRole.LEAD) if len(ids) < 5000 else _all_agency_names(AssignmentRole.LEAD)
@@ -537,8 +522,7 @@ def _task_rows(qs: QuerySet, *, today: dt.date) -> list[TaskRow]:
             lead_agencies=leads.get(t.pk, []), coordinating_agencies=partners.get(t.pk, []),
             deadline_text=t.deadline_text, due=t.deadline_due, status=t.status,
             status_label=TaskStatus(t.status).label, timing=t.timing, timing_label=Timing(t.timing).label,
-            days_late=days_late(task=t, today=today) if t.timing == Timing.OPEN_OVERDUE else
-            (t.days_late(today=today) if t.timing == Timing.DONE_LATE else 0),
+            days_late=t.days_late_value.days,
             progress=t.progress,
         )
         for t in tasks

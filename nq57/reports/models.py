@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from nq57.core import badges
 from nq57.core.audit import history_user
 from nq57.tasks.models import TaskStatus
 
@@ -11,6 +12,11 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", "Chờ đánh giá"
     ACCEPTED = "accepted", "Đã chấp nhận"
     NEEDS_MORE = "needs_more", "Yêu cầu bổ sung"
+
+
+badges.register("report_state", ReportState, {
+    ReportState.SUBMITTED: "attention", ReportState.ACCEPTED: "success", ReportState.NEEDS_MORE: "warning",
+})
 
 
 class ProgressReport(models.Model):
@@ -95,6 +101,11 @@ class ExtensionState(models.TextChoices):
     PENDING = "pending", "Chờ quyết định"
     APPROVED = "approved", "Đồng ý gia hạn"
     REJECTED = "rejected", "Không đồng ý"
+
+
+badges.register("extension_state", ExtensionState, {
+    ExtensionState.PENDING: "attention", ExtensionState.APPROVED: "success", ExtensionState.REJECTED: "danger",
+})
 
 
 class ExtensionRequest(models.Model):

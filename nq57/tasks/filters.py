@@ -2,7 +2,8 @@
 
 GET parameters (other pages link to them, keep the names): ``agency`` (id), ``role`` (lead | coordinating; empty:
 either), ``status``, ``timing``, ``theme`` (code), ``notice`` (id), ``programme`` (id), ``due_from``, ``due_to``
-(YYYY-MM-DD), ``q`` (folded text search) and ``parent`` ("root": top-level tasks, the default; "all": tasks and
+(YYYY-MM-DD), ``overdue_on`` (YYYY-MM-DD: open and past its deadline at the end of that day, as the dashboard's
+weekly chart counts), ``q`` (folded text search) and ``parent`` ("root": top-level tasks, the default; "all": tasks and
 sub-tasks; an id: the sub-tasks of that task).
 """
 
@@ -80,6 +81,10 @@ class TaskFilter(django_filters.FilterSet):
         field_name="deadline_due", lookup_expr="lte", label="Hạn đến ngày",
         widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE_ERROR,
     )
+    overdue_on = django_filters.DateFilter(
+        method="filter_overdue_on", label="Quá hạn vào ngày", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DATE_ERROR,
+    )
     q = django_filters.CharFilter(method="filter_q", label="Tìm trong nội dung")
     parent = ParentFilter(method="filter_parent", label="Cấp nhiệm vụ")
 
@@ -113,9 +118,10 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(Exists(assignments))
 
     def filter_timing(self, queryset, name, value):
-        if "timing" not in queryset.query.annotations:
-            queryset = queryset.with_timing(today=self.today)
-        return queryset.filter(timing=value)
+        return queryset.filter(Timing.condition(value, today=self.today))
+
+    def filter_overdue_on(self, queryset, name, value):
+        return queryset.filter(Timing.overdue_on(value))
 
     def filter_q(self, queryset, name, value):
         from nq57.extraction.vietnamese import fold

@@ -1,11 +1,13 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nq57.core import badges
 from nq57.core.audit import history_user
 
 
@@ -35,7 +37,21 @@ class TaskStatus(models.TextChoices):
 
 
 class Timing(models.TextChoices):
-    """The official classification (Quyết định 42/2014/QĐ-TTg) plus "sắp đến hạn" for the reminder window."""
+    """The official classification (Quyết định 42/2014/QĐ-TTg) plus "sắp đến hạn" for the reminder window.
+
+    The ONE home of the rule. ``Timing.conditions(today=...)`` gives, for each class, a plain, mutually exclusive
+    query condition; every count and filter uses them (``Task.objects.with_timing``, the task list filter, the
+    overview, the dashboard, the consolidated report, the escalation list, the agency scorecard).
+    ``Task.timing(today=...)`` is the same rule for one task in memory; both are tested against one table of cases
+    (``nq57/tasks/tests/test_timing_rule.py``).
+
+    - done on time: done, and completed on or before the due date (or no due date);
+    - done late: done after the due date;
+    - open overdue: not done, and today is past the due date — or, for a recurring task or one with a report
+      cadence, past the next periodic report's date;
+    - due soon: not overdue, due within the reminder window (``settings.DUE_SOON_DAYS``);
+    - open in time: every other task not done.
+    """
 
     DONE_ON_TIME = "done_on_time", "Hoàn thành đúng hạn"
     DONE_LATE = "done_late", "Hoàn thành quá hạn"
@@ -43,14 +59,130 @@ class Timing(models.TextChoices):
     DUE_SOON = "due_soon", "Sắp đến hạn"
     OPEN_OVERDUE = "open_overdue", "Chưa hoàn thành, đã quá hạn"
 
+    @classmethod
+    def conditions(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> dict[str, Q]:
+        """Each class as a plain condition on the task's columns (index friendly, no CASE); the conditions exclude
+        each other and together cover every task. ``prefix`` reaches the task through a relation ("task__")."""
+        window = settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days
+        soon = today + dt.timedelta(days=window)
 
-TIMING_BADGES = {
-    Timing.DONE_ON_TIME: "success",
-    Timing.DONE_LATE: "warning",
-    Timing.OPEN_IN_TIME: "info",
-    Timing.DUE_SOON: "attention",
-    Timing.OPEN_OVERDUE: "danger",
-}
+        def q(**lookups) -> Q:
+            return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+        due = F(f"{prefix}deadline_due")
+        done = q(status=TaskStatus.DONE)
+        not_done = q(status__in=[TaskStatus.OPEN, TaskStatus.PARTLY_DONE])
+        overdue = not_done & (q(deadline_due__lt=today) | q(next_report_due__lt=today))
+        report_not_missed = q(next_report_due__isnull=True) | q(next_report_due__gte=today)
+        return {
+            cls.DONE_ON_TIME: done & (q(deadline_due__isnull=True) | q(completed_on__lte=due)),
+            cls.DONE_LATE: done & q(deadline_due__isnull=False)
+            & (q(completed_on__isnull=True) | q(completed_on__gt=due)),
+            cls.OPEN_OVERDUE: overdue,
+            cls.DUE_SOON: not_done & q(deadline_due__gte=today, deadline_due__lte=soon) & report_not_missed,
+            cls.OPEN_IN_TIME: not_done & (q(deadline_due__isnull=True) | q(deadline_due__gt=soon))
+            & report_not_missed,
+        }
+
+    @classmethod
+    def condition(cls, timing: str, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> Q:
+        return cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)[timing]
+
+    @classmethod
+    def case(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> Case:
+        """The class of each row as one database expression, built from ``conditions``."""
+        conditions = cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)
+        return Case(*(When(condition, then=Value(str(timing))) for timing, condition in conditions.items()),
+                    default=Value(str(cls.OPEN_IN_TIME)), output_field=models.CharField())
+
+    @classmethod
+    def counts(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "", field: str = "id"):
+        """``Count`` aggregates, one per class (keyed by the class value), for ``.aggregate``/``.annotate``."""
+        conditions = cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)
+        return {str(timing): Count(field, filter=condition) for timing, condition in conditions.items()}
+
+    @classmethod
+    def overdue_on(cls, day: dt.date, *, prefix: str = "") -> Q:
+        """Open and past its deadline at the end of ``day`` (a past week's end), as far as the record tells: the task
+        existed by then, its (current) deadline was before ``day`` and it was not completed by ``day``. Periodic
+        reports are not counted (their past due dates are not kept). For ``day`` = today this is ``OPEN_OVERDUE``
+        less the missed-report part."""
+        from django.utils import timezone
+
+        zone = timezone.get_current_timezone()
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        # plain comparisons only (a created_at__date lookup would run a timezone conversion per row on SQLite)
+        return Q(**{f"{prefix}deadline_due__lt": day, f"{prefix}created_at__lt": next_midnight}) & (
+            Q(**{f"{prefix}completed_on__isnull": True}) | Q(**{f"{prefix}completed_on__gt": day}))
+
+    @classmethod
+    def late_since_expr(cls, *, today: dt.date, prefix: str = "") -> Case:
+        """The date an overdue task missed (its deadline when passed, else its periodic report), as a database
+        expression; meaningful on rows known to be ``OPEN_OVERDUE``. In memory: ``Task.late_since``."""
+        return Case(When(**{f"{prefix}deadline_due__lt": today}, then=F(f"{prefix}deadline_due")),
+                    default=F(f"{prefix}next_report_due"), output_field=models.DateField())
+
+    @classmethod
+    def days_late_expr(cls, *, today: dt.date, prefix: str = "") -> Case:
+        """``Task.days_late`` as a database expression (a duration: read ``.days``). Open overdue: from the missed
+        date to today; done late: from the due date to completion; otherwise zero."""
+        conditions = cls.conditions(today=today, prefix=prefix)
+        zero = Value(dt.timedelta(0), output_field=models.DurationField())
+        return Case(
+            When(conditions[cls.OPEN_OVERDUE], then=ExpressionWrapper(
+                Value(today, output_field=models.DateField()) - cls.late_since_expr(today=today, prefix=prefix),
+                output_field=models.DurationField())),
+            When(conditions[cls.DONE_LATE] & Q(**{f"{prefix}completed_on__isnull": False}),
+                 then=ExpressionWrapper(F(f"{prefix}completed_on") - F(f"{prefix}deadline_due"),
+                                        output_field=models.DurationField())),
+            default=zero, output_field=models.DurationField(),
+        )
+
+
+@dataclass(frozen=True)
+class OnTimeRate:
+    """The on-time rate, one definition for every page: among the tasks whose deadline has come — done (on time or
+    late) or still open past their deadline — the share done on time:
+    ``done on time / (done on time + done late + open overdue)``. Tasks not yet due are left out; ``None`` when
+    no task is due yet."""
+
+    on_time: int
+    due: int
+
+    HELP = ("Tỷ lệ hoàn thành đúng hạn = số nhiệm vụ hoàn thành đúng hạn / số nhiệm vụ đã đến hạn (đã hoàn thành, "
+            "đúng hạn hoặc quá hạn, cộng các nhiệm vụ chưa hoàn thành đã quá hạn). Nhiệm vụ chưa đến hạn không tính.")
+
+    @classmethod
+    def of(cls, *, done_on_time: int, done_late: int, open_overdue: int) -> "OnTimeRate":
+        return cls(on_time=done_on_time, due=done_on_time + done_late + open_overdue)
+
+    @classmethod
+    def from_counts(cls, counts: dict) -> "OnTimeRate":
+        """From counts keyed by ``Timing`` values (``Timing.counts`` or a ``by_timing`` dict)."""
+        return cls.of(done_on_time=counts.get(Timing.DONE_ON_TIME, 0) or 0,
+                      done_late=counts.get(Timing.DONE_LATE, 0) or 0,
+                      open_overdue=counts.get(Timing.OPEN_OVERDUE, 0) or 0)
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.on_time / self.due) if self.due else None
+
+    def __str__(self) -> str:
+        return f"{self.on_time}/{self.due}"
+
+
+# the colour of each state, declared once (labels are the choices' own); read through ``nq57.core.badges``
+badges.register("task_status", TaskStatus, {
+    TaskStatus.OPEN: "muted", TaskStatus.PARTLY_DONE: "info", TaskStatus.DONE: "success",
+})
+badges.register("timing", Timing, {
+    Timing.DONE_ON_TIME: "success", Timing.DONE_LATE: "warning", Timing.OPEN_IN_TIME: "info",
+    Timing.DUE_SOON: "attention", Timing.OPEN_OVERDUE: "danger",
+})
 
 
 class AssignmentRole(models.TextChoices):
@@ -85,29 +217,13 @@ def task_search_key(text: str, path: str = "") -> str:
 
 class TaskQuerySet(models.QuerySet):
     def with_timing(self, *, today: dt.date, due_soon_days: int | None = None):
-        """Annotate ``timing`` (a ``Timing`` value) computed in the database, so lists filter and count by it.
-
-        Rules: a done task is on time when it was completed on or before its due date (or has none). An open task
-        is overdue once today is past its due date, or — for a recurring task or one with a report cadence — once
-        its next periodic report is past due. It is "due soon" when its due date falls within the window.
-        """
-        window = settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days
-        soon = today + dt.timedelta(days=window)
-        return self.annotate(
-            timing=Case(
-                When(status=TaskStatus.DONE, deadline_due__isnull=True, then=Value(Timing.DONE_ON_TIME)),
-                When(status=TaskStatus.DONE, completed_on__lte=F("deadline_due"), then=Value(Timing.DONE_ON_TIME)),
-                When(status=TaskStatus.DONE, then=Value(Timing.DONE_LATE)),
-                When(deadline_due__lt=today, then=Value(Timing.OPEN_OVERDUE)),
-                When(next_report_due__lt=today, then=Value(Timing.OPEN_OVERDUE)),
-                When(deadline_due__lte=soon, then=Value(Timing.DUE_SOON)),
-                default=Value(Timing.OPEN_IN_TIME),
-                output_field=models.CharField(),
-            )
-        )
+        """Annotate ``timing`` (a ``Timing`` value) computed in the database from ``Timing.conditions``, so lists
+        filter and count by it."""
+        return self.annotate(timing=Timing.case(today=today, due_soon_days=due_soon_days))
 
     def filter_timing(self, timing: str, *, today: dt.date):
-        return self.with_timing(today=today).filter(timing=timing)
+        """The tasks of one timing class, by its plain condition (no annotation)."""
+        return self.filter(Timing.condition(timing, today=today))
 
     def roots(self):
         return self.filter(parent__isnull=True)
@@ -209,15 +325,13 @@ class Task(models.Model):
         return self.status == TaskStatus.DONE
 
     def timing(self, *, today: dt.date, due_soon_days: int | None = None) -> str:
-        """The same rule as ``TaskQuerySet.with_timing``, for one task in memory."""
+        """The rule of ``Timing.conditions`` for one task in memory (tested against the same table of cases)."""
         window = settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days
         if self.status == TaskStatus.DONE:
             if self.deadline_due is None or (self.completed_on and self.completed_on <= self.deadline_due):
                 return Timing.DONE_ON_TIME
             return Timing.DONE_LATE
-        if self.deadline_due and self.deadline_due < today:
-            return Timing.OPEN_OVERDUE
-        if self.next_report_due and self.next_report_due < today:
+        if self.late_since(today=today) is not None:
             return Timing.OPEN_OVERDUE
         if self.deadline_due and self.deadline_due <= today + dt.timedelta(days=window):
             return Timing.DUE_SOON
@@ -226,12 +340,26 @@ class Task(models.Model):
     def is_overdue(self, *, today: dt.date) -> bool:
         return self.timing(today=today) == Timing.OPEN_OVERDUE
 
+    def late_since(self, *, today: dt.date) -> dt.date | None:
+        """The date an open task missed: its deadline, or — for recurring tasks and report cadences — the missed
+        periodic report. ``None`` when the task is not overdue. In the database: ``Timing.late_since_expr``."""
+        if self.status == TaskStatus.DONE:
+            return None
+        if self.deadline_due and self.deadline_due < today:
+            return self.deadline_due
+        if self.next_report_due and self.next_report_due < today:
+            return self.next_report_due
+        return None
+
     def days_late(self, *, today: dt.date) -> int:
-        """Days past the due date: until today for an open task, until completion for a done one."""
-        if not self.deadline_due:
+        """Days late: for an open overdue task, from the missed deadline or periodic report to today; for a task
+        done late, from the due date to completion; otherwise 0. In the database: ``Timing.days_late_expr``."""
+        if self.status == TaskStatus.DONE:
+            if self.deadline_due and self.completed_on and self.completed_on > self.deadline_due:
+                return (self.completed_on - self.deadline_due).days
             return 0
-        end = self.completed_on if self.status == TaskStatus.DONE and self.completed_on else today
-        return max(0, (end - self.deadline_due).days)
+        since = self.late_since(today=today)
+        return (today - since).days if since else 0
 
 
 class TaskAssignment(models.Model):

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from nq57.core import access
-from nq57.tasks.models import TIMING_BADGES, Task, TaskAssignment, TaskEvent, Timing
+from nq57.core import access, badges
+from nq57.tasks.models import Task, TaskAssignment, TaskEvent, Timing
 
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
 
@@ -47,7 +47,7 @@ class TreeNode:
 
     @property
     def timing_badge(self) -> str:
-        return TIMING_BADGES[self.timing]
+        return badges.css(self.timing, "timing")
 
 
 def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:

@@ -16,15 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nq57.accounts.views import forbidden
 from nq57.agencies.models import Agency
-from nq57.core import access
+from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
 from nq57.tasks import selectors, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
-from nq57.tasks.models import TIMING_BADGES, AssignmentRole, DeadlineKind, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import AssignmentRole, DeadlineKind, Task, TaskAssignment, TaskStatus, Timing
 
 PAGE_SIZE = 50
-STATUS_BADGES = {TaskStatus.OPEN: "muted", TaskStatus.PARTLY_DONE: "info", TaskStatus.DONE: "success"}
 
 
 def decorate(task: Task) -> Task:
@@ -35,8 +34,8 @@ def decorate(task: Task) -> Task:
     timing = getattr(task, "timing_value", None) or task.timing(today=timezone.localdate())
     task.timing_value = timing
     task.timing_label = Timing(timing).label
-    task.timing_badge = TIMING_BADGES[timing]
-    task.status_badge = STATUS_BADGES[task.status]
+    task.timing_badge = badges.css(timing, "timing")
+    task.status_badge = badges.css(task.status, "task_status")
     return task
 
 
