@@ -10,6 +10,7 @@ The cast, used across the suite:
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import factory
 
@@ -19,6 +20,20 @@ from nq57.notices.models import Notice, Programme
 from nq57.tasks.models import DeadlineKind, Task
 
 PASSWORD = "matkhau-thu-nghiem"
+
+#: the read-only reference data beside the repository (seeds, gold annotations, the scorer)
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file or folder of ``../shared`` a test needs. Missing, the test FAILS (never skips) and says what to do."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        import pytest
+
+        pytest.fail(f"../shared/{'/'.join(parts)} is missing: this test needs the shared reference data at {SHARED} "
+                    "(a checkout of the project's 'shared' folder beside the repository).", pytrace=False)
+    return path
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

@@ -83,6 +83,9 @@ class SubtaskForm(forms.Form):
         "invalid_choice": "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc."})
     deadline_due = date_field("Hạn hoàn thành", required=False)
     deadline_text = forms.CharField(label="Thời hạn (diễn giải)", required=False, max_length=500)
+    deadline_reason = forms.CharField(
+        label="Lý do (khi hạn sau hạn của nhiệm vụ cha)", required=False, max_length=500,
+        help_text="Chỉ khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn; lý do được ghi vào diễn biến.")
 
     def __init__(self, *args, lead_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Avg, F
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -167,9 +167,14 @@ def task_create(
 @acting
 @transaction.atomic
 def subtask_create(
-    *, parent: Task, actor, text: str, lead: Agency, deadline_due: dt.date | None, deadline_text: str = ""
+    *, parent: Task, actor, text: str, lead: Agency, deadline_due: dt.date | None, deadline_text: str = "",
+    deadline_reason: str = "",
 ) -> Task:
-    """A lead agency breaks its task into sub-tasks for itself or its own units, to any depth."""
+    """A lead agency breaks its task into sub-tasks for itself or its own units, to any depth.
+
+    A sub-task is due by its parent's deadline — except when that deadline has passed or an extension of it is
+    being requested: then the sub-task may be given a later deadline (rather than be born overdue), with a reason
+    (``deadline_reason``) that is written on both timelines."""
     access.require(access.can_add_subtask(actor, parent),
                    "Chỉ cơ quan chủ trì nhiệm vụ mới được giao nhiệm vụ con.")
     if not actor.is_office:
@@ -178,12 +183,23 @@ def subtask_create(
             raise ServiceError(
                 "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field="lead"
             )
-    if deadline_due and parent.deadline_due and deadline_due > parent.deadline_due:
-        raise ServiceError(
-            f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}).",
-            field="deadline_due",
-        )
-    return task_create(
+    deadline_reason = (deadline_reason or "").strip()
+    later = bool(deadline_due and parent.deadline_due and deadline_due > parent.deadline_due)
+    if later:
+        passed = parent.deadline_due < timezone.localdate()
+        extending = parent.extension_requests.filter(state="pending").exists()
+        if not (passed or extending):
+            raise ServiceError(
+                f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ được "
+                "đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.",
+                field="deadline_due",
+            )
+        if not deadline_reason:
+            raise ServiceError(
+                f"Hạn của nhiệm vụ con sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}): hãy ghi lý do.",
+                field="deadline_reason",
+            )
+    subtask = task_create(
         notice=parent.notice,
         parent=parent,
         text=text,
@@ -196,6 +212,16 @@ def subtask_create(
         deadline_text=deadline_text or (f"trước ngày {deadline_due:%d/%m/%Y}" if deadline_due else ""),
         themes=list(parent.themes.all()),
     )
+    if later:
+        summary = (f"Hạn của nhiệm vụ con {deadline_due:%d/%m/%Y} sau hạn của nhiệm vụ cha "
+                   f"({parent.deadline_due:%d/%m/%Y}). Lý do: {deadline_reason}")
+        details = {"subtask_id": subtask.pk, "due": deadline_due.isoformat(),
+                   "parent_due": parent.deadline_due.isoformat(), "reason": deadline_reason}
+        for task in (subtask, parent):
+            event_record(task=task, kind=TaskEventKind.DEADLINE_SCHEDULED, actor=actor, summary=summary[:1000],
+                         details=details)
+    progress_rollup(task=parent)  # a new sub-task at 0% counts in its parent's mean at once
+    return subtask
 
 
 def _bump_version(*, task: Task, expected_version: int | None) -> None:
@@ -317,19 +343,32 @@ def task_set_status(
             details={"from": old_status, "to": status, "progress": [old_progress, task.progress]},
         )
         publish("task.status_changed", task_id=task.pk, old_status=old_status, new_status=status)
-    if task.parent_id:
-        progress_rollup(task=task.parent)
+    progress_rollup(task=task)  # its own sub-tasks set its progress, then its parents follow
     return task
 
 
+PROGRESS_RULE = ("Tiến độ của nhiệm vụ có nhiệm vụ con là trung bình tiến độ các nhiệm vụ con trực tiếp (làm tròn "
+                 "đến 1%); nhiệm vụ đã hoàn thành là 100%.")
+
+
+def rollup_progress_value(*, status: str, subtask_progress: list[int], own: int) -> int:
+    """``PROGRESS_RULE`` for one task: done → 100; with sub-tasks → their mean, rounded half up; else its own."""
+    if status == TaskStatus.DONE:
+        return 100
+    if not subtask_progress:
+        return own
+    return int(sum(subtask_progress) / len(subtask_progress) + 0.5)
+
+
 def progress_rollup(*, task: Task) -> None:
-    """A task with sub-tasks takes the mean progress of its direct sub-tasks; this walks up to the root."""
+    """Apply ``PROGRESS_RULE`` to ``task`` and then to each parent up to the root."""
     node = task
     while node is not None:
-        node.refresh_from_db(fields=["progress"])
-        average = node.subtasks.aggregate(avg=Avg("progress"))["avg"]
-        if average is not None and round(average) != node.progress:
-            node.progress = round(average)
+        node.refresh_from_db(fields=["progress", "status"])
+        value = rollup_progress_value(status=node.status, own=node.progress,
+                                      subtask_progress=list(node.subtasks.values_list("progress", flat=True)))
+        if value != node.progress:
+            node.progress = value
             node.save(update_fields=["progress", "updated_at"])  # a save, so the audit history records it
         node = node.parent
 

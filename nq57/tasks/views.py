@@ -219,6 +219,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "task": task,
         "ancestors": selectors.task_ancestors(task),
         "subtasks": selectors.subtask_tree(task, today=today),
+        "progress_rule": services.PROGRESS_RULE,
         "timeline": selectors.task_timeline(task),
         "reports": reports,
         "extensions": extensions,
@@ -351,7 +352,8 @@ def subtask_add(request, pk: int):
     data = form.cleaned_data
     try:
         subtask = services.subtask_create(parent=task, actor=request.user, text=data["text"], lead=data["lead"],
-                                          deadline_due=data["deadline_due"], deadline_text=data["deadline_text"])
+                                          deadline_due=data["deadline_due"], deadline_text=data["deadline_text"],
+                                          deadline_reason=data["deadline_reason"])
     except ServiceError as exc:
         return failed(request, task, "subtask", form, exc)
     messages.success(request, "Đã thêm nhiệm vụ con.")

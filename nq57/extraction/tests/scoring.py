@@ -12,11 +12,19 @@ SCORE_PY = SHARED / "extraction" / "score.py"
 
 
 @cache
-def score_module():
+def _load_score_module():
     spec = importlib.util.spec_from_file_location("nq57_shared_score", SCORE_PY)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def score_module():
+    """The shared scorer; the test fails (not skips) when ../shared/extraction/score.py is missing."""
+    from nq57.core.testing import shared_path
+
+    shared_path("extraction", "score.py")
+    return _load_score_module()
 
 
 def scores(gold_path: Path, source: Path | None = None, *, text: str | None = None) -> tuple[dict, float, float, float]:

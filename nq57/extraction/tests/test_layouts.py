@@ -12,13 +12,10 @@ import pytest
 
 from nq57.extraction.reader import _join_split_tables, _markdown_table
 from nq57.extraction.structure import wrap_width
-from nq57.extraction.tests.scoring import SCORE_PY, SHARED, scores
+from nq57.extraction.tests.scoring import SHARED, scores
 
 GENERALISATION = Path(__file__).resolve().parent / "generalisation"
 GOLD = SHARED / "extraction" / "gold"
-
-needs_scorer = pytest.mark.skipif(not SCORE_PY.is_file(), reason="shared score.py not available")
-
 
 def _documents() -> list:
     docs = [pytest.param(g, g.with_suffix(".txt"), id=g.stem) for g in sorted(GENERALISATION.glob("*.json"))]
@@ -42,7 +39,6 @@ def hard_wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-@needs_scorer
 @pytest.mark.parametrize("width", [60, 90])
 @pytest.mark.parametrize(("gold_path", "source"), DOCUMENTS)
 def test_a_hard_wrapped_notice_reads_as_well_as_one_paragraph_a_line(gold_path, source, width):
@@ -72,7 +68,6 @@ VARIANTS = {
 }
 
 
-@needs_scorer
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize(("gold_path", "source"), [d for d in DOCUMENTS if d.id != "03-NQ-CP"])  # the PDF test has it
 def test_the_same_notice_typed_differently_reads_the_same(gold_path, source, variant):
@@ -130,7 +125,6 @@ PDF_DOCUMENTS = [d for d in DOCUMENTS if d.id in {"g1_tgv_tuyen_giao", "g4_actio
 
 
 @pytest.mark.browser
-@needs_scorer
 @pytest.mark.parametrize(("gold_path", "source"), PDF_DOCUMENTS)
 def test_a_printed_pdf_reads_as_well_as_its_text(browser, tmp_path, gold_path, source):
     page = browser.new_page()

@@ -19,7 +19,8 @@ from nq57.monitoring.tests.helpers import AS_OF, HAND_COUNT, build_scope
 
 pytestmark = pytest.mark.django_db
 
-TASK_LIST_PARAMS = {"agency", "role", "status", "timing", "theme", "notice", "programme", "due_from", "due_to", "q"}
+TASK_LIST_PARAMS = {"agency", "role", "status", "timing", "theme", "notice", "programme", "due_from", "due_to", "q",
+                    "overdue_on"}
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_the_dashboard_embeds_plotly_figures_whose_points_link_to_the_task_list(
     assert open_bar["x"][index] == 4  # tasks 6, 9, 10 and the cast's task_kh
     assert open_bar["customdata"][index] == f"/tasks/?agency={cast.kh.pk}&role=lead&status=open"
     trend = figures["overdue-trend"]["data"][0]
-    assert len(trend["x"]) == 26 and trend["customdata"][-1].startswith("/tasks/?timing=open_overdue&due_to=")
+    assert len(trend["x"]) == 26 and trend["customdata"][-1].startswith("/tasks/?overdue_on=")
     for figure in figures.values():
         for trace in figure["data"]:
             for url in trace["customdata"]:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
 from nq57.core.errors import PermissionDeniedError, ServiceError
-from nq57.core.testing import ProgrammeFactory, UserFactory
+from nq57.core.testing import ProgrammeFactory, UserFactory, shared_path
 from nq57.notices import importer
 from nq57.notices.models import Notice, NoticeDraft
 from nq57.tasks.models import AssignmentRole, DeadlineKind, Task, TaskEvent
@@ -285,8 +285,8 @@ def test_notice_numbers_compare_case_and_space_insensitively():
     assert importer.number_key("") == ""
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared seed notices are not present")
 def test_real_seed_notice_uploaded_then_corrected_and_confirmed(office, programme):
+    shared_path("seeds", SEED.name)  # fails, not skips, without ../shared
     upload = SimpleUploadedFile(SEED.name, SEED.read_bytes(), content_type="text/plain")
     draft = importer.draft_create(actor=office, programme=programme, upload=upload)
     assert draft.source_file and draft.source_name == SEED.name

@@ -14,6 +14,14 @@ from nq57.core.testing import make_task
 from nq57.tasks.models import DeadlineKind, Task, TaskEvent
 
 
+def on(day: dt.date):
+    import time_machine
+    from django.utils import timezone
+
+    return time_machine.travel(dt.datetime.combine(day, dt.time(10)).replace(tzinfo=timezone.get_current_timezone()),
+                               tick=False)
+
+
 def edit_data(task: Task, **changes) -> dict:
     data = {
         "text": task.text, "section": task.section, "deadline_kind": task.deadline_kind,
@@ -106,7 +114,9 @@ def test_a_subtask_cannot_end_after_its_parent_nor_go_to_another_agency(cast, cl
     alice = client_for(cast.alice)
     url = reverse("tasks:subtask_add", args=[cast.task_kh.pk])
     count = Task.objects.count()
-    response = alice.post(url, {"text": "Nhiệm vụ con quá hạn cha", "lead": cast.kh.pk, "deadline_due": "2025-08-30"})
+    with on(dt.date(2025, 7, 1)):  # the parent's deadline (30/07/2025) is still ahead
+        response = alice.post(url, {"text": "Nhiệm vụ con quá hạn cha", "lead": cast.kh.pk,
+                                    "deadline_due": "2025-08-30", "deadline_reason": "Cần thêm thời gian."})
     assert response.status_code == 400
     body = response.content.decode()
     assert "không được sau hạn của nhiệm vụ cha (30/07/2025)" in body and "Nhiệm vụ con quá hạn cha</textarea>" in body
@@ -114,6 +124,61 @@ def test_a_subtask_cannot_end_after_its_parent_nor_go_to_another_agency(cast, cl
     assert response.status_code == 400
     assert "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc." in response.content.decode()
     assert Task.objects.count() == count
+
+
+def test_a_subtask_of_a_late_or_extending_parent_may_end_later_with_a_reason_on_the_timeline(cast, client_for):
+    alice = client_for(cast.alice)
+    url = reverse("tasks:subtask_add", args=[cast.task_kh.pk])
+    with on(dt.date(2025, 8, 10)):  # the parent's deadline (30/07/2025) has passed
+        response = alice.post(url, {"text": "Hoàn thiện hồ sơ", "lead": cast.kh.pk, "deadline_due": "2025-09-15"})
+        assert response.status_code == 400
+        assert "hãy ghi lý do" in response.content.decode()
+        response = alice.post(url, {"text": "Hoàn thiện hồ sơ", "lead": cast.kh.pk, "deadline_due": "2025-09-15",
+                                    "deadline_reason": "Chờ kết quả khảo sát các phòng thí nghiệm."})
+        assert response.status_code == 302
+        subtask = Task.objects.get(parent=cast.task_kh)
+        assert subtask.deadline_due == dt.date(2025, 9, 15)
+        assert subtask.timing(today=dt.date(2025, 8, 10)) != "open_overdue"  # not born overdue
+        for task in (subtask, cast.task_kh):
+            assert task.events.filter(kind="deadline_scheduled",
+                                      summary__contains="Chờ kết quả khảo sát các phòng thí nghiệm.").exists()
+    # a parent still in time but whose extension is being requested
+    from nq57.reports.services import extension_request
+
+    with on(dt.date(2025, 12, 1)):
+        extension_request(task=cast.task_tc, actor=cast.bob, requested_due=dt.date(2026, 3, 31),
+                          reason="Chờ số liệu thống kê năm.")
+        bob = client_for(cast.bob)
+        response = bob.post(reverse("tasks:subtask_add", args=[cast.task_tc.pk]),
+                            {"text": "Tổng hợp số liệu", "lead": cast.tc.pk, "deadline_due": "2026-02-28",
+                             "deadline_reason": "Theo hạn đề xuất gia hạn."})
+        assert response.status_code == 302
+        assert Task.objects.get(parent=cast.task_tc).deadline_due == dt.date(2026, 2, 28)
+
+
+def test_the_parent_progress_follows_the_rule_printed_next_to_it(cast, client_for):
+    from nq57.tasks.services import PROGRESS_RULE, subtask_create, task_set_status
+
+    parent = cast.task_tc
+    first = subtask_create(parent=parent, actor=cast.bob, text="Phần một", lead=cast.tc, deadline_due=None)
+    task_set_status(task=first, actor=cast.office, status="partly_done", progress=75)
+    parent.refresh_from_db()
+    assert parent.progress == 75
+    second = subtask_create(parent=parent, actor=cast.bob, text="Phần hai", lead=cast.tc, deadline_due=None)
+    parent.refresh_from_db()
+    assert parent.progress == 38  # (75 + 0) / 2, rounded half up, as soon as the second sub-task exists
+    # a status change on the parent with its own percentage still follows the rule
+    task_set_status(task=parent, actor=cast.office, status="partly_done", progress=90)
+    parent.refresh_from_db()
+    assert parent.progress == 38
+    task_set_status(task=second, actor=cast.office, status="done")
+    parent.refresh_from_db()
+    assert parent.progress == 88  # (75 + 100) / 2 = 87.5
+    task_set_status(task=parent, actor=cast.office, status="done")
+    parent.refresh_from_db()
+    assert parent.progress == 100
+    page = client_for(cast.office).get(parent.get_absolute_url()).content.decode()
+    assert f'id="progress-rule">{PROGRESS_RULE}</p>' in page.replace("&amp;", "&")
 
 
 def test_an_event_deadline_gets_its_date(cast, client_for):

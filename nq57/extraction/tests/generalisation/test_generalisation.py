@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from nq57.extraction.tests.scoring import SCORE_PY, scores
+from nq57.extraction.tests.scoring import scores
 
 HERE = Path(__file__).resolve().parent
 CASES = [pytest.param(g, g.with_suffix(".txt"), id=g.stem) for g in sorted(HERE.glob("*.json"))
          if g.with_suffix(".txt").is_file()]
 
 
-@pytest.mark.skipif(not SCORE_PY.is_file(), reason="shared score.py not available")
 @pytest.mark.parametrize(("gold_path", "source"), CASES)
 def test_generalisation(gold_path, source):
     _, f1, lead, deadline = scores(gold_path, source)
