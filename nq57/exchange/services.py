@@ -21,19 +21,16 @@ from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.exchange.models import ExternalKey
 from nq57.notices.models import Notice
+from nq57.tasks import fields
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment
 
 OWN_SYSTEM = "nq57"
 FORMAT = "nq57-exchange"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "exchange-v1.schema.json"
 OWN_ID = re.compile(r"^nq57:task:(\d{1,18})$")
-COMPARED = ("text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence", "report_due")
-FIELD_LABELS = {
-    "text": "nội dung", "section": "mục", "deadline_kind": "loại thời hạn", "deadline_due": "hạn hoàn thành",
-    "deadline_text": "thời hạn (nguyên văn)", "report_cadence": "chế độ báo cáo", "report_due": "hạn báo cáo",
-    "lead": "cơ quan chủ trì", "coordinating": "cơ quan phối hợp", "status": "tình trạng", "progress": "tiến độ",
-    "completed_on": "ngày hoàn thành",
-}
+COMPARED = fields.EXCHANGED
+FIELD_LABELS = {name: text.lower() for name, text in
+                fields.labels((*COMPARED, "lead", "coordinating", "status", "progress", "completed_on")).items()}
 
 
 def own_external_id(task) -> str:

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from nq57.monitoring.services import ConsolidatedReport
+from nq57.tasks import fields
 
 ISSUER_PARENT = "BAN CHỈ ĐẠO TRUNG ƯƠNG VỀ PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ, ĐỔI MỚI SÁNG TẠO VÀ CHUYỂN ĐỔI SỐ"
 ISSUER = "TỔ GIÚP VIỆC"
@@ -137,7 +138,7 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
     if report.late_tasks:
         _para(document, f"Có {report.late_total} nhiệm vụ chưa hoàn thành đã quá hạn, của "
                         f"{len(report.late_by_agency)} cơ quan chủ trì:", indent=True)
-        _table(document, ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày chậm"],
+        _table(document, ["TT", "Nhiệm vụ", fields.label("lead"), "Hạn", fields.label("days_late")],
                [[i, f"{t.label}: {t.text}", "; ".join(t.lead_agencies), f"{t.due:%d/%m/%Y}" if t.due else "",
                  t.days_late] for i, t in enumerate(report.late_tasks, 1)],
                [1.2, 7.5, 3.8, 2.5, 2])
@@ -214,6 +215,9 @@ def change_summary(report: ConsolidatedReport) -> str:
 # --- Excel -----------------------------------------------------------------------------------------------------
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+#: the columns of the "every task" sheet after "TT" and "Nhiệm vụ" (``nq57.tasks.fields``)
+ALL_TASKS_FIELDS = ("text", "lead", "coordinating", "deadline", "deadline_due", "status", "timing", "progress",
+                    "days_late")
 
 
 def _sheet_header(sheet, headers: list[str], widths: list[int], row: int = 1) -> None:
@@ -259,20 +263,20 @@ def report_xlsx(report: ConsolidatedReport) -> bytes:
         summary.cell(row=row, column=2, value=change_summary(report) or "không có")
 
     late = workbook.create_sheet("Nhiệm vụ chậm muộn")
-    _sheet_header(late, ["TT", "Nhiệm vụ", "Nội dung", "Cơ quan chủ trì", "Hạn", "Số ngày chậm"],
+    _sheet_header(late, ["TT", "Nhiệm vụ", *fields.headers(("text", "lead")), "Hạn", fields.label("days_late")],
                   [6, 22, 70, 36, 12, 12])
     for i, item in enumerate(report.late_tasks, 1):
         late.append([i, item.label, item.text, "; ".join(item.lead_agencies), item.due, item.days_late])
         late.cell(row=i + 1, column=5).number_format = "DD/MM/YYYY"
 
     everything = workbook.create_sheet("Tất cả nhiệm vụ")
-    _sheet_header(everything, ["TT", "Nhiệm vụ", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn",
-                               "Hạn", "Tình trạng", "Phân loại", "Tiến độ (%)", "Số ngày chậm"],
-                  [6, 22, 70, 32, 32, 24, 12, 20, 28, 10, 12])
+    _sheet_header(everything, ["TT", "Nhiệm vụ", *fields.headers(ALL_TASKS_FIELDS)],
+                  [6, 22, *fields.widths(ALL_TASKS_FIELDS)])
     for i, task in enumerate(report.task_rows(), 1):
-        everything.append([i, task.label, task.text, "; ".join(task.lead_agencies),
-                           "; ".join(task.coordinating_agencies), task.deadline_text, task.due, task.status_label,
-                           task.timing_label, task.progress, task.days_late])
+        values = {"text": task.text, "lead": task.lead_agencies, "coordinating": task.coordinating_agencies,
+                  "deadline": task.deadline_text, "deadline_due": task.due, "status": task.status,
+                  "timing": task.timing, "progress": task.progress, "days_late": task.days_late}
+        everything.append([i, task.label, *(fields.field(name).cell(values[name]) for name in ALL_TASKS_FIELDS)])
         everything.cell(row=i + 1, column=7).number_format = "DD/MM/YYYY"
 
     if report.changes:

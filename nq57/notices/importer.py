@@ -28,6 +28,7 @@ from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.uploads import check_upload
 from nq57.notices.models import Notice, NoticeDraft, NoticeKind, Programme
+from nq57.tasks import fields as task_fields
 from nq57.tasks.models import AssignmentRole, DeadlineKind, ReportCadence, Task, TaskEventKind
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -44,20 +45,7 @@ DATED_KINDS = {DeadlineKind.DATE, DeadlineKind.MONTH, DeadlineKind.QUARTER, Dead
 UNDATED_KINDS = {DeadlineKind.RECURRING, DeadlineKind.ROADMAP, DeadlineKind.NONE}
 SIMILARITY_THRESHOLD = 0.6
 
-TASK_FIELD_LABELS = {
-    "path": "Vị trí",
-    "section": "Mục",
-    "text": "Nội dung",
-    "lead": "Cơ quan chủ trì",
-    "coordinating": "Cơ quan phối hợp",
-    "coordinating_others": "Có cơ quan liên quan khác phối hợp",
-    "deadline_kind": "Loại thời hạn",
-    "deadline_due": "Hạn hoàn thành",
-    "deadline_text": "Thời hạn (nguyên văn)",
-    "report_cadence": "Chế độ báo cáo",
-    "report_due": "Hạn báo cáo",
-    "report_text": "Yêu cầu báo cáo (nguyên văn)",
-}
+TASK_FIELD_LABELS = task_fields.labels(task_fields.IMPORTED)  # one description of a task's fields
 NOTICE_FIELD_LABELS = {
     "number": "Số hiệu",
     "date": "Ngày ban hành",

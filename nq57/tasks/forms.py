@@ -3,6 +3,7 @@
 from django import forms
 
 from nq57.agencies.models import Agency
+from nq57.tasks.fields import EDITABLE, label
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus, Theme
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -27,32 +28,31 @@ class VersionedForm(forms.Form):
 
 
 class TaskEditForm(VersionedForm):
-    text = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 5}),
+    text = forms.CharField(label=label("text"), widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Nội dung nhiệm vụ không được để trống."})
-    section = forms.CharField(label="Mục", required=False, max_length=500)
-    deadline_kind = forms.ChoiceField(label="Loại thời hạn", choices=DeadlineKind.choices)
-    deadline_due = date_field("Hạn hoàn thành", required=False)
-    deadline_text = forms.CharField(label="Thời hạn (nguyên văn)", required=False, max_length=500)
-    report_cadence = forms.ChoiceField(label="Chế độ báo cáo", required=False,
+    section = forms.CharField(label=label("section"), required=False, max_length=500)
+    deadline_kind = forms.ChoiceField(label=label("deadline_kind"), choices=DeadlineKind.choices)
+    deadline_due = date_field(label("deadline_due"), required=False)
+    deadline_text = forms.CharField(label=label("deadline_text"), required=False, max_length=500)
+    report_cadence = forms.ChoiceField(label=label("report_cadence"), required=False,
                                        choices=[("", "Không có")] + list(ReportCadence.choices))
-    report_due = date_field("Hạn báo cáo", required=False)
-    report_text = forms.CharField(label="Yêu cầu báo cáo (nguyên văn)", required=False, max_length=500)
-    coordinating_others = forms.BooleanField(label="Có các cơ quan liên quan khác phối hợp", required=False)
-    themes = forms.ModelMultipleChoiceField(label="Chủ đề", queryset=Theme.objects.all(), required=False,
+    report_due = date_field(label("report_due"), required=False)
+    report_text = forms.CharField(label=label("report_text"), required=False, max_length=500)
+    coordinating_others = forms.BooleanField(label=label("coordinating_others"), required=False)
+    themes = forms.ModelMultipleChoiceField(label=label("themes"), queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     lead = forms.ModelMultipleChoiceField(
-        label="Cơ quan chủ trì", queryset=Agency.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=label("lead"), queryset=Agency.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6}),
         error_messages={"required": "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.",
                         "invalid_choice": "Cơ quan đã chọn không hợp lệ."},
     )
     coordinating = forms.ModelMultipleChoiceField(
-        label="Cơ quan phối hợp", queryset=Agency.objects.all(), required=False,
+        label=label("coordinating"), queryset=Agency.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         error_messages={"invalid_choice": "Cơ quan đã chọn không hợp lệ."},
     )
 
-    CHANGE_FIELDS = ("text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence",
-                     "report_due", "report_text", "coordinating_others", "themes")
+    CHANGE_FIELDS = (*EDITABLE, "themes")
 
     @classmethod
     def initial_for(cls, task) -> dict:
@@ -63,11 +63,11 @@ class TaskEditForm(VersionedForm):
 
 
 class StatusForm(VersionedForm):
-    status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
-    progress = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100, required=False, error_messages={
+    status = forms.ChoiceField(label=label("status"), choices=TaskStatus.choices)
+    progress = forms.IntegerField(label=label("progress"), min_value=0, max_value=100, required=False, error_messages={
         "min_value": "Tiến độ phải từ 0 đến 100.", "max_value": "Tiến độ phải từ 0 đến 100.",
         "invalid": "Tiến độ phải là số."})
-    completed_on = date_field("Ngày hoàn thành", required=False)
+    completed_on = date_field(label("completed_on"), required=False)
     reason = forms.CharField(label="Lý do", required=False, max_length=300)
 
 

@@ -15,6 +15,7 @@ from nq57.core import access
 from nq57.core.audit import acting, history_user
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.events import publish
+from nq57.tasks import fields
 from nq57.tasks.models import (
     AssignmentRole,
     DeadlineKind,
@@ -239,10 +240,7 @@ def _bump_version(*, task: Task, expected_version: int | None) -> None:
     task.version = Task.objects.filter(pk=task.pk).values_list("version", flat=True).get()
 
 
-EDITABLE_FIELDS = (
-    "text", "section", "deadline_kind", "deadline_due", "deadline_text", "report_cadence", "report_due",
-    "report_text", "coordinating_others",
-)
+EDITABLE_FIELDS = fields.EDITABLE
 
 
 @acting

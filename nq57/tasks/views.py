@@ -18,10 +18,10 @@ from nq57.accounts.views import forbidden
 from nq57.agencies.models import Agency
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
-from nq57.tasks import selectors, services
+from nq57.tasks import fields, selectors, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
-from nq57.tasks.models import AssignmentRole, DeadlineKind, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
 
 PAGE_SIZE = 50
 
@@ -82,10 +82,9 @@ def _with_timing(task: Task) -> Task:
     return task
 
 
-EXPORT_COLUMNS = [
-    ("Thông báo", 18), ("Vị trí", 10), ("Nội dung", 80), ("Cơ quan chủ trì", 40), ("Cơ quan phối hợp", 40),
-    ("Thời hạn", 30), ("Hạn hoàn thành", 14), ("Tình trạng", 20), ("Phân loại thời hạn", 28), ("Tiến độ", 10),
-]
+EXPORT_FIELDS = ("notice", "path", "text", "lead", "coordinating", "deadline", "deadline_due", "status", "timing",
+                 "progress")
+EXPORT_COLUMNS = list(zip(fields.headers(EXPORT_FIELDS), fields.widths(EXPORT_FIELDS), strict=True))
 
 
 @require_GET
@@ -114,9 +113,6 @@ def task_export(request):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    status_labels = dict(TaskStatus.choices)
-    timing_labels = dict(Timing.choices)
-    kind_labels = dict(DeadlineKind.choices)
     # plain tuples, not model instances: 20,000 rows stay a couple of seconds
     columns = ("pk", "notice__number", "path", "text", "deadline_text", "deadline_kind", "deadline_due", "status",
                "timing", "progress")
@@ -129,8 +125,9 @@ def task_export(request):
             due_cell.number_format = "DD/MM/YYYY"
             progress_cell = WriteOnlyCell(sheet, value=progress / 100)
             progress_cell.number_format = "0%"
-            sheet.append([number, path, text, "; ".join(leads), "; ".join(partners), phrase or kind_labels[kind],
-                          due_cell, status_labels[status], timing_labels[timing], progress_cell])
+            sheet.append([number, path, text, "; ".join(leads), "; ".join(partners),
+                          fields.deadline_phrase(phrase, kind), due_cell, fields.display("status", status),
+                          fields.display("timing", timing), progress_cell])
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

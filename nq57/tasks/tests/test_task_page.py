@@ -214,7 +214,7 @@ def test_export_writes_the_filtered_rows(cast, client_for):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0] == ("Thông báo", "Vị trí", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn",
-                       "Hạn hoàn thành", "Tình trạng", "Phân loại thời hạn", "Tiến độ")
+                       "Hạn hoàn thành", "Tình trạng", "Phân loại thời hạn", "Tiến độ (%)")
     assert len(rows) == 2
     notice, path, text, lead, partners, phrase, due, status, timing, progress = rows[1]
     assert (notice, path, lead, partners) == ("30-TB/TGV", "1.a.1", "Bộ Khoa học và Công nghệ", "Bộ Tài chính")
