@@ -54,12 +54,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="vi_VN")
     role = Role.LEADER
-
-    @factory.post_generation
-    def password(user, create, extracted, **kwargs):
-        user.set_password(extracted or PASSWORD)
-        if create:
-            user.save(update_fields=["password"])
+    # hashed before the row is written: one INSERT and one history record per user, not a second save
+    password = factory.django.Password(PASSWORD)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

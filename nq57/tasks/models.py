@@ -331,7 +331,7 @@ class Task(models.Model):
             if self.deadline_due is None or (self.completed_on and self.completed_on <= self.deadline_due):
                 return Timing.DONE_ON_TIME
             return Timing.DONE_LATE
-        if self.late_since(today=today) is not None:
+        if Task.late_since(self, today=today) is not None:  # also called unbound on plain rows (api)
             return Timing.OPEN_OVERDUE
         if self.deadline_due and self.deadline_due <= today + dt.timedelta(days=window):
             return Timing.DUE_SOON
@@ -358,7 +358,7 @@ class Task(models.Model):
             if self.deadline_due and self.completed_on and self.completed_on > self.deadline_due:
                 return (self.completed_on - self.deadline_due).days
             return 0
-        since = self.late_since(today=today)
+        since = Task.late_since(self, today=today)
         return (today - since).days if since else 0
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nq57.agencies.models import Agency
-from nq57.agencies.services import registry_load
 from nq57.core.errors import PermissionDeniedError, ServiceError
 from nq57.core.testing import ProgrammeFactory, UserFactory, shared_path
 from nq57.notices import importer
@@ -65,8 +64,7 @@ Phạm Gia Túc
 
 
 @pytest.fixture
-def office(db):
-    registry_load()
+def office(db, agency_registry):
     ProgrammeFactory()
     return UserFactory(username="office-import", role="office")
 

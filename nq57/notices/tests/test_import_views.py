@@ -5,7 +5,6 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nq57.agencies.services import registry_load
 from nq57.core.testing import ProgrammeFactory, UserFactory
 from nq57.notices.models import Notice, NoticeDraft, Programme
 from nq57.notices.tests.test_import_services import NOTICE_41
@@ -15,8 +14,7 @@ START = "/notices/import/"
 
 
 @pytest.fixture
-def setup(db):
-    registry_load()
+def setup(db, agency_registry):
     default = ProgrammeFactory()
     other = Programme.objects.create(code="03/NQ-CP", name="Chương trình hành động của Chính phủ")
     office = UserFactory(username="office-web", role="office")
