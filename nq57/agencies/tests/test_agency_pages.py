@@ -45,13 +45,17 @@ def test_the_scorecard_matches_the_task_list_it_links_to(cast, client_for):
     expected = {"nhiệm vụ chủ trì": "4", "đã hoàn thành": "2", "hoàn thành đúng hạn": "1", "hoàn thành quá hạn": "1",
                 "nhiệm vụ phối hợp": "1"}
     if cast.task_kh.deadline_due < today:
-        expected["chưa hoàn thành, quá hạn"] = "2"
+        expected["chưa hoàn thành, đã quá hạn"] = "2"
     for label, figure in expected.items():
         link, shown = stat(page, label)
         assert shown == figure, label
         listed = client.get(link).content.decode()
         assert f"<b>{figure}</b> nhiệm vụ" in listed, (label, link)
-    assert "<b>50%</b><span>tỷ lệ đúng hạn" in page
+    # done on time / tasks whose deadline has come (1 on time, 1 late, open overdue ones): ``OnTimeRate``
+    if cast.task_kh.deadline_due < today:
+        assert "<b>25%</b><span>tỷ lệ đúng hạn (1/4 nhiệm vụ đã đến hạn)" in page
+    else:
+        assert "<b>33%</b><span>tỷ lệ đúng hạn (1/3 nhiệm vụ đã đến hạn)" in page
     assert f"/tasks/?agency={cast.kh.pk}&amp;role=lead&amp;timing=open_overdue" in page
     assert "Trần Thị An" in page[page.index('id="users"'):]
 
