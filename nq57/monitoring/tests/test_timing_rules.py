@@ -90,7 +90,7 @@ def test_a_recurring_task_is_never_closed_and_is_overdue_when_its_periodic_repor
     with at(dt.date(2025, 9, 3)):
         assert timing_now(task) == Timing.OPEN_OVERDUE
         assert days_late(task=task, today=timezone.localdate()) == 3
-        assert task.days_late(today=timezone.localdate()) == 0  # Task.days_late knows deadlines only
+        assert task.days_late(today=timezone.localdate()) == 3  # one rule: from the missed report
     from nq57.core.errors import ServiceError
 
     with pytest.raises(ServiceError):

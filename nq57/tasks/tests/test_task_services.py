@@ -127,7 +127,12 @@ def test_subtasks_nest_to_any_depth_and_progress_rolls_up(cast):
 
 
 def test_a_subtask_cannot_outlive_its_parent_or_go_to_another_agency(cast):
-    with pytest.raises(ServiceError, match="không được sau hạn"):
+    import time_machine
+    from django.utils import timezone
+
+    # while the parent's deadline (30/07/2025) is ahead and no extension is requested
+    with time_machine.travel(dt.datetime(2025, 7, 1, 10, tzinfo=timezone.get_current_timezone()), tick=False), \
+            pytest.raises(ServiceError, match="không được sau hạn"):
         subtask_create(parent=cast.task_kh, actor=cast.alice, text="X", lead=cast.kh, deadline_due=dt.date(2025, 9, 1))
     with pytest.raises(ServiceError, match="chính cơ quan mình"):
         subtask_create(parent=cast.task_kh, actor=cast.alice, text="X", lead=cast.tc, deadline_due=None)
