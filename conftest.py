@@ -55,3 +55,80 @@ def agency_registry(django_db_setup, django_db_blocker):
                 with connection.cursor() as cursor:
                     cursor.execute(f"DELETE FROM {table} WHERE {connection.ops.quote_name(column)} > %s",
                                    [before.get(model, 0)])
+
+
+# --- the migrated test database, built once per set of migrations (SQLite) ---------------------------------------
+
+def _migrations_key() -> str:
+    """A digest of every installed app's migration files and the Django version: the cache key of a migrated DB."""
+    import hashlib
+    from pathlib import Path
+
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(django.__version__.encode())
+    for config in apps.get_app_configs():
+        for path in sorted((Path(config.path) / "migrations").glob("*.py")):
+            digest.update(f"{config.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _migrate_from_template(original):
+    """``call_command`` that answers the test database's ``migrate`` (SQLite only) by copying a database migrated
+    earlier with the same migrations (content types and permissions included), and keeps a copy after a real
+    migration. Any other command, database or backend goes through unchanged. ``NQ57_TEST_DB_CACHE=0`` turns it
+    off."""
+    import os
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    from django.db import connections
+
+    def call_command(name, *args, **options):
+        connection = connections[options.get("database") or "default"]
+        if name != "migrate" or connection.vendor != "sqlite" or os.environ.get("NQ57_TEST_DB_CACHE") == "0":
+            return original(name, *args, **options)
+        template = Path(tempfile.gettempdir()) / f"nq57-test-db-{_migrations_key()}.sqlite3"
+        connection.ensure_connection()
+        if template.is_file():
+            source = sqlite3.connect(template)
+            try:
+                source.backup(connection.connection)
+                return None
+            finally:
+                source.close()
+        result = original(name, *args, **options)
+        partial = template.with_suffix(f".{os.getpid()}.part")
+        target = sqlite3.connect(partial)
+        connection.connection.backup(target)
+        target.close()
+        os.replace(partial, template)  # atomic: two workers may write it at once
+        return result
+
+    return call_command
+
+
+_ORIGINAL_CALL_COMMAND = []
+
+
+@pytest.fixture(scope="session")
+def _migrations_from_template():
+    from django.core import management
+
+    _ORIGINAL_CALL_COMMAND.append(management.call_command)
+    management.call_command = _migrate_from_template(management.call_command)
+    yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrations_from_template, django_db_setup):
+    """pytest-django's ``django_db_setup`` (requested after the patch), with migrations run once per set of
+    migration files rather than once per worker and per run (see ``_migrate_from_template``)."""
+    from django.core import management
+
+    if _ORIGINAL_CALL_COMMAND:  # the test database exists: every later ``migrate`` is a real one
+        management.call_command = _ORIGINAL_CALL_COMMAND.pop()
+    yield
