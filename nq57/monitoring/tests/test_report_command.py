@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from nq57.agencies.models import AgencyAlias
 from nq57.monitoring.models import ReportSnapshot
 from nq57.monitoring.tests.helpers import HAND_COUNT, build_scope
-from nq57.tasks.models import Theme
+from nq57.taxonomy.models import Theme
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nq57.agencies.services import registry_load
 from nq57.core.testing import ProgrammeFactory, UserFactory
-from nq57.notices.models import Notice, NoticeDraft, Programme
+from nq57.notices.models import Notice, NoticeDraft
 from nq57.notices.tests.test_import_services import NOTICE_41
 from nq57.tasks.models import AssignmentRole, Task
+from nq57.taxonomy.models import Programme
 
 START = "/notices/import/"
 

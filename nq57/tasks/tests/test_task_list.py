@@ -9,8 +9,8 @@ from django.urls import reverse
 from nq57.agencies.models import Agency
 from nq57.core.testing import NoticeFactory, ProgrammeFactory, make_task
 from nq57.tasks.filters import TaskFilter
-from nq57.tasks.models import Theme
 from nq57.tasks.services import subtask_create, task_set_status
+from nq57.taxonomy.models import Theme
 
 TODAY = dt.date(2025, 7, 25)
 

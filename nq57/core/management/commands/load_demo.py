@@ -14,10 +14,11 @@ from django.utils import timezone
 from nq57.accounts.models import Role, User
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
-from nq57.notices.models import Notice, NoticeKind, Programme
+from nq57.notices.models import Notice, NoticeKind
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
 from nq57.tasks.services import task_create
+from nq57.taxonomy.models import Programme
 
 DEMO_PASSWORD = "nq57-demo-2025"
 
@@ -315,7 +316,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=57)
 
     def handle(self, *args, seed: int, **options):
-        from nq57.tasks.models import Theme
+        from nq57.taxonomy.models import Theme
 
         counts = registry_load()
         for code, name, keywords in THEMES:
