@@ -19,7 +19,8 @@ START = "/notices/import/"
 def setup(db):
     registry_load()
     default = ProgrammeFactory()
-    other = Programme.objects.create(code="03/NQ-CP", name="Chương trình hành động của Chính phủ")
+    other, _ = Programme.objects.get_or_create(code="03/NQ-CP",
+                                               defaults={"name": "Chương trình hành động của Chính phủ"})
     office = UserFactory(username="office-web", role="office")
     return default, other, office
 
