@@ -13,8 +13,8 @@ def reference_data_restore(sender, apps=None, using="default", **kwargs):
     install without any programme is re-seeded, from the same data, so rows the office changed or removed are never
     brought back on a later ``migrate``.
     """
-    if apps is None:
-        return
+    if apps is None:  # ``flush`` sends the signal without the migration state: the models as they are
+        from django.apps import apps
     try:
         programme = apps.get_model("taxonomy", "Programme")
         apps.get_model("taxonomy", "TechnologyField")
