@@ -87,3 +87,9 @@ def test_an_install_without_demo_data_imports_a_notice_and_takes_a_report(page, 
     assert "Đã trình phương án bố trí vốn" in page.locator("#reports").inner_text()
     report = ProgressReport.objects.get(task=money_task)
     assert report.agency.name == "Bộ Tài chính" and report.percent == 40
+
+    # the catalogue that came with migrate is readable by a signed-in focal point
+    page.goto("/taxonomy/cong-nghe-chien-luoc/")
+    assert "Quyết định số 1131/QĐ-TTg" in page.locator("main, body").first.inner_text()
+    assert page.locator("ol.catalogue > li").count() == 11
+    assert page.locator("#cn-1\\.1").inner_text() == "Mô hình ngôn ngữ lớn tiếng Việt"
