@@ -66,8 +66,9 @@ def build(n_tasks: int) -> dict:
     from nq57.accounts.models import Role, User
     from nq57.agencies.models import Agency, AgencyKind
     from nq57.api.services import token_create
-    from nq57.notices.models import Notice, Programme
+    from nq57.notices.models import Notice
     from nq57.tasks.models import Task, TaskAssignment, task_search_key
+    from nq57.taxonomy.models import Programme
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()

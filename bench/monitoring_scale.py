@@ -50,8 +50,9 @@ def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
     from nq57.accounts.models import Role, User
     from nq57.agencies.models import Agency, AgencyKind
     from nq57.extraction.vietnamese import fold
-    from nq57.notices.models import Notice, Programme
-    from nq57.tasks.models import Task, TaskAssignment, Theme
+    from nq57.notices.models import Notice
+    from nq57.tasks.models import Task, TaskAssignment
+    from nq57.taxonomy.models import Programme, Theme
 
     rng = random.Random(seed)
     today = timezone.localdate()

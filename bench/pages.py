@@ -45,8 +45,9 @@ def generate(n_tasks: int) -> None:
     from django.utils import timezone
 
     from nq57.agencies.models import Agency
-    from nq57.notices.models import Notice, Programme
-    from nq57.tasks.models import Task, TaskAssignment, Theme, task_search_key
+    from nq57.notices.models import Notice
+    from nq57.tasks.models import Task, TaskAssignment, task_search_key
+    from nq57.taxonomy.models import Programme, Theme
 
     rng = random.Random(57)
     today = timezone.localdate()

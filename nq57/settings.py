@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "nq57.core",
     "nq57.accounts",
     "nq57.agencies",
+    "nq57.taxonomy",
     "nq57.notices",
     "nq57.tasks",
     "nq57.reports",

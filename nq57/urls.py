@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("nq57.reports.urls")),
     path("api-tokens/", include("nq57.api.urls")),
     path("exchange/", include("nq57.exchange.urls")),
+    path("taxonomy/", include("nq57.taxonomy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz),

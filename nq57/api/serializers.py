@@ -7,7 +7,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, Theme
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment
+from nq57.taxonomy.models import Theme
 
 
 def external_id(task) -> str:

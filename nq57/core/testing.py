@@ -16,8 +16,9 @@ import factory
 
 from nq57.accounts.models import Role, User
 from nq57.agencies.models import Agency, AgencyKind
-from nq57.notices.models import Notice, Programme
+from nq57.notices.models import Notice
 from nq57.tasks.models import DeadlineKind, Task
+from nq57.taxonomy.models import Programme
 
 PASSWORD = "matkhau-thu-nghiem"
 

@@ -221,8 +221,9 @@ def _parse_row(preview: ExcelPreview, row_number: int, cells: dict, columns: dic
 @transaction.atomic
 def excel_commit(*, file, actor) -> list[int]:
     """Parse again (the registry may have changed since the preview) and create every task, or nothing."""
-    from nq57.tasks.models import Theme
-    from nq57.tasks.services import task_create, themes_for_text
+    from nq57.tasks.services import task_create
+    from nq57.taxonomy.models import Theme
+    from nq57.taxonomy.selectors import themes_for_text
 
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập danh sách nhiệm vụ.")
     preview = excel_parse(file)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.notices.models import Notice
-from nq57.tasks.models import Theme
+from nq57.taxonomy.models import Theme
 
 DATE_ERROR = {"invalid": "Ngày không hợp lệ; hãy nhập theo dạng năm-tháng-ngày (ví dụ 2025-12-31)."}
 CHOICE_ERROR = {"invalid_choice": "Không tìm thấy mục đã chọn."}

@@ -35,7 +35,8 @@ from nq57.core import badges
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
 from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport, ReportState
-from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Theme, Timing
+from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Timing
+from nq57.taxonomy.models import Theme
 
 OVERVIEW_DUE_DAYS = 14
 STATUS_ORDER = (TaskStatus.DONE, TaskStatus.PARTLY_DONE, TaskStatus.OPEN)

@@ -1,12 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notice, NoticeDraft, Programme
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_default")
+from .models import Notice, NoticeDraft
 
 
 @admin.register(Notice)

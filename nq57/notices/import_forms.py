@@ -3,8 +3,9 @@
 from django import forms
 
 from nq57.notices.importer import split_names
-from nq57.notices.models import NoticeKind, Programme
+from nq57.notices.models import NoticeKind
 from nq57.tasks.models import DeadlineKind, ReportCadence
+from nq57.taxonomy.models import Programme
 
 
 class DateInput(forms.DateInput):

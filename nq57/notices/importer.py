@@ -27,9 +27,10 @@ from nq57.agencies.services import agency_lookup
 from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.uploads import check_upload
-from nq57.notices.models import Notice, NoticeDraft, NoticeKind, Programme
+from nq57.notices.models import Notice, NoticeDraft, NoticeKind
 from nq57.tasks import fields as task_fields
 from nq57.tasks.models import AssignmentRole, DeadlineKind, ReportCadence, Task, TaskEventKind
+from nq57.taxonomy.models import Programme
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # The readers of nq57.extraction decide whether a .txt/.html is really text (UTF-8, UTF-16, Windows-1258), so those

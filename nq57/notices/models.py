@@ -4,27 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
-
-
-class Programme(models.Model):
-    """The policy a set of notices implements: Resolution 57-NQ/TW by default, others side by side."""
-
-    code = models.CharField("số hiệu", max_length=50, unique=True, help_text="Ví dụ: 57-NQ/TW, 03/NQ-CP")
-    name = models.CharField("tên", max_length=300)
-    is_default = models.BooleanField("mặc định", default=False)
-
-    class Meta:
-        verbose_name = "chương trình"
-        verbose_name_plural = "chương trình"
-        ordering = ["-is_default", "code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="notices_programme_one_default"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+from nq57.taxonomy.models import Programme  # moved to the taxonomy app; import it from there
 
 
 class NoticeKind(models.TextChoices):

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from nq57.notices.models import Notice, NoticeKind, Programme
+from nq57.notices.models import Notice, NoticeKind
 from nq57.tasks.filters import base_queryset
 from nq57.tasks.models import TaskStatus
 from nq57.tasks.views import _with_timing, decorate, filter_link
+from nq57.taxonomy.models import Programme
 
 
 def _root_count(status: str | None = None) -> Count:

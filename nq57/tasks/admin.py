@@ -1,12 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Task, TaskAssignment, TaskEvent, Theme
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code")
+from .models import Task, TaskAssignment, TaskEvent
 
 
 class TaskAssignmentInline(admin.TabularInline):

@@ -13,8 +13,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
-from nq57.notices.models import Notice, Programme
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Theme, Timing
+from nq57.notices.models import Notice
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
+from nq57.taxonomy.models import Programme, Theme
 
 CHOICE_ERROR = {"invalid_choice": "Giá trị “%(value)s” không hợp lệ cho bộ lọc này."}
 MODEL_ERROR = {"invalid_choice": "Không tìm thấy mục đã chọn; có thể nó đã bị xóa hoặc đường dẫn sai."}

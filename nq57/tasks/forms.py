@@ -4,7 +4,8 @@ from django import forms
 
 from nq57.agencies.models import Agency
 from nq57.tasks.fields import EDITABLE, label
-from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus, Theme
+from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
+from nq57.taxonomy.models import Theme
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 DATE_ERRORS = {

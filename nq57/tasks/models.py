@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from nq57.core import badges
 from nq57.core.audit import history_user
+from nq57.taxonomy.models import Theme  # moved to the taxonomy app; import it from there
 
 
 class DeadlineKind(models.TextChoices):
@@ -188,24 +189,6 @@ badges.register("timing", Timing, {
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", "Chủ trì"
     COORDINATING = "coordinating", "Phối hợp"
-
-
-class Theme(models.Model):
-    """How leaders slice the work: 3 Nhà, khu công nghệ cao, đô thị thông minh, trí tuệ nhân tạo, ..."""
-
-    code = models.SlugField("mã", max_length=50, unique=True)
-    name = models.CharField("tên", max_length=200)
-    keywords = models.JSONField(
-        "từ khóa", default=list, blank=True, help_text="Nhiệm vụ có chứa một trong các từ khóa được gắn chủ đề này."
-    )
-
-    class Meta:
-        verbose_name = "chủ đề"
-        verbose_name_plural = "chủ đề"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def task_search_key(text: str, path: str = "") -> str:

@@ -3,7 +3,7 @@ the task's timeline in one transaction."""
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
@@ -25,8 +25,9 @@ from nq57.tasks.models import (
     TaskEvent,
     TaskEventKind,
     TaskStatus,
-    Theme,
 )
+from nq57.taxonomy.models import Theme
+from nq57.taxonomy.selectors import themes_for_text
 
 CADENCE_MONTHS = {
     ReportCadence.MONTHLY: 1,
@@ -64,18 +65,6 @@ def _validate_deadline(*, kind: str, due: dt.date | None) -> None:
     if kind in {DeadlineKind.RECURRING, DeadlineKind.ROADMAP, DeadlineKind.NONE} and due is not None:
         raise ServiceError("Nhiệm vụ thường xuyên, theo lộ trình hoặc không nêu thời hạn thì không có ngày hạn.",
                            field="deadline_due")
-
-
-def themes_for_text(text: str, themes: Iterable[Theme] | None = None) -> list[Theme]:
-    """Themes whose keywords occur in the text (compared folded: no diacritics, any tone-mark style)."""
-    from nq57.extraction.vietnamese import fold
-
-    folded = f" {fold(text)} "
-    chosen = []
-    for theme in themes if themes is not None else Theme.objects.all():
-        if any(f" {fold(word)} " in folded or fold(word) in folded for word in theme.keywords if word.strip()):
-            chosen.append(theme)
-    return chosen
 
 
 @acting

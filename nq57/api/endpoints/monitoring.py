@@ -59,7 +59,7 @@ def consolidated(request, as_of: dt.date | None = None, notice: int | None = Non
     from nq57.agencies.models import Agency
     from nq57.monitoring.services import consolidated_report
     from nq57.notices.models import Notice
-    from nq57.tasks.models import Theme
+    from nq57.taxonomy.models import Theme
 
     if not 1 <= late_limit <= 10_000:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",

@@ -37,7 +37,8 @@ from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.reports.models import ExtensionRequest, ProgressReport
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
-from nq57.tasks.models import Task, Theme
+from nq57.tasks.models import Task
+from nq57.taxonomy.models import Theme
 
 router = Router(tags=["Nhiệm vụ"])
 

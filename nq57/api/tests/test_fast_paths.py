@@ -13,7 +13,8 @@ from nq57.api.models import ApiToken
 from nq57.api.services import token_create, token_revoke
 from nq57.api.tests.helpers import ApiClient, assert_error
 from nq57.core.testing import make_task
-from nq57.tasks.models import Task, TaskAssignment, Theme
+from nq57.tasks.models import Task, TaskAssignment
+from nq57.taxonomy.models import Theme
 
 
 def _varied_tasks(cast) -> None:

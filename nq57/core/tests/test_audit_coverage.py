@@ -88,7 +88,7 @@ def test_tokens_and_webhooks_keep_who_created_revoked_and_paused_them_but_not_th
 
 
 def test_the_timeline_names_a_theme_change_and_a_no_op_edit_leaves_no_entry(cast):
-    from nq57.tasks.models import Theme
+    from nq57.taxonomy.models import Theme
 
     task = cast.task_kh
     edits = TaskEvent.objects.filter(task=task, kind=TaskEventKind.EDITED)

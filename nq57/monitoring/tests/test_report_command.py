@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from nq57.agencies.models import AgencyAlias
 from nq57.monitoring.models import ReportSnapshot
 from nq57.monitoring.tests.helpers import HAND_COUNT, build_scope
-from nq57.tasks.models import Theme
+from nq57.taxonomy.models import Theme
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -42,7 +42,7 @@ def test_it_writes_word_excel_and_text(cast, tmp_path):
 def test_the_agency_is_found_by_any_alias_and_the_theme_by_code_or_name(cast):
     build_scope(cast)
     AgencyAlias.objects.create(agency=cast.tc, alias="BTC")
-    Theme.objects.create(code="the-che", name="Thể chế")
+    Theme.objects.get_or_create(code="the-che", defaults={"name": "Thể chế"})
     out = io.StringIO()
     call_command("report", "--agency", "btc", "--notice", "40-TB/TGV", "--as-of", "2025-09-01", stdout=out)
     assert "do Bộ Tài chính chủ trì" in out.getvalue()

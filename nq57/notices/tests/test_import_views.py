@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nq57.core.testing import ProgrammeFactory, UserFactory
-from nq57.notices.models import Notice, NoticeDraft, Programme
+from nq57.notices.models import Notice, NoticeDraft
 from nq57.notices.tests.test_import_services import NOTICE_41
 from nq57.tasks.models import AssignmentRole, Task
+from nq57.taxonomy.models import Programme
 
 START = "/notices/import/"
 
@@ -16,7 +17,8 @@ START = "/notices/import/"
 @pytest.fixture
 def setup(db, agency_registry):
     default = ProgrammeFactory()
-    other = Programme.objects.create(code="03/NQ-CP", name="Chương trình hành động của Chính phủ")
+    other, _ = Programme.objects.get_or_create(code="03/NQ-CP",
+                                               defaults={"name": "Chương trình hành động của Chính phủ"})
     office = UserFactory(username="office-web", role="office")
     return default, other, office
 

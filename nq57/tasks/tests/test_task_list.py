@@ -9,8 +9,8 @@ from django.urls import reverse
 from nq57.agencies.models import Agency
 from nq57.core.testing import NoticeFactory, ProgrammeFactory, make_task
 from nq57.tasks.filters import TaskFilter
-from nq57.tasks.models import Theme
 from nq57.tasks.services import subtask_create, task_set_status
+from nq57.taxonomy.models import Theme
 
 TODAY = dt.date(2025, 7, 25)
 
@@ -24,7 +24,8 @@ def world(cast):
     late = make_task(notice=notice_b, lead=[cast.tc], due=dt.date(2025, 5, 31), path="1",
                      text="Ban hành bộ chỉ tiêu thống kê khoa học")
     task_set_status(task=late, actor=cast.office, status="done", completed_on=dt.date(2025, 6, 15))
-    theme = Theme.objects.create(code="do-thi-thong-minh", name="Đô thị thông minh", keywords=[])
+    theme, _ = Theme.objects.update_or_create(code="do-thi-thong-minh",
+                                              defaults={"name": "Đô thị thông minh", "keywords": []})
     # NFD text with the old tone-mark style ("Uỷ"), to check folding
     city = make_task(notice=notice_b, lead=[hanoi], due=dt.date(2025, 8, 1), path="2", themes=[theme],
                      text=unicodedata.normalize("NFD", "Uỷ ban nhân dân Thành phố xây dựng đô thị thông minh"))

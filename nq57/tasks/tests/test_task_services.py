@@ -158,10 +158,10 @@ def test_an_event_deadline_gets_its_date_once_scheduled(cast):
 
 
 def test_themes_are_assigned_from_keywords_insensitive_to_tone_marks(cast):
-    from nq57.tasks.models import Theme
+    from nq57.taxonomy.models import Theme
 
-    Theme.objects.create(code="ha-tang", name="Hạ tầng", keywords=["phòng thí nghiệm"])
-    Theme.objects.create(code="ai", name="Trí tuệ nhân tạo", keywords=["trí tuệ nhân tạo"])
+    Theme.objects.update_or_create(code="ha-tang", defaults={"name": "Hạ tầng", "keywords": ["phòng thí nghiệm"]})
+    Theme.objects.update_or_create(code="ai", defaults={"name": "Trí tuệ nhân tạo", "keywords": ["trí tuệ nhân tạo"]})
     task = make_task(notice=cast.notice, lead=[cast.kh], text="Đầu tư các PHÒNG THÍ NGHIỆM trọng điểm")
     assert [t.code for t in task.themes.all()] == ["ha-tang"]
 

@@ -7,29 +7,20 @@ Idempotent: does nothing when the demo notices exist already. Prints one login p
 import datetime as dt
 import random
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from nq57.accounts.models import Role, User
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
-from nq57.notices.models import Notice, NoticeKind, Programme
+from nq57.notices.models import Notice, NoticeKind
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
 from nq57.tasks.services import task_create
+from nq57.taxonomy.selectors import default_programme
 
 DEMO_PASSWORD = "nq57-demo-2025"
-
-THEMES = [
-    ("3-nha", "Mô hình 3 Nhà", ["3 nhà", "ba nhà", "nhà trường", "viện, trường", "đặt hàng", "thương mại hóa"]),
-    ("khu-cong-nghe-cao", "Khu công nghệ cao", ["khu công nghệ cao", "khu cnc"]),
-    ("do-thi-thong-minh", "Đô thị thông minh", ["đô thị thông minh", "thành phố thông minh"]),
-    ("tri-tue-nhan-tao", "Trí tuệ nhân tạo", ["trí tuệ nhân tạo", "AI", "dữ liệu lớn"]),
-    ("nhan-luc", "Nhân lực", ["nhân lực", "chuyên gia", "nhân tài", "đào tạo"]),
-    ("the-che", "Thể chế", ["nghị định", "luật", "thông tư", "cơ chế, chính sách", "thể chế", "quy định"]),
-    ("ha-tang", "Hạ tầng", ["hạ tầng", "phòng thí nghiệm", "trung tâm dữ liệu", "nguồn cung điện", "5G"]),
-]
 
 USERS = [
     ("thuongtruc", "Nguyễn Thị Thường Trực", Role.OFFICE, None),
@@ -309,28 +300,17 @@ def _phrase(kind: str, due: dt.date | None, cadence: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the agency registry, themes, demo users and demo notices with tasks, reports and overdue items."
+    help = "Load the agency registry, demo users and demo notices with tasks, reports and overdue items."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=57)
 
     def handle(self, *args, seed: int, **options):
-        from nq57.tasks.models import Theme
-
         counts = registry_load()
-        for code, name, keywords in THEMES:
-            Theme.objects.update_or_create(code=code, defaults={"name": name, "keywords": keywords})
-        programme, _ = Programme.objects.get_or_create(
-            code="57-NQ/TW",
-            defaults={
-                "name": "Nghị quyết 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và "
-                "chuyển đổi số quốc gia",
-                "is_default": True,
-            },
-        )
-        Programme.objects.get_or_create(
-            code="03/NQ-CP", defaults={"name": "Chương trình hành động của Chính phủ thực hiện Nghị quyết 57-NQ/TW"}
-        )
+        # programmes and themes come with ``migrate`` (taxonomy data migrations), as on a production install
+        programme = default_programme()
+        if programme is None:
+            raise CommandError("Chưa có chương trình mặc định (57-NQ/TW): hãy chạy `nq57 migrate` trước.")
         users = self._users()
         if Notice.objects.filter(number__startswith="DEMO-").exists():
             self._print_logins(users, created=False)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from nq57.agencies.services import agency_lookup
 from nq57.monitoring import exports, services
 from nq57.notices.models import Notice
-from nq57.tasks.models import Theme
+from nq57.taxonomy.models import Theme
 
 FORMATS = ("docx", "xlsx", "text")
 
