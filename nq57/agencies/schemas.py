@@ -2,12 +2,10 @@
 
 import datetime as dt
 
-from ninja import Schema
-
-from nq57.api.schemas import PageMeta
+from nq57.api.schemas import Out, PageMeta
 
 
-class AgencyBrief(Schema):
+class AgencyBrief(Out):
     id: int
     name: str
     short_name: str

@@ -48,6 +48,13 @@ def json_response(data: Any, *, status: int = 200, headers: dict | None = None) 
     return response
 
 
+def schema_response(schema: type[BaseModel], data: Any, *, status: int = 200) -> HttpResponse:
+    """``data`` validated against its declared ``schema`` and written by pydantic-core: for big list pages, where
+    ninja's own path (validate, dump to Python, ``json.dumps``) costs twice as much. Same JSON text as ninja's."""
+    return HttpResponse(schema.model_validate(data).model_dump_json(), status=status,
+                        content_type="application/json; charset=utf-8")
+
+
 # --- authentication ----------------------------------------------------------------------------------------------
 
 class TokenAuth(HttpBearer):

@@ -2,7 +2,7 @@
 with their delivery log. The domain operations live in each app's ``api.py``."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import Field
 
 from nq57.agencies.schemas import AgencyBrief, agency_brief
@@ -10,6 +10,7 @@ from nq57.api.http import idempotent, paginate
 from nq57.api.models import WebhookSubscription
 from nq57.api.schemas import (
     DeliveryPage,
+    Out,
     WebhookIn,
     WebhookOut,
     WebhookPatch,
@@ -25,7 +26,7 @@ from nq57.core import access
 me_router = Router(tags=["Tài khoản"])
 
 
-class MeOut(Schema):
+class MeOut(Out):
     id: int
     username: str
     full_name: str

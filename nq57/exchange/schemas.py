@@ -3,23 +3,24 @@ document; these mirror it so the API validates what it sends) and of an import's
 
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
+from nq57.api.schemas import Out
 
-class ExchangeLinkOut(Schema):
+
+class ExchangeLinkOut(Out):
     system: str
     external_id: str
 
 
-class ExchangeNoticeOut(Schema):
+class ExchangeNoticeOut(Out):
     number: str
     issued_on: str | None = Field(description="YYYY-MM-DD")
     programme: str
     title: str
 
 
-class ExchangeReportOut(Schema):
+class ExchangeReportOut(Out):
     external_id: str
     agency: str
     period_start: str = Field(description="YYYY-MM-DD")
@@ -31,7 +32,7 @@ class ExchangeReportOut(Schema):
     submitted_at: str = Field(description="ISO 8601")
 
 
-class ExchangeTaskOut(Schema):
+class ExchangeTaskOut(Out):
     external_id: str
     links: list[ExchangeLinkOut]
     notice: ExchangeNoticeOut
@@ -53,7 +54,7 @@ class ExchangeTaskOut(Schema):
     reports: list[ExchangeReportOut]
 
 
-class ExchangeDocumentOut(Schema):
+class ExchangeDocumentOut(Out):
     """A document of the exchange format v1 (docs/exchange.md)."""
 
     format: Literal["nq57-exchange"]
@@ -64,7 +65,7 @@ class ExchangeDocumentOut(Schema):
     tasks: list[ExchangeTaskOut]
 
 
-class ImportRecordOut(Schema):
+class ImportRecordOut(Out):
     index: int
     external_id: str | None
     outcome: Literal["created", "updated", "unchanged", "rejected"]
@@ -72,7 +73,7 @@ class ImportRecordOut(Schema):
     reason: str
 
 
-class ImportResultOut(Schema):
+class ImportResultOut(Out):
     dry_run: bool
     system: str
     created: int

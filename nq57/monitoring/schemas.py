@@ -2,20 +2,19 @@
 
 import datetime as dt
 
-from ninja import Schema
 from pydantic import Field
 
-from nq57.api.schemas import PageMeta
+from nq57.api.schemas import Instant, Out, PageMeta
 
 
-class NotificationOut(Schema):
+class NotificationOut(Out):
     id: int
     kind: str
     task_id: int | None
     title: str
     body: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
+    created_at: Instant
+    read_at: Instant | None
 
 
 class NotificationPage(PageMeta):
@@ -28,7 +27,7 @@ def notification_out(notification) -> dict:
             "read_at": notification.read_at}
 
 
-class ReportScopeOut(Schema):
+class ReportScopeOut(Out):
     notice: str | None
     notice_id: int | None
     agency: str | None
@@ -39,7 +38,7 @@ class ReportScopeOut(Schema):
     date_to: dt.date | None
 
 
-class LateTaskOut(Schema):
+class LateTaskOut(Out):
     task_id: int
     label: str
     text: str
@@ -50,13 +49,13 @@ class LateTaskOut(Schema):
     url: str
 
 
-class LateByAgencyOut(Schema):
+class LateByAgencyOut(Out):
     agency: str
     count: int
     max_days_late: int
 
 
-class ExtensionItemOut(Schema):
+class ExtensionItemOut(Out):
     task_id: int
     label: str
     agency: str
@@ -65,14 +64,14 @@ class ExtensionItemOut(Schema):
     decided_on: dt.date
 
 
-class ChangeOut(Schema):
+class ChangeOut(Out):
     task_id: int
     label: str
     change: str = Field(description="new | done | overdue | status | back_in_time | removed")
     description: str
 
 
-class ConsolidatedReportOut(Schema):
+class ConsolidatedReportOut(Out):
     as_of: dt.date
     scope: ReportScopeOut
     title: str

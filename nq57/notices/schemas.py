@@ -2,12 +2,10 @@
 
 import datetime as dt
 
-from ninja import Schema
-
-from nq57.api.schemas import PageMeta
+from nq57.api.schemas import Out, PageMeta
 
 
-class NoticeBrief(Schema):
+class NoticeBrief(Out):
     id: int
     number: str
     issued_on: dt.date

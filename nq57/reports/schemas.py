@@ -8,27 +8,27 @@ from ninja import Schema
 from pydantic import Field
 
 from nq57.agencies.schemas import AgencyBrief, agency_brief
-from nq57.api.schemas import PageMeta
+from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.tasks.schemas import StatusLiteral
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
     original_name: str
     size: int
     content_type: str
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Out):
     id: int
     report_id: int
     verdict: str
     comment: str
     assessor: str
-    assessed_at: dt.datetime
+    assessed_at: Instant
 
 
-class ReportOut(Schema):
+class ReportOut(Out):
     id: int
     task_id: int
     agency: AgencyBrief
@@ -39,7 +39,7 @@ class ReportOut(Schema):
     percent: int
     claimed_status: str
     state: str
-    submitted_at: dt.datetime
+    submitted_at: Instant
     attachments: list[AttachmentOut]
     assessments: list[AssessmentOut]
 
@@ -71,18 +71,18 @@ class ExtensionDecisionIn(Schema):
     note: str = Field("", max_length=20000)
 
 
-class ExtensionOut(Schema):
+class ExtensionOut(Out):
     id: int
     task_id: int
     agency: AgencyBrief
     requested_by: str
-    requested_at: dt.datetime
+    requested_at: Instant
     current_due: dt.date | None
     requested_due: dt.date
     reason: str
     state: str
     decided_by: str | None
-    decided_at: dt.datetime | None
+    decided_at: Instant | None
     decision_note: str
 
 

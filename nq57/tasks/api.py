@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router
 
 from nq57.agencies.models import Agency
-from nq57.api.http import ApiError, expected_version_from, list_count, paginate, task_etag
+from nq57.api.http import ApiError, expected_version_from, list_count, paginate, schema_response, task_etag
 from nq57.api.schemas import error_responses
 from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
@@ -49,11 +49,12 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
         queryset = task_filter.qs
     else:  # TaskFilter's default (top-level tasks) without building its form: the hot path of list clients
         queryset = Task.objects.filter(parent__isnull=True)
-    # rows as plain tuples (no model instances), timing computed per row by Task.timing's rule; ninja validates the
-    # page against TaskPage
-    return paginate(queryset, page=page, page_size=page_size, cursor=cursor, columns=TASK_LIST_COLUMNS,
+    # rows as plain tuples (no model instances), timing computed per row by Task.timing's rule; the page validated
+    # against TaskPage and written by pydantic-core
+    rows = paginate(queryset, page=page, page_size=page_size, cursor=cursor, columns=TASK_LIST_COLUMNS,
                     serialize=lambda rows: task_rows(rows, today=today),
                     count=list_count(("tasks", today, tuple(sorted(data.items())))))
+    return schema_response(TaskPage, rows)
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, 304: None, **ERRORS}, summary="Chi tiết nhiệm vụ (có ETag)",

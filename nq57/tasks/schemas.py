@@ -12,7 +12,7 @@ from pydantic import Field
 
 from nq57.agencies.models import Agency
 from nq57.agencies.schemas import AgencyBrief
-from nq57.api.schemas import PageMeta
+from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.notices.schemas import NoticeBrief
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, Theme
 
@@ -21,7 +21,7 @@ class AssignedAgency(AgencyBrief):
     assigned_name: str = Field(description="Tên cơ quan khi được giao (giữ lại nếu cơ quan sau đó sáp nhập)")
 
 
-class TaskOut(Schema):
+class TaskOut(Out):
     id: int
     external_id: str = Field(description="Mã ổn định dùng khi trao đổi với hệ thống khác")
     notice: NoticeBrief
@@ -46,9 +46,9 @@ class TaskOut(Schema):
     progress: int
     completed_on: dt.date | None
     timing: str
-    last_report_at: dt.datetime | None
+    last_report_at: Instant | None
     version: int
-    updated_at: dt.datetime
+    updated_at: Instant
 
 
 class TaskPage(PageMeta):
