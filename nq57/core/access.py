@@ -83,3 +83,8 @@ def require(allowed: bool, message: str) -> None:
 def can_manage_webhooks(user) -> bool:
     """Webhook subscriptions send data out of the system: the office only."""
     return can_view(user) and user.is_office
+
+
+def can_issue_reports(user) -> bool:
+    """Issuing a consolidated report (the baseline of "changes since the last report"): the office only."""
+    return can_view(user) and user.is_office
