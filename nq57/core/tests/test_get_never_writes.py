@@ -61,8 +61,8 @@ def objects(cast):
     """One real object of each kind a URL can name."""
     report = report_submit(task=cast.task_kh, actor=cast.alice, period_start=dt.date(2025, 7, 1),
                            period_end=dt.date(2025, 7, 31), text="Đã triển khai", percent=40, claimed_status="open")
-    extension = extension_request(task=cast.task_kh, actor=cast.alice, requested_due=timezone.localdate() + dt.timedelta(days=90),
-                                  reason="Cần thêm thời gian")
+    extension = extension_request(task=cast.task_kh, actor=cast.alice, reason="Cần thêm thời gian",
+                                  requested_due=timezone.localdate() + dt.timedelta(days=90))
     notification = Notification.objects.create(recipient=cast.office, kind="reminder", task=cast.task_kh,
                                                title="Nhắc hạn", body="Sắp đến hạn",
                                                created_at=timezone.now())
