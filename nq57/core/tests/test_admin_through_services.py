@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 LATER = timezone.localdate() + dt.timedelta(days=90)
 
 WORKFLOW = {"tasks.Task", "tasks.TaskEvent", "reports.ProgressReport", "reports.Assessment", "reports.ExtensionRequest",
-            "notices.Notice", "notices.NoticeDraft"}
+            "notices.Notice", "notices.NoticeDraft", "monitoring.Notification", "monitoring.Dispatch",
+            "monitoring.ReportSnapshot", "api.ApiToken", "api.WebhookSubscription", "api.WebhookDelivery",
+            "exchange.ExternalKey", "exchange.ImportBatch"}
 
 
 @pytest.fixture
@@ -105,7 +107,11 @@ def test_the_agency_registry_saves_through_its_service(cast, staff_office):
 
 
 def test_no_admin_page_fetched_with_get_writes(cast, staff_office):
+    from nq57.api.services import token_create, webhook_subscribe
+
     extension_request(task=cast.task_kh, actor=cast.alice, requested_due=LATER, reason="Chờ")
+    token_create(user=cast.office, name="thử")
+    webhook_subscribe(actor=cast.office, url="https://example.invalid/hook", secret="s" * 20, events=["task.created"])
     writes: list[str] = []
 
     def watch(execute, sql, params, many, context):
