@@ -121,3 +121,32 @@ def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=Non
                              f"{successor.name}")
         moved += 1
     return moved
+
+
+@acting
+@transaction.atomic
+def agency_save(*, actor, agency: Agency, members=None, aliases: list[str] | None = None) -> Agency:
+    """Create or edit an agency of the registry (the admin's way in): its own fields, then — when given — its members
+    and its aliases (exactly this list: others are removed). Dissolving goes through ``agency_dissolve``, which moves
+    the open tasks to the successor."""
+    from nq57.core import access
+    from nq57.extraction.vietnamese import fold
+
+    access.require(access.can_manage_registry(actor), "Chỉ Cơ quan Thường trực được sửa danh mục cơ quan.")
+    if not (agency.name or "").strip():
+        raise ServiceError("Tên cơ quan không được để trống.", field="name")
+    agency.save()
+    if members is not None:
+        agency.members.set(members)
+    if aliases is not None:
+        wanted = {fold(alias): alias.strip() for alias in aliases if alias and alias.strip()}
+        agency.aliases.exclude(key__in=wanted).delete()
+        existing = set(agency.aliases.values_list("key", flat=True))
+        for key, alias in wanted.items():
+            if key in existing:
+                continue
+            other = AgencyAlias.objects.filter(key=key).select_related("agency").first()
+            if other is not None:
+                raise ServiceError(f"Tên gọi “{alias}” đã thuộc về {other.agency.name}.", field="aliases")
+            AgencyAlias(agency=agency, alias=alias).save()
+    return agency

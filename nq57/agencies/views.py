@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from nq57.agencies import selectors
 from nq57.agencies.models import Agency, AgencyKind
-from nq57.tasks.views import filter_link
+from nq57.tasks.pages import filter_link
 
 
 @require_GET

@@ -4,13 +4,14 @@ import logging
 from pathlib import Path
 
 import ninja
+from django.apps import apps
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
 
-from nq57.api.endpoints import exchange, monitoring, reference, tasks, webhooks
 from nq57.api.http import (
     ApiError,
     BrowserSessionAuth,
@@ -21,6 +22,7 @@ from nq57.api.http import (
     ninja_http_error_message,
     validation_errors,
 )
+from nq57.api.routes import me_router
 from nq57.core.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -135,11 +137,16 @@ def _unexpected(request, exc: Exception):
 
 # --- routes ------------------------------------------------------------------------------------------------------
 
-api.add_router("/", reference.router)
-api.add_router("/", tasks.router)
-api.add_router("/", monitoring.router)
-api.add_router("/", webhooks.router)
-api.add_router("/", exchange.router)
+def app_routers() -> list[Router]:
+    """The router of every installed app that declares one (``api_router = "nq57.<app>.api.router"`` on its
+    ``AppConfig``), in ``INSTALLED_APPS`` order: a new app adds its operations without editing this module."""
+    return [import_string(config.api_router) for config in apps.get_app_configs()
+            if getattr(config, "api_router", None)]
+
+
+api.add_router("/", me_router)
+for app_router in app_routers():
+    api.add_router("/", app_router)
 
 
 @api.get("/docs/assets/{name}", auth=None, throttle=[], include_in_schema=False)

@@ -5,6 +5,7 @@ class ApiConfig(AppConfig):
     name = "nq57.api"
     label = "api"
     verbose_name = "API"
+    api_router = "nq57.api.routes.webhook_router"  # the platform's webhooks, mounted in INSTALLED_APPS order
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
+from pydantic import BaseModel
 
 from nq57.api.models import IdempotencyRecord
 from nq57.api.services import TokenRejected, token_authenticate
@@ -45,6 +46,13 @@ def json_response(data: Any, *, status: int = 200, headers: dict | None = None) 
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def schema_response(schema: type[BaseModel], data: Any, *, status: int = 200) -> HttpResponse:
+    """``data`` validated against its declared ``schema`` and written by pydantic-core: for big list pages, where
+    ninja's own path (validate, dump to Python, ``json.dumps``) costs twice as much. Same JSON text as ninja's."""
+    return HttpResponse(schema.model_validate(data).model_dump_json(), status=status,
+                        content_type="application/json; charset=utf-8")
 
 
 # --- authentication ----------------------------------------------------------------------------------------------
@@ -344,14 +352,23 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def idempotent(request: HttpRequest, perform: Callable[[], tuple[int, Any, dict]]) -> HttpResponse:
-    """Run ``perform`` (returns status, JSON data, headers) in one transaction, remembering a 2xx answer per
-    user and ``Idempotency-Key``: a retry gets the stored answer; the key with another body gets 422."""
+def declared(data: BaseModel) -> dict:
+    """The JSON-ready data of a response already validated by its declared schema (``Schema.model_validate``);
+    anything else is a programming error: every API answer has a declared shape."""
+    if not isinstance(data, BaseModel):
+        raise TypeError(f"API answers are declared schemas, not {type(data).__name__}")
+    return data.model_dump()
+
+
+def idempotent(request: HttpRequest, perform: Callable[[], tuple[int, BaseModel, dict]]) -> HttpResponse:
+    """Run ``perform`` (returns status, the answer as a validated schema object, headers) in one transaction,
+    remembering a 2xx answer per user and ``Idempotency-Key``: a retry gets the stored answer; the key with another
+    body gets 422."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         with transaction.atomic():
             status, data, headers = perform()
-        return json_response(data, status=status, headers=headers)
+        return json_response(declared(data), status=status, headers=headers)
     if len(key) > 255:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
                        {"Idempotency-Key": ["Khóa chống gửi lặp tối đa 255 ký tự."]})
@@ -376,7 +393,7 @@ def idempotent(request: HttpRequest, perform: Callable[[], tuple[int, Any, dict]
     try:
         with transaction.atomic():
             status, data, headers = perform()
-            body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+            body = json.dumps(declared(data), cls=DjangoJSONEncoder, ensure_ascii=False)
             if 200 <= status < 300:
                 IdempotencyRecord.objects.create(user=user, key=key, method=request.method, path=request.path[:500],
                                                  fingerprint=fingerprint, status_code=status, response_body=body,

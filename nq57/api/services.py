@@ -181,17 +181,3 @@ def _requeue_pending(subscription: WebhookSubscription) -> None:
     pending = list(subscription.deliveries.filter(state=DeliveryState.PENDING)
                    .order_by("pk").values_list("pk", flat=True))
     transaction.on_commit(lambda: [webhook_deliver(pk) for pk in pending])
-
-
-# --- notifications (the monitoring app owns the model; marking read is the API's only write on it) -------------
-
-@transaction.atomic
-def notification_mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
-    """Mark the actor's own notifications read (all unread ones when ``notification_ids`` is None)."""
-    from nq57.monitoring.models import Notification
-
-    access.require(access.can_view(actor), "Tài khoản không hoạt động.")
-    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())

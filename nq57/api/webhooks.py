@@ -38,7 +38,7 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def _task_snapshot(task_id) -> dict | None:
-    from nq57.api.serializers import task_dict, task_queryset
+    from nq57.tasks.schemas import task_dict, task_queryset
 
     task = task_queryset().filter(pk=task_id).first() if task_id else None
     return json.loads(json.dumps(task_dict(task), cls=DjangoJSONEncoder)) if task else None

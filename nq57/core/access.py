@@ -83,3 +83,13 @@ def require(allowed: bool, message: str) -> None:
 def can_manage_webhooks(user) -> bool:
     """Webhook subscriptions send data out of the system: the office only."""
     return can_view(user) and user.is_office
+
+
+def can_issue_reports(user) -> bool:
+    """Issuing a consolidated report (the baseline of "changes since the last report"): the office only."""
+    return can_view(user) and user.is_office
+
+
+def can_manage_registry(user) -> bool:
+    """Editing the agency registry (names, kinds, parents, members, aliases): the office, or a superuser."""
+    return can_view(user) and (user.is_office or user.is_superuser)

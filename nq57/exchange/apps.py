@@ -5,3 +5,4 @@ class ExchangeConfig(AppConfig):
     name = "nq57.exchange"
     label = "exchange"
     verbose_name = "Trao đổi dữ liệu"
+    api_router = "nq57.exchange.api.router"  # mounted under /api/v1/ by nq57.api.api

@@ -5,3 +5,4 @@ class MonitoringConfig(AppConfig):
     name = "nq57.monitoring"
     label = "monitoring"
     verbose_name = "Giám sát"
+    api_router = "nq57.monitoring.api.router"  # mounted under /api/v1/ by nq57.api.api

@@ -761,8 +761,22 @@ def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> 
 
 
 @transaction.atomic
+@transaction.atomic
+def report_issue(*, actor, as_of: dt.date, notice=None, agency=None, theme=None, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, late_limit: int | None = None,
+                 ) -> tuple[ConsolidatedReport, ReportSnapshot]:
+    """The office issues ("ban hành") the consolidated report of a scope at ``as_of``: its per-task states become the
+    baseline the next report of the same scope compares with. Reading or downloading a report never does this."""
+    from nq57.core import access
+
+    access.require(access.can_issue_reports(actor), "Chỉ Cơ quan Thường trực được ban hành báo cáo tổng hợp.")
+    report = consolidated_report(as_of=as_of, notice=notice, agency=agency, theme=theme, date_from=date_from,
+                                 date_to=date_to, late_limit=late_limit)
+    return report, report_snapshot_save(report=report)
+
+
 def report_snapshot_save(*, report: ConsolidatedReport) -> ReportSnapshot:
-    """Record the per-task states of an issued report (export, command line), so the next report of the same scope
+    """Record the per-task states of an issued report (``report_issue``), so the next report of the same scope
     can say what changed. One snapshot per scope and date: issuing again the same day replaces it. The rows are
     copied by one INSERT … SELECT in the database."""
     snapshot, _ = ReportSnapshot.objects.update_or_create(scope=scope_key(**report._filters), as_of=report.as_of)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("consolidated/", views.consolidated, name="consolidated"),
+    path("consolidated/issue/", views.consolidated_issue, name="consolidated_issue"),
     path("escalation/", views.escalation, name="escalation"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

@@ -3,8 +3,9 @@ user's notifications. Views parse input, call services, render."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -72,8 +73,7 @@ def consolidated(request):
         return _forbidden(exc)
     fmt = request.GET.get("format", "")
     form, report = _report_from(request, late_limit=None if fmt in {"docx", "xlsx", "print"} else PAGE_LATE_LIMIT)
-    if report is not None and fmt in {"docx", "xlsx"}:
-        services.report_snapshot_save(report=report)
+    if report is not None and fmt in {"docx", "xlsx"}:  # a download issues nothing (see consolidated_issue)
         body, content_type = ((exports.report_docx(report), DOCX) if fmt == "docx"
                               else (exports.report_xlsx(report), XLSX))
         response = HttpResponse(body, content_type=content_type)
@@ -87,7 +87,32 @@ def consolidated(request):
         "change_summary": exports.change_summary(report) if report else "",
         "date_line": exports.date_line(report.as_of) if report else "",
         "issuer_parent": exports.ISSUER_PARENT, "issuer": exports.ISSUER, "recipients": exports.RECIPIENTS,
+        "can_issue": access.can_issue_reports(request.user),
     }, status=200 if report is not None else 400)
+
+
+@require_POST
+def consolidated_issue(request):
+    """"Ban hành báo cáo": the office issues the report of the scope in the form, so the next report of that scope
+    says what changed since this one. The only place (with ``nq57 report --issue-by``) a report is issued."""
+    form = ReportScopeForm(request.POST)
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        if request.POST.get(name):
+            query[name] = request.POST[name]
+    target = f"{reverse('monitoring:consolidated')}?{query.urlencode()}" if query else reverse(
+        "monitoring:consolidated")
+    if not form.is_valid():
+        messages.error(request, "Phạm vi báo cáo không hợp lệ: " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+        return redirect(target)
+    try:
+        report, _ = services.report_issue(actor=request.user, **form.report_kwargs(), late_limit=0)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    messages.success(request, f"Đã ban hành báo cáo tổng hợp tính đến ngày {report.as_of:%d/%m/%Y}. Báo cáo sau "
+                              "cùng phạm vi sẽ nêu các thay đổi so với báo cáo này.")
+    return redirect(target)
 
 
 def escalation(request):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from nq57.notices.models import Notice, NoticeKind
 from nq57.tasks.filters import base_queryset
 from nq57.tasks.models import TaskStatus
-from nq57.tasks.views import _with_timing, decorate, filter_link
+from nq57.tasks.pages import decorate, filter_link, with_timing
 from nq57.taxonomy.models import Programme
 
 
@@ -64,7 +64,7 @@ def notice_detail(request, pk: int):
         raise Http404("Không tìm thấy thông báo.") from exc
     today = timezone.localdate()
     tasks = [
-        decorate(_with_timing(task))
+        decorate(with_timing(task))
         for task in base_queryset(today=today).filter(notice=notice, parent__isnull=True)
         .annotate(subtask_count=Count("subtasks")).order_by("position", "id")
     ]

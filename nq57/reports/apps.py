@@ -5,3 +5,4 @@ class ReportsConfig(AppConfig):
     name = "nq57.reports"
     label = "reports"
     verbose_name = "Báo cáo"
+    api_router = "nq57.reports.api.router"  # mounted under /api/v1/ by nq57.api.api

@@ -23,7 +23,7 @@ from nq57.reports.models import (
     Verdict,
 )
 from nq57.tasks.models import Task, TaskEventKind, TaskStatus
-from nq57.tasks.services import _bump_version, event_record, next_report_due_after, progress_rollup, task_set_status
+from nq57.tasks.services import event_record, next_report_due_after, progress_rollup, task_set_status, task_version_bump
 
 MAX_ATTACHMENTS = 10
 
@@ -213,7 +213,7 @@ def extension_decide(
     request.refresh_from_db()
     task = request.task
     if approve:
-        _bump_version(task=task, expected_version=None)
+        task_version_bump(task=task, expected_version=None)
         if task.original_deadline_due is None:
             task.original_deadline_due = task.deadline_due
         task.deadline_due = request.requested_due

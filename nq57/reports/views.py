@@ -10,7 +10,7 @@ from nq57.core.errors import ServiceError
 from nq57.reports import services
 from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
 from nq57.reports.models import ExtensionRequest, ProgressReport, ReportAttachment, Verdict
-from nq57.tasks.views import _load_task, done, failed
+from nq57.tasks.pages import done, failed, task_or_404
 
 LOST_FILES_NOTE = (
     "Trình duyệt không giữ lại được tệp đã chọn sau khi trang tải lại: vui lòng chọn lại các tệp {names}."
@@ -19,7 +19,7 @@ LOST_FILES_NOTE = (
 
 @require_POST
 def report_submit(request, task_id: int):
-    task = _load_task(task_id)
+    task = task_or_404(task_id)
     if not access.can_report_on(request.user, task):
         return forbidden(request, "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
     form = ReportForm(request.POST, request.FILES)
@@ -41,7 +41,7 @@ def report_submit(request, task_id: int):
 @require_POST
 def report_assess(request, pk: int):
     report = get_object_or_404(ProgressReport.objects.select_related("task"), pk=pk)
-    task = _load_task(report.task_id)
+    task = task_or_404(report.task_id)
     if not access.can_assess(request.user):
         return forbidden(request, "Chỉ Cơ quan Thường trực được đánh giá báo cáo.")
     form = AssessmentForm(request.POST, prefix=f"a{report.pk}")
@@ -58,7 +58,7 @@ def report_assess(request, pk: int):
 
 @require_POST
 def extension_request(request, task_id: int):
-    task = _load_task(task_id)
+    task = task_or_404(task_id)
     if not access.can_request_extension(request.user, task):
         return forbidden(request, "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
     form = ExtensionRequestForm(request.POST)
@@ -76,7 +76,7 @@ def extension_request(request, task_id: int):
 @require_POST
 def extension_decide(request, pk: int):
     extension = get_object_or_404(ExtensionRequest, pk=pk)
-    task = _load_task(extension.task_id)
+    task = task_or_404(extension.task_id)
     if not access.can_assess(request.user):
         return forbidden(request, "Chỉ Cơ quan Thường trực được quyết định gia hạn.")
     form = ExtensionDecisionForm(request.POST)

@@ -1,26 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from nq57.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+
 from .models import Task, TaskAssignment, TaskEvent
 
 
-class TaskAssignmentInline(admin.TabularInline):
+class TaskAssignmentInline(ReadOnlyInline):
     model = TaskAssignment
-    extra = 0
-    autocomplete_fields = ("agency",)
+    fields = ("agency", "role", "assigned_name")
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: tasks change through ``nq57.tasks.services`` (the task pages, the API), which keep the version,
+    the timeline and the notifications right."""
+
     list_display = ("__str__", "status", "deadline_kind", "deadline_due", "progress")
     list_filter = ("status", "deadline_kind", "notice__programme", "themes")
     search_fields = ("text", "notice__number", "path")
-    raw_id_fields = ("notice", "parent")
     inlines = [TaskAssignmentInline]
 
 
 @admin.register(TaskEvent)
-class TaskEventAdmin(admin.ModelAdmin):
+class TaskEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("task", "kind", "actor", "at")
     list_filter = ("kind",)
-    raw_id_fields = ("task",)

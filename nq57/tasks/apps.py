@@ -5,3 +5,4 @@ class TasksConfig(AppConfig):
     name = "nq57.tasks"
     label = "tasks"
     verbose_name = "Nhiệm vụ"
+    api_router = "nq57.tasks.api.router"  # mounted under /api/v1/ by nq57.api.api

@@ -214,7 +214,7 @@ def subtask_create(
     return subtask
 
 
-def _bump_version(*, task: Task, expected_version: int | None) -> None:
+def task_version_bump(*, task: Task, expected_version: int | None) -> None:
     """Conditional UPDATE: the write only lands if nobody changed the task since ``expected_version`` was read.
 
     Without an expected version (a system change) the version still moves on, so stale forms are refused later.
@@ -239,7 +239,7 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"themes", "lead", "coordinating"}
     if unknown:
         raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
-    _bump_version(task=task, expected_version=expected_version)
+    task_version_bump(task=task, expected_version=expected_version)
     before = {name: getattr(task, name) for name in EDITABLE_FIELDS}
     agencies_before = _assigned_names(task)
     themes_before = sorted(task.themes.values_list("name", flat=True))
@@ -311,7 +311,7 @@ def task_set_status(
         raise ServiceError(
             "Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.", field="status"
         )
-    _bump_version(task=task, expected_version=expected_version)
+    task_version_bump(task=task, expected_version=expected_version)
     old_status, old_progress = task.status, task.progress
     task.status = status
     if progress is not None:
@@ -367,7 +367,7 @@ def task_schedule_event(*, task: Task, actor, due: dt.date) -> Task:
     access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
     if task.deadline_kind != DeadlineKind.EVENT:
         raise ServiceError("Chỉ nhiệm vụ có thời hạn theo sự kiện mới được ấn định ngày.", field="deadline_due")
-    _bump_version(task=task, expected_version=None)
+    task_version_bump(task=task, expected_version=None)
     task.deadline_due = due
     if task.original_deadline_due is None:
         task.original_deadline_due = due

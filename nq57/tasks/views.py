@@ -5,45 +5,33 @@ field and everything the user typed; a ``PermissionDeniedError`` answers 403.
 """
 
 import tempfile
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from nq57.accounts.views import forbidden
-from nq57.agencies.models import Agency
-from nq57.core import access, badges
-from nq57.core.errors import PermissionDeniedError, ServiceError
-from nq57.tasks import fields, selectors, services
+from nq57.core import access
+from nq57.core.errors import ServiceError
+from nq57.tasks import fields, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import AssignmentRole, TaskAssignment, TaskStatus
+from nq57.tasks.pages import (
+    decorate,
+    done,
+    edit_form,
+    failed,
+    render_task_page,
+    subtask_lead_choices,
+    task_or_404,
+    with_timing,
+)
 
 PAGE_SIZE = 50
-
-
-def decorate(task: Task) -> Task:
-    """Attach what list rows and badges show (lead/partner assignments, labels, badge classes) to a task."""
-    rows = list(task.assignments.all())
-    task.lead_assignments = [a for a in rows if a.role == AssignmentRole.LEAD]
-    task.partner_assignments = [a for a in rows if a.role == AssignmentRole.COORDINATING]
-    timing = getattr(task, "timing_value", None) or task.timing(today=timezone.localdate())
-    task.timing_value = timing
-    task.timing_label = Timing(timing).label
-    task.timing_badge = badges.css(timing, "timing")
-    task.status_badge = badges.css(task.status, "task_status")
-    return task
-
-
-def _load_task(pk: int) -> Task:
-    try:
-        return selectors.task_for_page(pk)
-    except Task.DoesNotExist as exc:
-        raise Http404("Không tìm thấy nhiệm vụ.") from exc
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -58,7 +46,7 @@ def task_list(request):
     queryset = task_filter.qs.order_by("-notice__issued_on", "notice_id", "position", "id")
     paginator = Paginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    tasks = [decorate(_with_timing(task)) for task in page.object_list]
+    tasks = [decorate(with_timing(task)) for task in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     user = request.user
@@ -72,14 +60,6 @@ def task_list(request):
         "my_agency": user.agency if user.is_focal_point else None,
         "today": today,
     })
-
-
-def _with_timing(task: Task) -> Task:
-    # the queryset annotation ``timing`` shadows the model method; keep the value under another name
-    value = task.__dict__.pop("timing", None)
-    if value is not None:
-        task.timing_value = value
-    return task
 
 
 EXPORT_FIELDS = ("notice", "path", "text", "lead", "coordinating", "deadline", "deadline_due", "status", "timing",
@@ -168,127 +148,15 @@ def _agency_names(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]
 
 @require_GET
 def task_detail(request, pk: int):
-    return render_task_page(request, _load_task(pk))
-
-
-def render_task_page(request, task: Task, *, forms: dict | None = None, status: int = 200, error: str = "",
-                     open_form: str = "", lost_files: list[str] | None = None, report_form_for: int | None = None,
-                     decision_form_for: int | None = None):
-    """The task page; ``forms`` replaces the blank forms with bound ones (kept input + error messages)."""
-    from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
-    from nq57.reports.models import ExtensionState, ReportState
-
-    today = timezone.localdate()
-    user = request.user
-    forms = forms or {}
-    decorate(task)
-    permissions = selectors.task_permissions(user, task)
-    reports = selectors.task_reports(task)
-    extensions = selectors.task_extensions(task)
-    for report in reports:
-        report.pending = report.state == ReportState.SUBMITTED
-        report.assess_form = forms["assess"] if report.pk == report_form_for and "assess" in forms else AssessmentForm(
-            prefix=f"a{report.pk}")
-    pending_extension = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
-    if pending_extension is not None:
-        pending_extension.decision_form = (
-            forms["decide"] if decision_form_for == pending_extension.pk and "decide" in forms
-            else ExtensionDecisionForm()
-        )
-    default_forms = {
-        "report": lambda: ReportForm(initial={"period_start": _next_period_start(task, reports), "period_end": today,
-                                              "percent": task.progress, "claimed_status": task.status}),
-        "extension": lambda: ExtensionRequestForm(),
-        "schedule": lambda: ScheduleForm(initial={"due": task.deadline_due}),
-        "status": lambda: StatusForm(initial={"status": task.status, "progress": task.progress,
-                                              "completed_on": task.completed_on, "version": task.version}),
-        "subtask": lambda: SubtaskForm(lead_choices=subtask_lead_choices(user),
-                                       initial={"deadline_due": task.deadline_due}),
-        "edit": lambda: _edit_form(task),
-    }
-    flags = {"report": "can_report", "extension": "can_request_extension", "schedule": "can_schedule",
-             "status": "can_change_status", "subtask": "can_add_subtask", "edit": "can_edit"}
-    page_forms = {
-        name: (forms[name] if name in forms else build()) for name, build in default_forms.items()
-        if permissions[flags[name]]
-    }
-    context = {
-        "task": task,
-        "ancestors": selectors.task_ancestors(task),
-        "subtasks": selectors.subtask_tree(task, today=today),
-        "progress_rule": services.PROGRESS_RULE,
-        "timeline": selectors.task_timeline(task),
-        "reports": reports,
-        "extensions": extensions,
-        "pending_extension": pending_extension,
-        "audit": selectors.task_audit(task, report_ids=[r.pk for r in reports]),
-        "forms": page_forms,
-        "perm": permissions,
-        "error": error,
-        "open_form": open_form,
-        "lost_files": lost_files or [],
-        "today": today,
-    }
-    return render(request, "tasks/task_detail.html", context, status=status)
-
-
-def _next_period_start(task: Task, reports) -> object:
-    """The day after the latest reported period, else the notice's date: what the next report most likely covers."""
-    import datetime as dt
-
-    latest = max((r.period_end for r in reports), default=None)
-    start = latest + dt.timedelta(days=1) if latest else task.notice.issued_on
-    return min(start, timezone.localdate())
-
-
-def _edit_form(task: Task, data=None) -> TaskEditForm:
-    form = TaskEditForm(data, initial=TaskEditForm.initial_for(task))
-    leads = [a.agency_id for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
-    partners = [a.agency_id for a in task.assignments.all() if a.role == AssignmentRole.COORDINATING]
-    form.initial.update({"lead": leads, "coordinating": partners})
-    return form
-
-
-def subtask_lead_choices(user):
-    if access.can_assess(user):
-        return Agency.objects.filter(dissolved_on__isnull=True)
-    return Agency.objects.filter(pk__in=access.agency_scope_ids(user), dissolved_on__isnull=True)
-
-
-def apply_errors(form, exc: ServiceError) -> None:
-    """Put a service's per-field messages beside the fields (or at the top of the form)."""
-    if not exc.errors:
-        form.add_error(None, exc.message)
-        return
-    for name, messages_ in exc.errors.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
-
-
-def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, **extra):
-    """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages."""
-    if isinstance(exc, PermissionDeniedError):
-        return forbidden(request, exc.message)
-    if exc is not None:
-        apply_errors(form, exc)
-    status = exc.status if exc is not None else 400
-    task = _load_task(task.pk)  # the transaction was rolled back: show what is stored
-    return render_task_page(request, task, forms={name: form}, status=status, open_form=name,
-                            error=exc.message if exc is not None else "Vui lòng kiểm tra lại các ô được đánh dấu.",
-                            **extra)
-
-
-def done(request, task: Task, message: str, anchor: str = "timeline"):
-    messages.success(request, message)
-    return redirect(f"{task.get_absolute_url()}#{anchor}")
+    return render_task_page(request, task_or_404(pk))
 
 
 @require_POST
 def task_edit(request, pk: int):
-    task = _load_task(pk)
+    task = task_or_404(pk)
     if not access.can_edit_task(request.user, task):
         return forbidden(request, "Bạn không có quyền sửa nhiệm vụ này.")
-    form = _edit_form(task, request.POST)
+    form = edit_form(task, request.POST)
     if not form.is_valid():
         return failed(request, task, "edit", form)
     data = form.cleaned_data
@@ -307,7 +175,7 @@ def task_edit(request, pk: int):
 
 @require_POST
 def task_status(request, pk: int):
-    task = _load_task(pk)
+    task = task_or_404(pk)
     if not access.can_assess(request.user):
         return forbidden(request, "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
     form = StatusForm(request.POST)
@@ -325,7 +193,7 @@ def task_status(request, pk: int):
 
 @require_POST
 def task_schedule(request, pk: int):
-    task = _load_task(pk)
+    task = task_or_404(pk)
     if not access.can_assess(request.user):
         return forbidden(request, "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
     form = ScheduleForm(request.POST)
@@ -340,7 +208,7 @@ def task_schedule(request, pk: int):
 
 @require_POST
 def subtask_add(request, pk: int):
-    task = _load_task(pk)
+    task = task_or_404(pk)
     if not access.can_add_subtask(request.user, task):
         return forbidden(request, "Chỉ cơ quan chủ trì nhiệm vụ hoặc Cơ quan Thường trực mới được giao nhiệm vụ con.")
     form = SubtaskForm(request.POST, lead_choices=subtask_lead_choices(request.user))
@@ -357,9 +225,3 @@ def subtask_add(request, pk: int):
     return redirect(f"{task.get_absolute_url()}?new={subtask.pk}#subtasks")
 
 
-def filter_link(**params) -> str:
-    """``/tasks/?agency=3&role=lead``: links into the task list with the filter's parameter names."""
-    from django.urls import reverse
-
-    clean = {key: value for key, value in params.items() if value not in (None, "")}
-    return reverse("tasks:task_list") + ("?" + urlencode(clean) if clean else "")

@@ -131,7 +131,29 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     everything = list(workbook["Tất cả nhiệm vụ"].iter_rows(min_row=2, values_only=True))
     assert len(everything) == 10
     assert sorted(row[7] for row in everything).count("Hoàn thành") == 3
-    assert ReportSnapshot.objects.filter(as_of=AS_OF).count() == 1  # downloading issues the report
+    assert not ReportSnapshot.objects.exists()  # downloading issues nothing: a GET never writes
+
+
+def test_the_office_issues_a_report_with_a_post_and_the_next_one_says_what_changed(cast, client_for):
+    scope = build_scope(cast)
+    query = {"notice": scope["notice"].pk, "as_of": "2025-09-01"}
+    leader = client_for(cast.leader)  # client_for logs the one test client in: one person at a time
+    assert "Ban hành báo cáo" not in leader.get("/consolidated/", query).content.decode()
+    response = leader.post("/consolidated/issue/", query)
+    assert response.status_code == 403 and not ReportSnapshot.objects.exists()
+
+    office = client_for(cast.office)
+    assert "Ban hành báo cáo" in office.get("/consolidated/", query).content.decode()
+    assert office.get("/consolidated/issue/", query).status_code == 405
+
+    response = office.post("/consolidated/issue/", query, follow=True)
+    assert response.redirect_chain[0][0] == f"/consolidated/?notice={scope['notice'].pk}&as_of=2025-09-01"
+    assert "Đã ban hành báo cáo tổng hợp tính đến ngày 01/09/2025" in response.content.decode()
+    snapshot = ReportSnapshot.objects.get()
+    assert snapshot.as_of == AS_OF and snapshot.task_count == 10
+
+    later = office.get("/consolidated/", {"notice": scope["notice"].pk, "as_of": "2025-09-10"}).content.decode()
+    assert "Lần ban hành trước: 01/09/2025" in later
 
 
 def test_a_bad_report_parameter_is_explained_in_vietnamese(cast, client_for):

@@ -35,7 +35,16 @@ def test_it_writes_word_excel_and_text(cast, tmp_path):
     out = io.StringIO()
     call_command("report", "--notice", "40-TB/TGV", "--as-of", "2025-09-01", stdout=out)
     assert HAND_COUNT["summary"] in out.getvalue()
+    assert not ReportSnapshot.objects.exists()  # writing a report issues nothing
+    call_command("report", "--notice", "40-TB/TGV", "--as-of", "2025-09-01", "--issue-by", cast.office.username,
+                 stdout=io.StringIO())
+    call_command("report", "--notice", "40-TB/TGV", "--as-of", "2025-09-01", "--issue-by", cast.office.username,
+                 stdout=io.StringIO())
     assert ReportSnapshot.objects.count() == 1  # one per scope and date
+    with pytest.raises(CommandError, match="Chỉ Cơ quan Thường trực được ban hành"):
+        call_command("report", "--as-of", "2025-09-01", "--issue-by", cast.leader.username, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Không có tài khoản"):
+        call_command("report", "--issue-by", "nobody", stdout=io.StringIO())
 
 
 @pytest.mark.django_db

@@ -1,10 +1,11 @@
 """``nq57 report``: the consolidated report from the command line.
 
     nq57 report [--notice NUMBER] [--agency NAME] [--theme T] [--as-of DATE] [--from DATE] [--to DATE]
-                --format docx|xlsx|text [-o FILE]
+                --format docx|xlsx|text [-o FILE] [--issue-by USERNAME]
 
-Bad arguments print a Vietnamese message and exit with code 1. Issuing a report records a snapshot of its scope, so
-the next report says what changed.
+Bad arguments print a Vietnamese message and exit with code 1. Writing a report changes nothing; with
+``--issue-by`` (an account of the office) the report is also issued (``monitoring.services.report_issue``): its
+per-task states become the baseline the next report of the same scope compares with.
 """
 
 import datetime as dt
@@ -90,6 +91,9 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="chỉ các nhiệm vụ có hạn đến ngày")
         parser.add_argument("--format", default="text", help="docx, xlsx hoặc text (mặc định)")
         parser.add_argument("-o", "--output", help="tệp kết quả (bắt buộc với docx/xlsx; text: mặc định ra màn hình)")
+        parser.add_argument("--issue-by", dest="issue_by", metavar="TÊN_ĐĂNG_NHẬP",
+                            help="ban hành báo cáo với tài khoản này (của Cơ quan Thường trực): báo cáo sau cùng phạm "
+                                 "vi nêu thay đổi so với báo cáo này")
 
     def run_from_argv(self, argv):
         """Like Django's, but a CommandError prints only its Vietnamese message (no class name) and exits 1."""
@@ -128,8 +132,22 @@ class Command(BaseCommand):
         if output and Path(output).parent and not Path(output).parent.exists():
             raise CommandError(f"Thư mục “{Path(output).parent}” không tồn tại.")
 
-        report = services.consolidated_report(as_of=as_of, notice=notice, agency=agency, theme=theme,
-                                              date_from=date_from, date_to=date_to)
+        scope = {"as_of": as_of, "notice": notice, "agency": agency, "theme": theme, "date_from": date_from,
+                 "date_to": date_to}
+        if options.get("issue_by"):
+            from django.contrib.auth import get_user_model
+
+            from nq57.core.errors import PermissionDeniedError
+
+            actor = get_user_model().objects.filter(username=options["issue_by"]).first()
+            if actor is None:
+                raise CommandError(f"Không có tài khoản “{options['issue_by']}”.")
+            try:
+                report, _ = services.report_issue(actor=actor, **scope)
+            except PermissionDeniedError as exc:
+                raise CommandError(exc.message) from exc
+        else:
+            report = services.consolidated_report(**scope)
         if fmt == "docx":
             Path(output).write_bytes(exports.report_docx(report))
         elif fmt == "xlsx":
@@ -140,6 +158,6 @@ class Command(BaseCommand):
                 Path(output).write_text(text, encoding="utf-8")
             else:
                 self.stdout.write(text, ending="")
-        services.report_snapshot_save(report=report)
         if output and options.get("verbosity", 1) > 0:
-            self.stderr.write(f"Đã ghi báo cáo ({report.summary}) vào {output}")
+            issued = " và ban hành" if options.get("issue_by") else ""
+            self.stderr.write(f"Đã ghi{issued} báo cáo ({report.summary}) vào {output}")

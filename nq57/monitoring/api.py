@@ -1,4 +1,5 @@
-"""The signed-in user's notifications and the consolidated report figures."""
+"""The signed-in user's notifications and the consolidated report figures over the API (mounted by
+``nq57.api.api``). Reading the report never issues it: see ``monitoring.services.report_issue``."""
 
 import datetime as dt
 
@@ -6,56 +7,63 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
 
-from nq57.api import schemas as s
 from nq57.api.http import ApiError, idempotent, paginate
-from nq57.api.serializers import notification_dict
-from nq57.api.services import notification_mark_read
+from nq57.api.schemas import error_responses
 from nq57.core.errors import NotFoundError
+from nq57.monitoring import alerts
+from nq57.monitoring.models import Notification
+from nq57.monitoring.schemas import (
+    ConsolidatedReportOut,
+    NotificationOut,
+    NotificationPage,
+    consolidated_report_out,
+    notification_out,
+)
 
 router = Router()
+NOTIFICATIONS = ["Thông báo trong hệ thống"]
 
 
-@router.get("/notifications", response={200: s.NotificationPage}, tags=["Thông báo trong hệ thống"],
-            summary="Thông báo của tôi")
+@router.get("/notifications", response={200: NotificationPage}, tags=NOTIFICATIONS, summary="Thông báo của tôi",
+            operation_id="nq57_api_endpoints_monitoring_notification_list")
 def notification_list(request, unread: bool | None = None, page: int | None = None, page_size: int | None = None,
                       cursor: str | None = None):
-    from nq57.monitoring.models import Notification
-
     qs = Notification.objects.filter(recipient=request.auth)
     if unread is True:
         qs = qs.filter(read_at__isnull=True)
     elif unread is False:
         qs = qs.filter(read_at__isnull=False)
     return paginate(qs, page=page, page_size=page_size, cursor=cursor,
-                    serialize=lambda rows: [notification_dict(n) for n in rows])
+                    serialize=lambda rows: [notification_out(n) for n in rows])
 
 
-@router.post("/notifications/{notification_id}/read", response={200: s.NotificationOut, 404: s.ErrorOut},
-             tags=["Thông báo trong hệ thống"], summary="Đánh dấu đã đọc")
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **error_responses(404)},
+             tags=NOTIFICATIONS, summary="Đánh dấu đã đọc",
+             operation_id="nq57_api_endpoints_monitoring_notification_read")
 def notification_read(request, notification_id: int):
-    from nq57.monitoring.models import Notification
-
     notification = Notification.objects.filter(pk=notification_id, recipient=request.auth).first()
     if notification is None:  # someone else's notification is as good as absent
         raise NotFoundError("Không tìm thấy thông báo.")
 
     def perform():
-        notification_mark_read(actor=request.auth, notification_ids=[notification.pk])
+        alerts.notification_mark_read(user=request.auth, notification_id=notification.pk)
         notification.refresh_from_db()
-        return 200, notification_dict(notification), {}
+        return 200, NotificationOut.model_validate(notification_out(notification)), {}
 
     return idempotent(request, perform)
 
 
-@router.get("/consolidated-report", response={200: dict, 404: s.ErrorOut, 422: s.ErrorOut},
-            tags=["Báo cáo tổng hợp"], summary="Số liệu báo cáo tổng hợp")
+@router.get("/consolidated-report", response={200: ConsolidatedReportOut, **error_responses(404, 422)},
+            tags=["Báo cáo tổng hợp"], summary="Số liệu báo cáo tổng hợp",
+            operation_id="nq57_api_endpoints_monitoring_consolidated")
 def consolidated(request, as_of: dt.date | None = None, notice: int | None = None, agency: int | None = None,
                  theme: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
                  late_limit: int = 200):
     """The figures of the consolidated report ("x/y nhiệm vụ đã hoàn thành …") at ``as_of`` (default today).
 
     ``late_tasks`` lists at most ``late_limit`` late tasks (1–10,000, default 200), most late first; ``late_total``
-    always gives how many there are (the full list: the task list with ``timing=open_overdue``)."""
+    always gives how many there are (the full list: the task list with ``timing=open_overdue``). Reading the figures
+    issues nothing: "changes since the last report" compare with the last report the office issued."""
     from nq57.agencies.models import Agency
     from nq57.monitoring.services import consolidated_report
     from nq57.notices.models import Notice
@@ -74,4 +82,4 @@ def consolidated(request, as_of: dt.date | None = None, notice: int | None = Non
         theme=get_object_or_404(Theme, code=theme) if theme else None,
         date_from=date_from, date_to=date_to, late_limit=late_limit,
     )
-    return report.to_dict()
+    return consolidated_report_out(report)

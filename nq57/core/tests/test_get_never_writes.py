@@ -1,0 +1,128 @@
+"""A GET never writes: every URL of the site and every GET operation of the API, fetched by the office and by a focal
+point with ids of real objects of each kind, runs no INSERT, UPDATE or DELETE (watched on the database connection
+itself with ``connection.execute_wrapper``), and leaves every table with the rows it had."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from nq57.api.models import ApiToken
+from nq57.api.services import token_create, webhook_subscribe
+from nq57.monitoring.models import Notification
+from nq57.reports.services import extension_request, report_submit
+
+pytestmark = pytest.mark.django_db
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+#: extra query strings worth a GET of their own (downloads and variants of a page)
+VARIANTS = {
+    "consolidated/": ["?format=docx", "?format=xlsx", "?format=print", "?as_of=2025-09-01"],
+    "notifications/": ["?unread=1"],
+    "tasks/": ["?timing=open_overdue", "?parent=all"],
+    "api/v1/consolidated-report": ["?as_of=2025-09-01"],
+    "api/v1/notifications": ["?unread=true"],
+}
+
+
+def _patterns(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def _urls(route: str, ids: list[int]) -> list[str]:
+    """Every way to fill the route's parameters: each known object id for a number, a real name for the rest."""
+    urls = ["/" + route]
+    for match in re.finditer(r"<(?:(\w+):)?(\w+)>", route):
+        converter, name = match.groups()
+        if converter == "path":
+            values = ["unknown/path"]
+        elif name == "name":
+            values = ["swagger-ui.css"]
+        else:
+            values = [str(i) for i in ids]
+        urls = [url.replace(match.group(0), value, 1) for url in urls for value in values]
+    return [url + variant for url in urls for variant in ["", *VARIANTS.get(route, [])]]
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def objects(cast):
+    """One real object of each kind a URL can name."""
+    report = report_submit(task=cast.task_kh, actor=cast.alice, period_start=dt.date(2025, 7, 1),
+                           period_end=dt.date(2025, 7, 31), text="Đã triển khai", percent=40, claimed_status="open")
+    extension = extension_request(task=cast.task_kh, actor=cast.alice, reason="Cần thêm thời gian",
+                                  requested_due=timezone.localdate() + dt.timedelta(days=90))
+    notification = Notification.objects.create(recipient=cast.office, kind="reminder", task=cast.task_kh,
+                                               title="Nhắc hạn", body="Sắp đến hạn",
+                                               created_at=timezone.now())
+    Notification.objects.create(recipient=cast.alice, kind="reminder", task=cast.task_kh, title="Nhắc", body="…",
+                                created_at=timezone.now())
+    webhook = webhook_subscribe(actor=cast.office, url="https://example.invalid/hook", secret="s" * 20,
+                                events=["task.created"])
+    token, _ = token_create(user=cast.office, name="thử")
+    return sorted({cast.notice.pk, cast.task_kh.pk, cast.task_tc.pk, cast.kh.pk, cast.tc.pk, report.pk,
+                   extension.pk, notification.pk, webhook.pk, token.pk})
+
+
+@pytest.mark.parametrize("who", ["office", "alice"])
+def test_no_get_of_any_url_writes(cast, client, objects, who):
+    client.force_login(getattr(cast, who))
+    ApiToken.objects.update(last_used_at=None)
+    before = _row_counts()
+    writes: list[str] = []
+    answered: dict[str, set[int]] = {}
+
+    def watch(execute, sql, params, many, context):
+        if WRITE.match(sql):
+            writes.append(f"{current}: {sql[:200]}")
+        return execute(sql, params, many, context)
+
+    routes = [r for r in _patterns(get_resolver()) if not r.startswith("admin/")]
+    with connection.execute_wrapper(watch):
+        for route in routes:
+            for current in _urls(route, objects):
+                response = client.get(current)
+                assert response.status_code < 500, (current, response.status_code)
+                answered.setdefault(route, set()).add(response.status_code)
+    assert writes == []
+    assert _row_counts() == before
+    # the walk reached real pages, not only 404s: every page that shows an object answered 200 at least once
+    shown = [r for r in routes if answered[r] & {200}]
+    assert {"tasks/<int:pk>/", "notices/<int:pk>/", "agencies/<int:pk>/", "consolidated/",
+            "api/v1/tasks/<task_id>", "api/v1/reports/<report_id>", "api/v1/extensions/<extension_id>",
+            "api/v1/notifications", "api/v1/consolidated-report"} <= set(shown)
+    if who == "office":
+        assert {"api-tokens/webhooks/<int:pk>/", "api/v1/webhooks/<webhook_id>/deliveries",
+                "exchange/export.json", "tasks/export.xlsx"} <= set(shown)
+        assert answered["reports/<int:pk>/assess/"] == {405}  # the writing views refuse a GET
+
+
+def test_the_watch_sees_writes_and_a_token_only_records_when_it_was_last_used(cast, client):
+    """The one write a GET may cause is authentication's own bookkeeping: a token's ``last_used_at`` (at most once
+    per ``LAST_USED_RESOLUTION``), like Django's session. It also proves the watch above sees writes."""
+    from nq57.api.services import token_cache_clear
+
+    _, raw = token_create(user=cast.office, name="thử")
+    token_cache_clear()
+    writes: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if WRITE.match(sql):
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        for path in ("/api/v1/me", "/api/v1/tasks", "/api/v1/me"):
+            assert client.get(path, headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    assert len(writes) == 1 and writes[0].startswith('UPDATE "api_apitoken" SET "last_used_at"')

@@ -1,0 +1,129 @@
+"""The API shapes of progress reports, assessments and extension requests, and their one serialiser each."""
+
+import datetime as dt
+from typing import Literal
+
+from django.db.models import Prefetch
+from ninja import Schema
+from pydantic import Field
+
+from nq57.agencies.schemas import AgencyBrief, agency_brief
+from nq57.api.schemas import Instant, Out, PageMeta
+from nq57.tasks.schemas import StatusLiteral
+
+
+class AttachmentOut(Out):
+    id: int
+    original_name: str
+    size: int
+    content_type: str
+
+
+class AssessmentOut(Out):
+    id: int
+    report_id: int
+    verdict: str
+    comment: str
+    assessor: str
+    assessed_at: Instant
+
+
+class ReportOut(Out):
+    id: int
+    task_id: int
+    agency: AgencyBrief
+    author: str
+    period_start: dt.date
+    period_end: dt.date
+    text: str
+    percent: int
+    claimed_status: str
+    state: str
+    submitted_at: Instant
+    attachments: list[AttachmentOut]
+    assessments: list[AssessmentOut]
+
+
+class ReportPage(PageMeta):
+    results: list[ReportOut]
+
+
+class ReportIn(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    text: str = Field(max_length=50000)
+    percent: int = Field(ge=0, le=100)
+    claimed_status: StatusLiteral
+
+
+class AssessmentIn(Schema):
+    verdict: Literal["accept", "ask_for_more"]
+    comment: str = Field("", max_length=20000)
+
+
+class ExtensionIn(Schema):
+    requested_due: dt.date
+    reason: str = Field(max_length=20000)
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=20000)
+
+
+class ExtensionOut(Out):
+    id: int
+    task_id: int
+    agency: AgencyBrief
+    requested_by: str
+    requested_at: Instant
+    current_due: dt.date | None
+    requested_due: dt.date
+    reason: str
+    state: str
+    decided_by: str | None
+    decided_at: Instant | None
+    decision_note: str
+
+
+def report_queryset():
+    """Reports with what ``report_out`` shows (agency, author, attachments, assessments with their assessor)."""
+    from nq57.reports.models import Assessment, ProgressReport
+
+    return (ProgressReport.objects.select_related("agency", "author")
+            .prefetch_related("attachments", Prefetch("assessments", Assessment.objects.select_related("assessor"))))
+
+
+def assessment_out(assessment) -> dict:
+    return {"id": assessment.pk, "report_id": assessment.report_id, "verdict": assessment.verdict,
+            "comment": assessment.comment, "assessor": str(assessment.assessor), "assessed_at": assessment.assessed_at}
+
+
+def attachment_out(attachment) -> dict:
+    return {"id": attachment.pk, "original_name": attachment.original_name, "size": attachment.size,
+            "content_type": attachment.content_type}
+
+
+def report_out(report) -> dict:
+    return {
+        "id": report.pk, "task_id": report.task_id, "agency": agency_brief(report.agency), "author": str(report.author),
+        "period_start": report.period_start, "period_end": report.period_end, "text": report.text,
+        "percent": report.percent, "claimed_status": report.claimed_status, "state": report.state,
+        "submitted_at": report.submitted_at,
+        "attachments": [attachment_out(a) for a in report.attachments.all()],
+        "assessments": [assessment_out(a) for a in report.assessments.all()],
+    }
+
+
+def report_etag(report) -> str:
+    return f'"report-{report.pk}-{report.state}-{len(report.assessments.all())}"'
+
+
+def extension_out(request) -> dict:
+    return {
+        "id": request.pk, "task_id": request.task_id, "agency": agency_brief(request.agency),
+        "requested_by": str(request.requested_by), "requested_at": request.requested_at,
+        "current_due": request.current_due, "requested_due": request.requested_due, "reason": request.reason,
+        "state": request.state, "decided_by": str(request.decided_by) if request.decided_by_id else None,
+        "decided_at": request.decided_at, "decision_note": request.decision_note,
+    }
