@@ -179,3 +179,16 @@ def test_an_unconfirmed_draft_can_be_discarded_a_confirmed_one_cannot(office, pr
 def test_pasted_drafts_are_named_as_such(office, programme):
     draft = services.draft_create(actor=office, programme=programme, text=NOTICE_41)
     assert draft.source_format == "Văn bản dán vào" and draft.source_size == len(NOTICE_41.encode())
+
+
+def test_the_confirm_service_and_the_plan_build_no_review_html():
+    import ast
+    import inspect
+
+    from nq57.notices import plan
+    from nq57.notices import services as confirm_services
+
+    for module in (confirm_services, plan):
+        tree = ast.parse(inspect.getsource(module))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert not imported & {"nq57.notices.review", "django.utils.html", "django.utils.safestring"}, module
