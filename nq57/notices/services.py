@@ -287,7 +287,7 @@ def notice_import_confirm(
     touched by an import.
     """
     access.require(access.can_manage_notices(actor), OFFICE_ONLY)
-    draft = NoticeDraft.objects.select_for_update().select_related("programme", "notice").get(pk=draft.pk)
+    draft = NoticeDraft.objects.select_for_update(of=("self",)).select_related("programme", "notice").get(pk=draft.pk)
     if draft.confirmed_at:
         raise ConflictError("Bản nhập này đã được xác nhận trước đó.")
     proposal = copy.deepcopy(proposal if proposal is not None else draft.proposal)
