@@ -16,6 +16,7 @@ from nq57.notices.tests.test_import_services import NOTICE_30, NOTICE_41
 from nq57.reports.models import ExtensionState
 from nq57.reports.services import extension_decide, extension_request
 from nq57.tasks.models import AssignmentRole
+from nq57.tasks.services import task_set_status
 
 NOTICE_2026 = NOTICE_41.replace("Hoàn thành trước ngày 30/9/2025.", "Hoàn thành trước ngày 31/3/2026.")
 
@@ -54,6 +55,7 @@ def test_reimport_keeps_an_approved_extension_and_shows_the_conflict(office, pro
     task = notice.tasks.get(path="1.a")
     assert task.deadline_due == dt.date(2026, 3, 31)
     extension = _approve_extension(office, task, dt.date(2027, 2, 28))
+    task_set_status(task=task, actor=office, status="partly_done", progress=40, reason="theo báo cáo")
 
     draft = services.draft_create(actor=office, programme=programme, text=NOTICE_2026)  # the same notice again
     review = review_build(draft=draft)
@@ -71,6 +73,7 @@ def test_reimport_keeps_an_approved_extension_and_shows_the_conflict(office, pro
     task.refresh_from_db()
     extension.refresh_from_db()
     assert task.deadline_due == dt.date(2027, 2, 28) and extension.state == ExtensionState.APPROVED
+    assert (task.status, task.progress) == ("partly_done", 40)  # an import never touches status or progress
     assert result.kept == 1 and "Giữ nguyên 1 quyết định" in result.message
     # a third upload of the same notice: the kept decision is what the office confirmed, so nothing to show
     third = review_build(draft=services.draft_create(actor=office, programme=programme, text=NOTICE_2026))
