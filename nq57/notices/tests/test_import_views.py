@@ -289,3 +289,26 @@ def test_two_pasted_notices_are_refused_on_the_page(client, setup):
     response = client.post(START, {"programme": default.pk, "text": NOTICE_41 + "\n" + NOTICE_30})
     assert "Nội dung có 2 thông báo" in response.content.decode()
     assert NoticeDraft.objects.count() == 0
+
+
+def test_reimport_page_keeps_the_first_reviews_corrections(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    first = NoticeDraft.objects.get()
+    data = form_data(first.proposal)
+    data["task-0-lead"] = "Bộ Xây dựng"
+    data["task-2-drop"] = "on"
+    assert client.post(f"{START}{first.pk}/confirm/", data).status_code == 302
+
+    _upload(client, default)  # the same notice again
+    second = NoticeDraft.objects.exclude(pk=first.pk).get()
+    page = client.get(f"{START}{second.pk}/").content.decode()
+
+    assert "0 nhiệm vụ thay đổi" in page and "2 không đổi" in page
+    assert re.search(r'<textarea name="task-0-lead"[^>]*>\s*Bộ Xây dựng</textarea>', page)
+    assert 'name="task-2-drop" id="id_task-2-drop" checked' in page
+    assert "Giữ chỉnh sửa của lần nhập trước: Cơ quan chủ trì" in page
+    assert client.post(f"{START}{second.pk}/confirm/", form_data(second.proposal)).status_code == 302
+    leads = Task.objects.get(path="1.a").assignments.filter(role=AssignmentRole.LEAD)
+    assert [a.agency.name for a in leads] == ["Bộ Xây dựng"] and Task.objects.count() == 2
