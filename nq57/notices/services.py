@@ -48,12 +48,11 @@ OFFICE_ONLY = "Chỉ Cơ quan Thường trực được nhập thông báo."
 # --- drafts ------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def draft_create(*, actor, programme: Programme, upload=None, text: str = "") -> NoticeDraft:
     """Read and extract a notice; keep it as a draft for review. Bad input raises ServiceError and writes nothing.
 
     For a notice already imported, the proposal starts from what the office confirmed last time wherever the text
-    did not change (``plan.proposal_carry_forward``)."""
+    did not change (``plan.proposal_carry_forward``). Reading and extraction run before any transaction opens."""
     access.require(access.can_manage_notices(actor), OFFICE_ONLY)
     if programme is None:
         raise ServiceError("Hãy chọn chương trình.", field="programme")
@@ -73,9 +72,10 @@ def draft_create(*, actor, programme: Programme, upload=None, text: str = "") ->
         proposal=proposal,
         created_by=actor,
     )
-    if data is not None:
-        draft.source_file.save(name, ContentFile(data), save=False)
-    draft.save()
+    with transaction.atomic():
+        if data is not None:
+            draft.source_file.save(name, ContentFile(data), save=False)
+        draft.save()
     return draft
 
 

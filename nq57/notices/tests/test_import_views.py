@@ -312,3 +312,15 @@ def test_reimport_page_keeps_the_first_reviews_corrections(client, setup):
     assert client.post(f"{START}{second.pk}/confirm/", form_data(second.proposal)).status_code == 302
     leads = Task.objects.get(path="1.a").assignments.filter(role=AssignmentRole.LEAD)
     assert [a.agency.name for a in leads] == ["Bộ Xây dựng"] and Task.objects.count() == 2
+
+
+def test_the_review_page_discards_its_draft(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    page = client.get(f"{START}{draft.pk}/").content.decode()
+    assert f'formaction="{START}{draft.pk}/discard/"' in page
+    response = client.post(f"{START}{draft.pk}/discard/", payload(form_data(draft.proposal)))
+    assert response.status_code == 302 and response["Location"] == START
+    assert NoticeDraft.objects.count() == 0 and Notice.objects.count() == 0
