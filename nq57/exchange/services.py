@@ -203,7 +203,7 @@ class _Resolver:
         found = self.agencies[name]
         if found is None:
             raise Rejected(f"Không tìm thấy cơ quan “{name}” trong danh mục cơ quan.")
-        return found.current()
+        return found  # as named: a task assigned to a merged ministry keeps that name and goes to its successor
 
     def notice(self, number: str, programme: str) -> Notice:
         key = (number, programme or "")
@@ -250,6 +250,14 @@ def _find_task(record: dict, *, system: str, notice: Notice) -> Task | None:
     return None
 
 
+def _assigned_names(record: dict, resolver: _Resolver) -> dict[int, str]:
+    """The names the record assigns the task under, as written (``TaskAssignment.assigned_name``)."""
+    names = {}
+    for name in (*record["lead_agencies"], *record.get("coordinating_agencies", [])):
+        names.setdefault(resolver.agency(name).pk, name)
+    return names
+
+
 def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
@@ -261,8 +269,8 @@ def _differences(task: Task, wanted: dict) -> dict:
             changes[name] = wanted[name]
     for key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
         current = {a.agency_id for a in task.assignments.all() if a.role == role}
-        if current != {a.pk for a in wanted[key]}:
-            changes[key] = wanted[key]
+        if current != {a.current().pk for a in wanted[key]}:
+            changes[key] = [a.current() for a in wanted[key]]
     return changes
 
 
@@ -315,6 +323,7 @@ def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> 
                 raise Rejected(f"Không tìm thấy nhiệm vụ cha “{record['parent_external_id']}”; "
                                "hãy đặt nhiệm vụ cha trước nhiệm vụ con trong tệp.")
         task = task_create(notice=notice, parent=parent, actor=actor, path=record.get("path", ""),
+                           assigned_names=_assigned_names(record, resolver),
                            **{k: wanted[k] for k in (*COMPARED, "lead", "coordinating")})
         if _status_differs(task, wanted):
             task_set_status(task=task, actor=actor, status=wanted["status"], progress=wanted["progress"],

@@ -1,11 +1,25 @@
-"""Forms of the notice import pages: the upload/paste form, the notice fields and one form per extracted task."""
+"""Forms of the notice import pages: the upload/paste form, the notice fields and one form per extracted task.
+
+The review of a long notice has thousands of inputs (the 146-task action programme: ~2,500), more than Django
+accepts in one POST (``DATA_UPLOAD_MAX_NUMBER_FIELDS`` = 1000, an English "Bad Request (400)"). The review page's
+script (``static/nq57/import_review.js``) therefore sends the whole form as one JSON field, ``review_payload``: a
+list of ``[name, value]`` pairs, exactly what the form would have posted. ``review_data`` turns it back into the
+form data the review forms bind to; without the script (or for a short notice) the ordinary fields still work.
+"""
+
+import json
 
 from django import forms
+from django.http import QueryDict
 
-from nq57.notices.importer import split_names
+from nq57.core.errors import ServiceError
 from nq57.notices.models import NoticeKind
+from nq57.notices.reading import TASK_FIELD_LABELS, split_names
 from nq57.tasks.models import DeadlineKind, ReportCadence
 from nq57.taxonomy.models import Programme
+
+PAYLOAD_FIELD = "review_payload"
+PAYLOAD_MAX_PAIRS = 100_000
 
 
 class DateInput(forms.DateInput):
@@ -78,6 +92,11 @@ class TaskRowForm(forms.Form):
     report_due = forms.DateField(label="Hạn báo cáo", required=False, widget=DateInput())
     report_text = forms.CharField(label="Yêu cầu báo cáo (nguyên văn)", required=False, max_length=500)
     drop = forms.BooleanField(label="Bỏ nhiệm vụ này", required=False)
+    apply = forms.MultipleChoiceField(
+        label="Áp dụng nội dung văn bản thay cho quyết định trong hệ thống", required=False,
+        choices=[(name, label) for name, label in TASK_FIELD_LABELS.items() if name != "path"],
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 TaskFormSet = forms.formset_factory(TaskRowForm, extra=0)
@@ -122,6 +141,7 @@ def proposal_from_forms(notice_form: NoticeFieldsForm, formset) -> dict:
             "report_due": _iso(row.get("report_due")),
             "report_text": row.get("report_text") or "",
             "drop": bool(row.get("drop")),
+            "apply": list(row.get("apply") or []),
         })
     return {
         "notice": {
@@ -135,3 +155,26 @@ def proposal_from_forms(notice_form: NoticeFieldsForm, formset) -> dict:
         },
         "tasks": tasks,
     }
+
+
+def review_data(post) -> QueryDict:
+    """The review form's data: the JSON ``review_payload`` when the page's script sent one, else the POST itself.
+
+    Raises ServiceError (Vietnamese) for a payload that is not a list of [name, value] string pairs."""
+    raw = post.get(PAYLOAD_FIELD)
+    if not raw:
+        return post
+    try:
+        pairs = json.loads(raw)
+    except ValueError:
+        pairs = None
+    if not isinstance(pairs, list) or len(pairs) > PAYLOAD_MAX_PAIRS or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
+        raise ServiceError("Dữ liệu trang xem lại gửi lên không hợp lệ. Hãy tải lại trang và thử lại.")
+    data = QueryDict(mutable=True)
+    for name, value in pairs:
+        data.appendlist(name, value)
+    for name in ("register_unknown",):
+        if name in post and name not in data:
+            data[name] = post[name]
+    return data

@@ -62,7 +62,10 @@ class NoticeDraft(models.Model):
     """An uploaded or pasted notice between extraction and the office's confirmation ("Nhập thông báo").
 
     ``extracted`` is the extractor's output as it came; ``proposal`` is what the reviewer currently proposes (the
-    extracted values, then the reviewer's edits). Confirming turns the proposal into a Notice and its tasks.
+    extracted values, then the reviewer's edits). Confirming turns the proposal into a Notice and its tasks; a
+    confirmed draft is the record of that import: ``proposal`` is then what the office confirmed (each row with the
+    ``task_id`` it became) and ``written`` the values each task had when the import finished, so the next import of
+    the same notice compares documents with documents and sees what the system changed since.
     """
 
     programme = models.ForeignKey(
@@ -71,8 +74,10 @@ class NoticeDraft(models.Model):
     source_name = models.CharField("tên tệp", max_length=255, blank=True)
     source_file = models.FileField("tệp gốc", upload_to="notice_drafts/%Y/", blank=True)
     source_text = models.TextField("văn bản nguồn")
+    source_size = models.PositiveIntegerField("dung lượng (byte)", default=0)
     extracted = models.JSONField("kết quả bóc tách", default=dict)
     proposal = models.JSONField("nội dung đề xuất", default=dict)
+    written = models.JSONField("giá trị đã ghi khi xác nhận", default=dict, blank=True)
     notice = models.ForeignKey(
         Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts", verbose_name="thông báo"
     )
@@ -89,3 +94,9 @@ class NoticeDraft(models.Model):
 
     def __str__(self) -> str:
         return self.source_name or f"Bản nhập #{self.pk}"
+
+    @property
+    def source_format(self) -> str:
+        from nq57.notices.reading import source_format
+
+        return source_format(self.source_name)

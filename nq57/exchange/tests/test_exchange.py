@@ -138,3 +138,23 @@ def test_the_api_endpoints(cast):
     _, alice_raw = token_create(user=cast.alice, name="x")
     assert_error(ApiClient(alice_raw).post("exchange/import", document), 403)
     assert_error(office.post("exchange/import", {"format": "nq57-exchange"}), 400)
+
+
+def test_a_task_assigned_to_a_merged_ministry_keeps_that_name_and_goes_to_its_successor(cast, client_for):
+    import datetime as dt
+
+    from nq57.core.testing import AgencyFactory
+
+    AgencyFactory(name="Bộ Thông tin và Truyền thông", successor=cast.kh, dissolved_on=dt.date(2025, 3, 1))
+    record = r71_record(cast, external_id="R71-MIC-1", path="3.a", lead_agencies=["Bộ Thông tin và Truyền thông"],
+                        coordinating_agencies=[])
+    result = exchange_import(document=r71_document(record), actor=cast.office)
+    assert [r.outcome for r in result.records] == ["created"]
+    task = Task.objects.get(pk=result.records[0].task_id)
+    lead = task.assignments.get(role="lead")
+    assert (lead.agency, lead.assigned_name) == (cast.kh, "Bộ Thông tin và Truyền thông")
+    page = client_for(cast.office).get(task.get_absolute_url()).content.decode()
+    assert "(giao cho: Bộ Thông tin và Truyền thông)" in page
+    # the same record again changes nothing: the merged ministry is its successor
+    again = exchange_import(document=r71_document(record), actor=cast.office)
+    assert [r.outcome for r in again.records] == ["unchanged"]

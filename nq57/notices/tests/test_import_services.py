@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from nq57.agencies.models import Agency
 from nq57.core.errors import PermissionDeniedError, ServiceError
 from nq57.core.testing import ProgrammeFactory, UserFactory, shared_path
-from nq57.notices import importer
+from nq57.notices import reading, services
 from nq57.notices.models import Notice, NoticeDraft
+from nq57.notices.review import review_build, word_diff
 from nq57.tasks.models import AssignmentRole, DeadlineKind, Task, TaskEvent
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
@@ -83,12 +84,12 @@ def _names(task, role):
 
 
 def _draft(office, programme, text=NOTICE_41):
-    return importer.draft_create(actor=office, programme=programme, text=text)
+    return services.draft_create(actor=office, programme=programme, text=text)
 
 
 def test_preview_then_confirm_creates_the_notice_and_its_tasks(office, programme):
     draft = _draft(office, programme)
-    review = importer.review_build(draft=draft)
+    review = review_build(draft=draft)
     assert [r.row["path"] for r in review.rows] == ["1.a", "1.b", "2.a"]
     assert review.unknown_count == 0 and review.existing is None
     html = str(review.source)
@@ -96,7 +97,7 @@ def test_preview_then_confirm_creates_the_notice_and_its_tasks(office, programme
     assert re.search(r'<mark class="hl-agency"[^>]*>Bộ Tài chính</mark> chủ trì', html)
     assert Notice.objects.count() == 0  # the preview writes no notice
 
-    result = importer.draft_confirm(draft=draft, actor=office)
+    result = services.notice_import_confirm(draft=draft, actor=office)
 
     notice = result.notice
     assert (notice.number, notice.issued_on, notice.meeting_date, notice.signer) == (
@@ -120,7 +121,7 @@ def test_preview_then_confirm_creates_the_notice_and_its_tasks(office, programme
     draft.refresh_from_db()
     assert draft.confirmed_at is not None and draft.notice == notice
     with pytest.raises(ServiceError):  # a confirmed draft cannot be confirmed twice
-        importer.draft_confirm(draft=draft, actor=office)
+        services.notice_import_confirm(draft=draft, actor=office)
     assert Task.objects.count() == 3
 
 
@@ -134,7 +135,7 @@ def test_reviewer_edits_and_drops_tasks_before_confirming(office, programme):
     proposal["tasks"][2]["deadline_due"] = "2025-12-31"
     proposal["notice"]["signer"] = "Nguyễn Văn A"
 
-    notice = importer.draft_confirm(draft=draft, actor=office, proposal=proposal).notice
+    notice = services.notice_import_confirm(draft=draft, actor=office, proposal=proposal).notice
 
     assert notice.signer == "Nguyễn Văn A"
     tasks = {t.path: t for t in notice.tasks.all()}
@@ -148,7 +149,7 @@ def test_a_name_written_differently_is_kept_as_written(office, programme):
     draft = _draft(office, programme)
     proposal = copy.deepcopy(draft.proposal)
     proposal["tasks"][0]["lead"] = ["Bộ KH&CN"]
-    notice = importer.draft_confirm(draft=draft, actor=office, proposal=proposal).notice
+    notice = services.notice_import_confirm(draft=draft, actor=office, proposal=proposal).notice
     assignment = notice.tasks.get(path="1.a").assignments.get(role=AssignmentRole.LEAD)
     assert assignment.agency.name == "Bộ Khoa học và Công nghệ"
     assert assignment.assigned_name == "Bộ KH&CN"
@@ -158,14 +159,14 @@ def test_unknown_agency_blocks_confirm_and_writes_nothing(office, programme):
     draft = _draft(office, programme)
     proposal = copy.deepcopy(draft.proposal)
     proposal["tasks"][1]["coordinating"] = ["Bộ Khoa học và Công nghệ", "Bộ Khoa hoc va Cong nghe Vu Tru"]
-    review = importer.review_build(draft=draft, proposal=proposal)
+    review = review_build(draft=draft, proposal=proposal)
     assert review.unknown_count == 1
     unknown = review.rows[1].unknown[0]
     assert unknown.name == "Bộ Khoa hoc va Cong nghe Vu Tru" and unknown.role == AssignmentRole.COORDINATING
     assert "Bộ Khoa học và Công nghệ" in unknown.suggestions
 
     with pytest.raises(ServiceError) as caught:
-        importer.draft_confirm(draft=draft, actor=office, proposal=proposal)
+        services.notice_import_confirm(draft=draft, actor=office, proposal=proposal)
 
     assert list(caught.value.errors) == ["tasks.1"]
     assert "không tìm thấy cơ quan “Bộ Khoa hoc va Cong nghe Vu Tru”" in caught.value.errors["tasks.1"][0]
@@ -182,7 +183,7 @@ def test_the_reviewer_may_register_unknown_addressees_on_confirm(office, program
     proposal = copy.deepcopy(draft.proposal)
     proposal["tasks"][0]["lead"] = ["Nguyễn Chí Dũng"]
     proposal["tasks"][1]["coordinating"] = ["Một số tỉnh, thành phố có đủ điều kiện"]
-    result = importer.draft_confirm(draft=draft, actor=office, proposal=proposal, register_unknown=True)
+    result = services.notice_import_confirm(draft=draft, actor=office, proposal=proposal, register_unknown=True)
     assert {a.name: a.kind for a in result.registered} == {
         "Nguyễn Chí Dũng": "other", "Một số tỉnh, thành phố có đủ điều kiện": "collective"}
     assert "Đã thêm 2 tên mới vào danh mục cơ quan" in result.message
@@ -198,7 +199,7 @@ def test_invalid_rows_and_notice_fields_give_row_level_errors(office, programme)
     proposal["tasks"][0]["lead"] = []
     proposal["tasks"][2]["deadline_kind"] = "date"
     with pytest.raises(ServiceError) as caught:
-        importer.draft_confirm(draft=draft, actor=office, proposal=proposal)
+        services.notice_import_confirm(draft=draft, actor=office, proposal=proposal)
     errors = caught.value.errors
     assert set(errors) == {"notice.date", "tasks.0", "tasks.2"}
     assert "cần có ít nhất một cơ quan chủ trì" in errors["tasks.0"][0]
@@ -207,7 +208,7 @@ def test_invalid_rows_and_notice_fields_give_row_level_errors(office, programme)
 
 
 def test_reimport_shows_the_changes_and_applies_them_without_duplicates(office, programme):
-    first = importer.draft_confirm(draft=_draft(office, programme), actor=office).notice
+    first = services.notice_import_confirm(draft=_draft(office, programme), actor=office).notice
     kept = first.tasks.get(path="1.b")
     revised = (
         NOTICE_41.replace("Hoàn thành trước ngày 30/9/2025.", "Hoàn thành trước ngày 15/10/2025.")
@@ -218,11 +219,11 @@ def test_reimport_shows_the_changes_and_applies_them_without_duplicates(office, 
                  "b) Bộ Giáo dục và Đào tạo chủ trì đào tạo nhân lực quản lý đô thị thông minh. Hoàn thành trong năm "
                  "2026.\nThường trực Tổ Giúp việc trân trọng")
     )
-    draft = importer.draft_create(actor=office, programme=programme, text=revised)
+    draft = services.draft_create(actor=office, programme=programme, text=revised)
     proposal = copy.deepcopy(draft.proposal)
     proposal["notice"]["number"] = "41 - tb/TGV"  # typed differently: still the same notice
-    draft = importer.draft_save(draft=draft, actor=office, proposal=proposal)
-    review = importer.review_build(draft=draft)
+    draft = services.draft_save(draft=draft, actor=office, proposal=proposal)
+    review = review_build(draft=draft)
 
     assert review.existing == first
     by_path = {r.row["path"]: r for r in review.rows}
@@ -235,7 +236,7 @@ def test_reimport_shows_the_changes_and_applies_them_without_duplicates(office, 
     assert review.removed == [kept]
     assert {c.name for c in review.notice_changes} == {"number"}
 
-    result = importer.draft_confirm(draft=draft, actor=office)
+    result = services.notice_import_confirm(draft=draft, actor=office)
 
     assert result.reimport and result.notice == first
     assert Notice.objects.count() == 1 and first.tasks.count() == 4
@@ -254,10 +255,10 @@ def test_reimport_shows_the_changes_and_applies_them_without_duplicates(office, 
 
 
 def test_reimport_matches_a_renumbered_task_by_its_text(office, programme):
-    importer.draft_confirm(draft=_draft(office, programme), actor=office)
+    services.notice_import_confirm(draft=_draft(office, programme), actor=office)
     renumbered = NOTICE_41.replace("2. Về phát triển đô thị thông minh\na)", "2. Về phát triển đô thị thông minh\nb)")
     renumbered = renumbered.replace("trọng điểm quốc gia. Hoàn", "trọng điểm quốc gia hiện có. Hoàn")
-    review = importer.review_build(draft=importer.draft_create(actor=office, programme=programme, text=renumbered))
+    review = review_build(draft=services.draft_create(actor=office, programme=programme, text=renumbered))
     by_path = {r.row["path"]: r for r in review.rows}
     assert by_path["2.b"].status == "same" and by_path["2.b"].task.path == "2.a"
     assert [c.name for c in by_path["1.b"].changes] == ["text"]
@@ -265,30 +266,30 @@ def test_reimport_matches_a_renumbered_task_by_its_text(office, programme):
 
 
 def test_cross_references_link_both_ways(office, programme):
-    later = importer.draft_confirm(draft=_draft(office, programme), actor=office).notice
+    later = services.notice_import_confirm(draft=_draft(office, programme), actor=office).notice
     assert later.cited_numbers == ["30-TB/TGV"] and later.cites.count() == 0  # not in the system yet
 
-    earlier = importer.draft_confirm(draft=_draft(office, programme, NOTICE_30), actor=office).notice
+    earlier = services.notice_import_confirm(draft=_draft(office, programme, NOTICE_30), actor=office).notice
 
     assert list(later.cites.all()) == [earlier]  # back-filled
     assert list(earlier.cited_by.all()) == [later]
     third_text = NOTICE_30.replace("Số: 30-TB/TGV", "Số: 45-TB/TGV").replace(
         "yêu cầu triển khai", "theo nhiệm vụ được giao tại Thông báo số 41-TB/TGV, yêu cầu triển khai")
-    third = importer.draft_confirm(draft=_draft(office, programme, third_text), actor=office).notice
+    third = services.notice_import_confirm(draft=_draft(office, programme, third_text), actor=office).notice
     assert third.cited_numbers == ["41-TB/TGV"] and list(third.cites.all()) == [later]
 
 
 def test_notice_numbers_compare_case_and_space_insensitively():
-    assert importer.number_key("25 - tb/TGV") == importer.number_key("25-TB/TGV") != importer.number_key("26-TB/TGV")
-    assert importer.number_key("") == ""
+    assert reading.number_key("25 - tb/TGV") == reading.number_key("25-TB/TGV") != reading.number_key("26-TB/TGV")
+    assert reading.number_key("") == ""
 
 
 def test_real_seed_notice_uploaded_then_corrected_and_confirmed(office, programme):
     shared_path("seeds", SEED.name)  # fails, not skips, without ../shared
     upload = SimpleUploadedFile(SEED.name, SEED.read_bytes(), content_type="text/plain")
-    draft = importer.draft_create(actor=office, programme=programme, upload=upload)
+    draft = services.draft_create(actor=office, programme=programme, upload=upload)
     assert draft.source_file and draft.source_name == SEED.name
-    review = importer.review_build(draft=draft)
+    review = review_build(draft=draft)
     paths = [r.row["path"] for r in review.rows]
     assert len(paths) > 20 and paths[0] == "1.a.1"
     unknown_rows = [r.index for r in review.rows if r.unknown]
@@ -297,13 +298,13 @@ def test_real_seed_notice_uploaded_then_corrected_and_confirmed(office, programm
     assert re.search(r'<mark class="hl-report"[^>]*>Báo cáo kết quả thực hiện về Thường trực Ban Chỉ đạo\s+'
                      r'trong ngày 17/6/2025</mark>', html)
     with pytest.raises(ServiceError):
-        importer.draft_confirm(draft=draft, actor=office)
+        services.notice_import_confirm(draft=draft, actor=office)
     assert Task.objects.count() == 0
 
     proposal = copy.deepcopy(draft.proposal)
     for index in unknown_rows:
         proposal["tasks"][index]["drop"] = True
-    result = importer.draft_confirm(draft=draft, actor=office, proposal=proposal)
+    result = services.notice_import_confirm(draft=draft, actor=office, proposal=proposal)
 
     notice = result.notice
     assert notice.number == "30-TB/TGV" and notice.issued_on == dt.date(2025, 6, 13)
@@ -318,7 +319,7 @@ def test_real_seed_notice_uploaded_then_corrected_and_confirmed(office, programm
 
 def _bad(office, programme, name, data):
     with pytest.raises(ServiceError) as caught:
-        importer.draft_create(actor=office, programme=programme, upload=SimpleUploadedFile(name, data))
+        services.draft_create(actor=office, programme=programme, upload=SimpleUploadedFile(name, data))
     return caught.value
 
 
@@ -355,16 +356,16 @@ def test_a_file_over_20_mb_is_refused(office, programme):
 
 def test_utf16_text_file_is_read(office, programme):
     upload = SimpleUploadedFile("tb41.txt", NOTICE_41.encode("utf-16"))
-    draft = importer.draft_create(actor=office, programme=programme, upload=upload)
+    draft = services.draft_create(actor=office, programme=programme, upload=upload)
     assert len(draft.proposal["tasks"]) == 3
 
 
 def test_pasted_text_errors(office, programme):
     with pytest.raises(ServiceError) as caught:
-        importer.draft_create(actor=office, programme=programme, text="   ")
+        services.draft_create(actor=office, programme=programme, text="   ")
     assert caught.value.field == "text" and "dán nội dung" in caught.value.message
     with pytest.raises(ServiceError) as caught:
-        importer.draft_create(actor=office, programme=programme, text="Hello world, this is plain English. " * 30)
+        services.draft_create(actor=office, programme=programme, text="Hello world, this is plain English. " * 30)
     assert "tiếng Việt" in caught.value.message
     assert NoticeDraft.objects.count() == 0
 
@@ -374,10 +375,10 @@ def test_only_the_office_may_import(office, programme):
     leader = UserFactory(username="leader-import", role="leader")
     for user in (focal, leader):
         with pytest.raises(PermissionDeniedError):
-            importer.draft_create(actor=user, programme=programme, text=NOTICE_41)
+            services.draft_create(actor=user, programme=programme, text=NOTICE_41)
     draft = _draft(office, programme)
     with pytest.raises(PermissionDeniedError):
-        importer.draft_confirm(draft=draft, actor=focal)
+        services.notice_import_confirm(draft=draft, actor=focal)
     assert Notice.objects.count() == 0
 
 
@@ -385,13 +386,13 @@ def test_text_changes_mark_only_the_changed_words():
     old = ("Bộ Ngoại giao nghiên cứu rà soát các quy định về điều ước quốc tế, thỏa thuận quốc tế bảo đảm thúc đẩy "
            "hợp tác")
     new = old.replace("Bộ Ngoại giao nghiên cứu", "Bộ Ngoại giao chủ trì, phối hợp với Bộ Tư pháp nghiên cứu")
-    assert str(importer.word_diff(old, new)) == (
+    assert str(word_diff(old, new)) == (
         "Bộ Ngoại giao <ins>chủ trì, phối hợp với Bộ Tư pháp</ins> nghiên cứu rà soát các quy …")
-    assert str(importer.word_diff("a <b> c", "a <x> c")) == "a <del>&lt;b&gt;</del> <ins>&lt;x&gt;</ins> c"
+    assert str(word_diff("a <b> c", "a <x> c")) == "a <del>&lt;b&gt;</del> <ins>&lt;x&gt;</ins> c"
 
 
 def test_two_drafts_of_the_same_new_notice_do_not_duplicate_it(office, programme):
     first, second = _draft(office, programme), _draft(office, programme)
-    importer.draft_confirm(draft=first, actor=office)
-    result = importer.draft_confirm(draft=second, actor=office)  # seen as a re-import at confirmation time
+    services.notice_import_confirm(draft=first, actor=office)
+    result = services.notice_import_confirm(draft=second, actor=office)  # seen as a re-import at confirmation time
     assert result.reimport and Notice.objects.count() == 1 and Task.objects.count() == 3

@@ -1,6 +1,8 @@
 """Notice import pages over HTTP: permissions, bad input kept on the page, review, confirm, re-import."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -174,3 +176,151 @@ def test_reimport_page_shows_what_changed(client, setup):
     assert response.status_code == 302
     assert Notice.objects.count() == 1 and notice.tasks.count() == 3
     assert notice.tasks.get(path="1.a").deadline_due.isoformat() == "2025-10-31"
+
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "03-NQ-CP.txt"
+
+
+def payload(data: dict) -> dict:
+    """What the review page's script posts: every field as one JSON list of [name, value] pairs."""
+    return {"review_payload": json.dumps([[k, str(v)] for k, v in data.items()])}
+
+
+def test_the_146_task_action_programme_is_confirmed_through_the_web_review(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    text = CORPUS.read_text(encoding="utf-8")  # fails loudly when ../shared is missing
+    response = _upload(client, default, text, name="03-NQ-CP.txt")
+    draft = NoticeDraft.objects.get()
+    assert response.status_code == 302 and len(draft.proposal["tasks"]) == 146
+    page = client.get(f"{START}{draft.pk}/").content.decode()
+    assert "nq57/import_review.js" in page and page.count('class="card task-card') == 146
+    data = form_data(draft.proposal)
+    assert len(data) > 1000  # the ordinary form: more fields than Django accepts in one request
+    assert client.post(f"{START}{draft.pk}/confirm/", data).status_code == 400
+
+    response = client.post(f"{START}{draft.pk}/confirm/", {**payload(data), "register_unknown": "1"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    notice = Notice.objects.get()
+    assert notice.number == "03/NQ-CP" and notice.tasks.count() == 146
+    draft.refresh_from_db()
+    assert draft.confirmed_at is not None and len(draft.written) == 146
+
+
+def test_a_payload_that_is_not_the_review_form_writes_nothing(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    for bad in ("not json", json.dumps({"a": 1}), json.dumps([["a", 1]])):
+        response = client.post(f"{START}{draft.pk}/confirm/", {"review_payload": bad}, follow=True)
+        assert "Dữ liệu trang xem lại gửi lên không hợp lệ" in response.content.decode()
+    assert Notice.objects.count() == 0
+
+
+def test_preview_through_the_payload_keeps_the_edits(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    data = form_data(draft.proposal)
+    data["task-0-text"] = "Nội dung sửa qua bản gửi một trường."
+    assert client.post(f"{START}{draft.pk}/", payload(data)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.proposal["tasks"][0]["text"] == "Nội dung sửa qua bản gửi một trường."
+
+
+def test_reimport_page_shows_the_extension_kept(client, setup):
+    import datetime as dt
+
+    from nq57.reports.services import extension_decide, extension_request
+
+    default, _, office = setup
+    client.force_login(office)
+    text = NOTICE_41.replace("trước ngày 30/9/2025", "trước ngày 31/3/2026")
+    _upload(client, default, text)
+    first = NoticeDraft.objects.get()
+    assert client.post(f"{START}{first.pk}/confirm/", form_data(first.proposal)).status_code == 302
+    task = Task.objects.get(path="1.a")
+    request = extension_request(task=task, actor=office, requested_due=dt.date(2027, 2, 28),
+                                reason="Cần thêm thời gian.")
+    extension_decide(request=request, actor=office, approve=True)
+
+    _upload(client, default, text)
+    second = NoticeDraft.objects.exclude(pk=first.pk).get()
+    page = client.get(f"{START}{second.pk}/").content.decode()
+    assert 'id="conflicts"' in page and "1 khác với quyết định trong hệ thống" in page
+    assert "văn bản ghi <b>31/03/2026</b>; hệ thống: <b>28/02/2027</b>" in page
+    assert "giữ quyết định trong hệ thống" in page
+    assert "0 nhiệm vụ thay đổi" in page
+    assert 'name="task-0-apply" value="deadline_due"' in page
+
+    response = client.post(f"{START}{second.pk}/confirm/", form_data(second.proposal))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline_due == dt.date(2027, 2, 28)
+
+
+def test_start_page_lists_drafts_with_name_format_size_and_discards_them(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    client.post(START, {"programme": default.pk, "text": NOTICE_41})
+    uploaded, pasted = NoticeDraft.objects.order_by("id")
+    page = client.get(START).content.decode()
+    row = re.search(rf'<tr id="draft-{uploaded.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "tb41.txt" in row and "Văn bản (.txt)" in row and "KB" in row
+    row = re.search(rf'<tr id="draft-{pasted.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "(nội dung dán vào)" in row and "Văn bản dán vào" in row
+
+    response = client.post(f"{START}{uploaded.pk}/discard/", follow=True)
+
+    assert "Đã hủy bản nhập “tb41.txt”." in response.content.decode()
+    assert list(NoticeDraft.objects.all()) == [pasted]
+    assert client.get(f"{START}{uploaded.pk}/discard/").status_code == 405
+
+
+def test_two_pasted_notices_are_refused_on_the_page(client, setup):
+    from nq57.notices.tests.test_import_services import NOTICE_30
+
+    default, _, office = setup
+    client.force_login(office)
+    response = client.post(START, {"programme": default.pk, "text": NOTICE_41 + "\n" + NOTICE_30})
+    assert "Nội dung có 2 thông báo" in response.content.decode()
+    assert NoticeDraft.objects.count() == 0
+
+
+def test_reimport_page_keeps_the_first_reviews_corrections(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    first = NoticeDraft.objects.get()
+    data = form_data(first.proposal)
+    data["task-0-lead"] = "Bộ Xây dựng"
+    data["task-2-drop"] = "on"
+    assert client.post(f"{START}{first.pk}/confirm/", data).status_code == 302
+
+    _upload(client, default)  # the same notice again
+    second = NoticeDraft.objects.exclude(pk=first.pk).get()
+    page = client.get(f"{START}{second.pk}/").content.decode()
+
+    assert "0 nhiệm vụ thay đổi" in page and "2 không đổi" in page
+    assert re.search(r'<textarea name="task-0-lead"[^>]*>\s*Bộ Xây dựng</textarea>', page)
+    assert 'name="task-2-drop" id="id_task-2-drop" checked' in page
+    assert "Giữ chỉnh sửa của lần nhập trước: Cơ quan chủ trì" in page
+    assert client.post(f"{START}{second.pk}/confirm/", form_data(second.proposal)).status_code == 302
+    leads = Task.objects.get(path="1.a").assignments.filter(role=AssignmentRole.LEAD)
+    assert [a.agency.name for a in leads] == ["Bộ Xây dựng"] and Task.objects.count() == 2
+
+
+def test_the_review_page_discards_its_draft(client, setup):
+    default, _, office = setup
+    client.force_login(office)
+    _upload(client, default)
+    draft = NoticeDraft.objects.get()
+    page = client.get(f"{START}{draft.pk}/").content.decode()
+    assert f'formaction="{START}{draft.pk}/discard/"' in page
+    response = client.post(f"{START}{draft.pk}/discard/", payload(form_data(draft.proposal)))
+    assert response.status_code == 302 and response["Location"] == START
+    assert NoticeDraft.objects.count() == 0 and Notice.objects.count() == 0

@@ -1,0 +1,219 @@
+"""Notice import, step 1 — reading and extraction: an uploaded file or pasted text → plain text → the extracted
+document (``nq57.extraction``) → the editable proposal the review starts from.
+
+Nothing here writes to the database; ``notices.services.draft_create`` keeps the result as a ``NoticeDraft``.
+The proposal is a plain JSON shape (``{"notice": {...}, "tasks": [{...}, ...]}``) shared by the review page, the
+review forms and the confirm service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePath
+
+from django.template.defaultfilters import filesizeformat
+
+from nq57.core.errors import ServiceError
+from nq57.core.uploads import check_upload
+from nq57.notices.models import NoticeKind
+from nq57.tasks import fields as task_fields
+from nq57.tasks.models import DeadlineKind, ReportCadence
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# The readers of nq57.extraction decide whether a .txt/.html is really text (UTF-8, UTF-16, Windows-1258), so those
+# only go through the size, extension and executable checks here; .pdf and .docx must start with their signature.
+IMPORT_FILE_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".txt": (b"",),
+    ".html": (b"",),
+    ".htm": (b"",),
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+}
+FORMAT_LABELS = {".txt": "Văn bản (.txt)", ".html": "Trang web (.html)", ".htm": "Trang web (.htm)",
+                 ".pdf": "PDF", ".docx": "Word (.docx)"}
+PASTED_FORMAT = "Văn bản dán vào"
+
+# One proposal row's fields, in the order the review shows them.
+TASK_FIELD_LABELS = task_fields.labels(task_fields.IMPORTED)  # one description of a task's fields
+NOTICE_FIELD_LABELS = {
+    "number": "Số hiệu",
+    "date": "Ngày ban hành",
+    "kind": "Loại văn bản",
+    "issuer": "Cơ quan ban hành",
+    "meeting_date": "Ngày họp",
+    "signer": "Người ký",
+    "references": "Văn bản được dẫn",
+}
+
+# A notice header: "Số: 41-TB/TGV" at the start of a line (Markdown emphasis allowed), as in nq57.extraction.notice.
+NOTICE_HEADER = re.compile(
+    r"^[\s*_#>|-]{0,6}Số\s*:\s*\**\s*(\d{1,4}\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*[-/]\s*[A-ZĐ]{1,8}){0,3})(?![\w/-])",
+    re.MULTILINE,
+)
+
+
+# --- small helpers of the proposal shape -------------------------------------------------------------------------
+
+
+def number_key(number: str | None) -> str:
+    """Compare notice numbers insensitive to case, diacritics and spaces: "25-TB/TGV" == "25 - tb/tgv"."""
+    from nq57.extraction.vietnamese import fold
+
+    return re.sub(r"\s+", "", fold(number or "")).upper()
+
+
+def split_names(value) -> list[str]:
+    """Agency names typed one per line or separated by ";" (a list passes through, cleaned)."""
+    parts = value if isinstance(value, list | tuple) else re.split(r"[;\n]", value or "")
+    names, seen = [], set()
+    for part in parts:
+        name = " ".join(str(part).split()).strip(" ,.")
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def iso(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value or ""
+
+
+def as_date(value) -> dt.date | None:
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def collapse(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def source_format(name: str) -> str:
+    """How the import list names a draft's format: "PDF", "Word (.docx)", or "Văn bản dán vào"."""
+    if not name:
+        return PASTED_FORMAT
+    suffix = PurePath(name).suffix.lower()
+    return FORMAT_LABELS.get(suffix, suffix.lstrip(".").upper() or PASTED_FORMAT)
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+
+def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]:
+    """(text, file name, raw bytes) of an uploaded file, or of pasted text; ServiceError in Vietnamese otherwise."""
+    from nq57.extraction import ExtractionError, read_document
+
+    if upload is not None:
+        if (upload.size or 0) > IMPORT_MAX_BYTES:
+            raise ServiceError(
+                f"Tệp “{PurePath(upload.name).name}” quá lớn ({filesizeformat(upload.size)}): chỉ nhận tệp tối đa "
+                "20 MB. Hãy tách văn bản hoặc dán phần nội dung cần nhập.",
+                field="upload",
+            )
+        try:
+            check_upload(upload, max_bytes=IMPORT_MAX_BYTES, allowed=IMPORT_FILE_TYPES)
+        except ServiceError as error:
+            raise ServiceError(error.message, field="upload") from None
+        name = PurePath(upload.name).name
+        upload.seek(0)
+        data = upload.read()
+        try:
+            return read_document(data, name), name, data
+        except ExtractionError as error:
+            raise ServiceError(str(error), field="upload") from None
+    if not (text or "").strip():
+        raise ServiceError("Hãy chọn tệp văn bản hoặc dán nội dung thông báo.", field="text")
+    size = len(text.encode("utf-8"))
+    if size > IMPORT_MAX_BYTES:
+        raise ServiceError(
+            f"Nội dung dán vào có dung lượng {filesizeformat(size)}, vượt quá giới hạn "
+            f"{filesizeformat(IMPORT_MAX_BYTES)}.",
+            field="text",
+        )
+    return text, "", None
+
+
+def notice_headers(text: str) -> list[str]:
+    """The numbers of the notice headers ("Số: 41-TB/TGV" at the start of a line) in ``text``, in order."""
+    return [re.sub(r"\s+", "", m.group(1)) for m in NOTICE_HEADER.finditer(text or "")]
+
+
+def require_single_notice(text: str, *, field: str) -> None:
+    """One import is one notice: a text with two notice headers is refused rather than silently cut to the first."""
+    headers = notice_headers(text)
+    if len(headers) > 1:
+        listed = ", ".join(dict.fromkeys(headers))
+        raise ServiceError(
+            f"Nội dung có {len(headers)} thông báo (số hiệu: {listed}). Mỗi lần chỉ nhập một thông báo: hãy tách "
+            "và nhập từng thông báo riêng.",
+            field=field,
+        )
+
+
+def document_extract(*, text: str, name: str = "", field: str = "text") -> dict:
+    """The extracted document (nq57.extraction's shape) of one notice's text; ServiceError in Vietnamese."""
+    from nq57.extraction import ExtractionError, extract_text
+
+    require_single_notice(text, field=field)
+    try:
+        extracted = extract_text(text, source=name or None)
+    except ExtractionError as error:
+        raise ServiceError(str(error), field=field) from None
+    if not extracted.get("tasks"):
+        raise ServiceError(
+            "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra đây có đúng là thông báo kết luận, chương trình "
+            "hành động hoặc tin bài giao nhiệm vụ không.",
+            field=field,
+        )
+    return extracted
+
+
+def proposal_from_extraction(extracted: dict) -> dict:
+    """The editable proposal the review page starts from: the extractor's output in the task model's terms."""
+    notice = extracted.get("notice") or {}
+    default = notice.get("default_deadline") or None
+    kind = notice.get("kind") or NoticeKind.CONCLUSION_NOTICE
+    tasks = []
+    for index, item in enumerate(extracted.get("tasks") or []):
+        deadline = item.get("deadline") or {}
+        if (not deadline or deadline.get("kind") in (None, "", DeadlineKind.NONE)) and default:
+            deadline = default
+        report = item.get("report") or {}
+        deadline_kind = deadline.get("kind") or DeadlineKind.NONE
+        tasks.append({
+            "key": index,
+            "path": item.get("path") or "",
+            "section": item.get("section") or "",
+            "text": item.get("text") or "",
+            "lead": list(item.get("lead") or []),
+            "coordinating": list(item.get("coordinating") or []),
+            "coordinating_others": bool(item.get("coordinating_others")),
+            "deadline_kind": deadline_kind if deadline_kind in DeadlineKind.values else DeadlineKind.NONE,
+            "deadline_due": deadline.get("due") or "",
+            "deadline_text": deadline.get("raw") or "",
+            "report_cadence": (report.get("cadence") or "") if (report.get("cadence") or "") in ReportCadence.values
+            else "",
+            "report_due": report.get("due") or "",
+            "report_text": report.get("raw") or "",
+            "drop": False,
+        })
+    return {
+        "notice": {
+            "number": notice.get("number") or "",
+            "date": notice.get("date") or "",
+            "kind": kind if kind in NoticeKind.values else NoticeKind.OTHER,
+            "issuer": notice.get("issuer") or "",
+            "meeting_date": notice.get("meeting_date") or "",
+            "signer": notice.get("signer") or "",
+            "references": list(notice.get("references") or []),
+        },
+        "tasks": tasks,
+    }
