@@ -6,6 +6,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from nq57.core.events import EVENT_NAMES
+
 
 class ErrorOut(Schema):
     code: str = Field(description="Mã lỗi ổn định cho máy, ví dụ not_found, forbidden, invalid, conflict")
@@ -221,7 +223,8 @@ class MeOut(Schema):
     token: str | None = Field(None, description="Tiền tố của mã truy cập đang dùng (nếu có)")
 
 
-WebhookEvent = Literal["task.created", "task.status_changed", "report.submitted", "task.overdue"]
+# every event the apps registered (``core.events.register_event``); read when the API is built, after all apps loaded
+WebhookEvent = Literal[tuple(EVENT_NAMES)]
 
 
 class WebhookIn(Schema):
