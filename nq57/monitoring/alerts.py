@@ -61,6 +61,16 @@ DIGEST = register_kind("monitoring.digest", label="Tổng hợp hằng tuần", 
 ESCALATION = register_kind("monitoring.escalation", label="Danh sách chậm muộn").name
 
 
+DAILY_KINDS = {TASK_REMINDER, TASK_OVERDUE, TASK_OVERDUE_EVENT}
+WEEKLY_KINDS = {DIGEST, ESCALATION}
+
+
+def stale_claim_kinds() -> set[str]:
+    """The kinds that have claims a worker took but never confirmed, past the timeout (one indexed query)."""
+    return set(Dispatch.objects.filter(sent_at__isnull=True).exclude(settled_q())
+               .values_list("kind", flat=True).distinct())
+
+
 # --- notifications ---------------------------------------------------------------------------------------------
 
 def unread_count(*, user) -> int:

@@ -5,3 +5,6 @@ class MonitoringConfig(AppConfig):
     name = "nq57.monitoring"
     label = "monitoring"
     verbose_name = "Giám sát"
+
+    def ready(self) -> None:
+        from nq57.monitoring import alerts, listeners  # noqa: F401 - this app's notification kinds, listeners

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from nq57.core.audit import acting
@@ -128,7 +129,8 @@ def notify(*, recipient, kind: str, template: str, context: dict, target: models
         existing = Notification.objects.filter(dispatch=dispatch).first()
         if existing is not None:
             return existing
-    context = {**context, "recipient": recipient, "site_url": settings.SITE_URL.rstrip("/"), "url": absolute_url(url)}
+    context = {**context, "recipient": recipient, "site_url": settings.SITE_URL.rstrip("/"), "url": absolute_url(url),
+               "preferences_path": reverse("monitoring:notification_preferences")}
     subject = " ".join(render_to_string(_template(template, "subject.txt"), context).split())
     text = render_to_string(_template(template, "body.txt"), context)
     notification = Notification.objects.create(
