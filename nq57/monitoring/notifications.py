@@ -133,15 +133,26 @@ def notify(*, recipient, kind: str, template: str, context: dict, target: models
                "preferences_path": reverse("monitoring:notification_preferences")}
     subject = " ".join(render_to_string(_template(template, "subject.txt"), context).split())
     text = render_to_string(_template(template, "body.txt"), context)
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=subject[:300], body=text.strip(), url=url, dispatch=dispatch,
-        created_at=timezone.now(), **_target_fields(target),
-    )
+    message = None
     if recipient.email and preferences_for(recipient).email_enabled:
         html = render_to_string(_template(template, "body.html"), context)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
         message.attach_alternative(html, "text/html")
-        message.send()
+    # the in-app row commits only once the mail was handed over: a worker killed while sending leaves neither, and
+    # the claim's retry sends both. A mail server that refuses keeps the in-app row (the error is raised after it).
+    failure = None
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, title=subject[:300], body=text.strip(), url=url, dispatch=dispatch,
+            created_at=timezone.now(), **_target_fields(target),
+        )
+        if message is not None:
+            try:
+                message.send()
+            except Exception as exc:  # noqa: BLE001 - re-raised below, once the in-app notification is kept
+                failure = exc
+    if failure is not None:
+        raise failure
     return notification
 
 
