@@ -32,7 +32,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 5  # default of WEBHOOK_TIMEOUT_SECONDS
-LEASE_SECONDS = 120  # a claimed delivery not finished by then (its worker died) is due again
+LEASE_SECONDS = 120  # a claimed delivery not finished by then (+ the timeout; its worker died) is due again
 SWEEP_BATCH = 50  # deliveries posted per sweep at most
 SWEEP_BUDGET_SECONDS = 45  # a sweep stops taking new deliveries after this long (the next one continues)
 EXCERPT_CHARS = 1000
@@ -143,29 +143,42 @@ def delivery_attempt(delivery: WebhookDelivery) -> bool:
 
 # --- claiming and sweeping ---------------------------------------------------------------------------------------
 
-def delivery_claim(delivery_id: int) -> WebhookDelivery | None:
-    """Take the next attempt of one pending delivery of an active subscription: the row, with ``next_attempt_at``
-    moved one lease ahead by a conditional UPDATE on the value just read, or None (done, paused, or another worker
-    took this attempt)."""
+def _lease() -> dt.timedelta:
+    """How long a claimed attempt may take. One microsecond over whole seconds: a backoff (whole seconds) never has
+    this length, so ``next_attempt_at - last_attempt_at == _lease()`` tells an attempt in flight from a retry."""
+    return dt.timedelta(seconds=LEASE_SECONDS + timeout_seconds(), microseconds=1)
+
+
+def delivery_claim(delivery_id: int, *, due_only: bool = False) -> WebhookDelivery | None:
+    """Take the next attempt of one pending delivery of an active subscription, or None (done, paused, in flight on
+    another worker, or — with ``due_only`` — not due yet). A conditional UPDATE on the ``next_attempt_at`` just
+    read moves it one lease ahead: of two workers, one wins; a worker that dies leaves a row due again when the
+    lease ends."""
     pending = WebhookDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING,
                                              subscription__is_active=True)
-    found = pending.values_list("next_attempt_at", flat=True)[:1]
-    if not found:
+    found = pending.values_list("next_attempt_at", "last_attempt_at").first()
+    if found is None:
         return None
-    lease = timezone.now() + dt.timedelta(seconds=LEASE_SECONDS + timeout_seconds())
+    next_at, last_at = found
+    now = timezone.now()
+    if next_at is not None and next_at > now:
+        if last_at is not None and next_at - last_at == _lease():
+            return None  # another worker is posting it right now
+        if due_only:
+            return None
     # ``next_attempt_at=None`` is ``IS NULL``: the update succeeds for one worker only, whatever the value was
-    if not pending.filter(next_attempt_at=found[0]).update(next_attempt_at=lease):
+    if not pending.filter(next_attempt_at=next_at).update(next_attempt_at=now + _lease(), last_attempt_at=now):
         return None
     return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
 
 
-def delivery_run(delivery_id: int) -> str:
+def delivery_run(delivery_id: int, *, due_only: bool = False) -> str:
     """One attempt of one delivery, within the concurrency limit: "busy" (no free slot: the delivery stays due and a
     sweep takes it), "skipped" (nothing to do), "sent" or "failed" (a retry is due later)."""
     if not _slots.acquire(blocking=False):
         return "busy"
     try:
-        delivery = delivery_claim(delivery_id)
+        delivery = delivery_claim(delivery_id, due_only=due_only)
         if delivery is None:
             return "skipped"
         return "sent" if delivery_attempt(delivery) else "failed"
@@ -189,7 +202,7 @@ def deliveries_sweep(*, limit: int = SWEEP_BATCH, budget_seconds: float = SWEEP_
     for delivery_id in deliveries_due(limit=limit):
         if time.monotonic() - started > budget_seconds:
             break
-        outcome = delivery_run(delivery_id)
+        outcome = delivery_run(delivery_id, due_only=True)
         counts[outcome] += 1
         if outcome == "busy":
             break
