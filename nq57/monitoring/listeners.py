@@ -22,6 +22,7 @@ EXTENSION_APPROVED = register_kind("extension.approved", label="Đồng ý gia h
 EXTENSION_REFUSED = register_kind("extension.refused", label="Không đồng ý gia hạn").name
 TASK_ASSIGNED = register_kind("task.assigned", label="Được giao nhiệm vụ").name
 
+LISTENER_KINDS = {REPORT_ACCEPTED, REPORT_RETURNED, EXTENSION_APPROVED, EXTENSION_REFUSED, TASK_ASSIGNED}
 ROLE_LABELS = {"lead": "chủ trì", "coordinating": "phối hợp"}
 
 
@@ -32,16 +33,17 @@ def agencies_inform_enqueue(event: DomainEvent) -> None:
     agencies_inform_job(event.name, event.payload)
 
 
-def agencies_inform(*, name: str, payload: dict) -> int:
-    """Build and send the messages for one domain event; returns how many were sent now."""
+def agencies_inform(*, name: str, payload: dict, day=None) -> int:
+    """Build and send the messages for one domain event; returns how many were sent now. ``day`` is the date the
+    claims are made for (today; the original day when a stale claim is retried)."""
     handler = _HANDLERS.get(name)
     if handler is None:
         return 0
+    day = day or timezone.localdate()
     sent = 0
     for agency_id, kind, target, context in handler(payload):
         for user in agency_focal_points([agency_id]).get(agency_id, []):
-            dispatch = claim(kind=kind, due_on=timezone.localdate(), target=target, recipient=user,
-                             step=context.get("step", 0))
+            dispatch = claim(kind=kind, due_on=day, target=target, recipient=user, step=context.get("step", 0))
             if dispatch is None:
                 continue
             values = {**context, "agency": user.agency}
@@ -130,6 +132,35 @@ def _task_assigned(payload: dict):
     if task is None or not task.assignments.filter(agency_id=payload.get("agency_id")).exists():
         return  # removed again before the job ran
     yield _assigned(task, payload["agency_id"], payload.get("role", ""), moved=payload.get("reason") == "merge")
+
+
+def retry_stale() -> int:
+    """Send the messages whose claim a killed worker never confirmed (past the timeout): rebuild each one's event
+    from its claim and inform again — the claims already confirmed are skipped, the stale one is taken over."""
+    from nq57.monitoring.models import Dispatch
+    from nq57.monitoring.notifications import settled_q
+    from nq57.monitoring.recipients import agencies_of
+
+    sent = 0
+    stale = (Dispatch.objects.filter(kind__in=LISTENER_KINDS, sent_at__isnull=True).exclude(settled_q())
+             .select_related("recipient").order_by("id"))
+    for dispatch in stale:
+        target = dispatch.target
+        if target is None or dispatch.recipient is None:
+            continue
+        if dispatch.kind in (REPORT_ACCEPTED, REPORT_RETURNED):
+            verdict = "accept" if dispatch.kind == REPORT_ACCEPTED else "ask_for_more"
+            events = [("report.assessed", {"report_id": target.pk, "verdict": verdict})]
+        elif dispatch.kind in (EXTENSION_APPROVED, EXTENSION_REFUSED):
+            events = [("extension.decided", {"extension_id": target.pk,
+                                             "approved": dispatch.kind == EXTENSION_APPROVED})]
+        else:
+            role = "lead" if dispatch.step == 1 else "coordinating"
+            events = [("task.assigned", {"task_id": target.pk, "agency_id": agency_id, "role": role})
+                      for agency_id in agencies_of(dispatch.recipient)]
+        for name, payload in events:
+            sent += agencies_inform(name=name, payload=payload, day=dispatch.due_on)
+    return sent
 
 
 _HANDLERS = {"report.assessed": _report_assessed, "extension.decided": _extension_decided,

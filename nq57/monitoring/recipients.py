@@ -35,3 +35,8 @@ def all_focal_points() -> dict[int, list[User]]:
 def office_members() -> list[User]:
     """The Standing Office's active members (and administrators), who receive the escalation list."""
     return list(User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True).order_by("id"))
+
+
+def agencies_of(user) -> list[int]:
+    """The agencies a person acts for (today: ``User.agency``)."""
+    return [user.agency_id] if getattr(user, "agency_id", None) else []

@@ -14,7 +14,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from nq57.monitoring import alerts
+from nq57.monitoring import alerts, listeners
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ def run_claims_retry(today: str | None = None) -> dict:
         done["daily"] = run_daily_scan(day.isoformat())
     if stale & alerts.WEEKLY_KINDS:
         done["weekly"] = run_weekly(day.isoformat())
+    if stale & listeners.LISTENER_KINDS:
+        done["agencies_informed"] = listeners.retry_stale()
     return done
 
 

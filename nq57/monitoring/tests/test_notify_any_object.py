@@ -4,9 +4,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from nq57.core.testing import make_task
 from nq57.monitoring import alerts, notifications
@@ -187,3 +189,22 @@ def test_only_the_person_changes_their_preferences(cast):
 
     with pytest.raises(PermissionDeniedError):
         notifications.preference_set(actor=cast.office, user=cast.alice, email_enabled=False, weekly_digest=False)
+
+
+def test_an_agency_notice_whose_worker_died_after_claiming_is_sent_once_after_the_timeout(mailed, settings):
+    cast = mailed
+    report = _report(cast, cast.task_kh)
+    report_assess(report=report, actor=cast.office, verdict=Verdict.ASK_FOR_MORE, comment="Thiếu số liệu")
+    # what a job killed between claim and send leaves behind: the claim, nothing sent
+    stale = notifications.claim(kind=REPORT_RETURNED, due_on=dt.date(2025, 7, 1), target=report, recipient=cast.alice)
+    assert stale is not None and not _about(cast.alice, REPORT_RETURNED).exists()
+    from nq57.monitoring.tasks import run_claims_retry
+
+    assert "agencies_informed" not in run_claims_retry()  # still fresh: its worker may be sending
+    later = timezone.now() + dt.timedelta(minutes=settings.NOTIFY_CLAIM_TIMEOUT_MINUTES + 1)
+    mail.outbox.clear()
+    with time_machine.travel(later, tick=False):
+        assert run_claims_retry()["agencies_informed"] == 1
+        assert "agencies_informed" not in run_claims_retry()
+    assert _about(cast.alice, REPORT_RETURNED).get().dispatch_id == stale.pk
+    assert len(mail.outbox) == 1 and "Thiếu số liệu" in mail.outbox[0].body
