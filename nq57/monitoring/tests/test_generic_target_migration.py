@@ -10,7 +10,7 @@ from django.utils import timezone
 from nq57.core.testing import build_cast
 
 BEFORE = [("monitoring", "0002_report_snapshot_entries")]
-AFTER = [("monitoring", "0003_generic_targets_and_preferences")]
+AFTER = [("monitoring", "0005_drop_task_fields_unique_targets")]
 
 
 @pytest.mark.django_db(transaction=True)
