@@ -10,6 +10,7 @@ import threading
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from nq57.api import webhooks
@@ -74,7 +75,13 @@ def test_the_daily_scan_sends_its_reminders_while_a_webhook_receiver_hangs(setti
         stuck = WebhookDelivery.objects.create(subscription=hook, event="task.created", payload={"event": "x"},
                                                next_attempt_at=timezone.now())
         outcome = {}
-        worker = threading.Thread(target=lambda: outcome.update(webhooks.deliveries_sweep()))
+        def sweep():  # another job thread, with its own database connection
+            try:
+                outcome.update(webhooks.deliveries_sweep())
+            finally:
+                connection.close()
+
+        worker = threading.Thread(target=sweep)
         worker.start()
         try:
             assert receiver.connected.wait(60), "the webhook worker never reached the receiver"
