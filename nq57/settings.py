@@ -215,6 +215,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nq57 <no-reply@nq57.local>")
 # --- Monitoring rules ------------------------------------------------------------------------------------------
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7)
 REMINDER_DAYS_BEFORE = [int(x) for x in env_list("REMINDER_DAYS_BEFORE", "7,3,1")]
+# a claimed message not confirmed as sent after this long (its worker died) is taken over and sent by the next scan
+NOTIFY_CLAIM_TIMEOUT_MINUTES = env_int("NOTIFY_CLAIM_TIMEOUT_MINUTES", 15)
+# webhook deliveries: a receiver that does not answer within this many seconds counts as a failed attempt; at most
+# this many deliveries run at once in one worker process, so the other job threads stay free for the alerts
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_CONCURRENCY = env_int("WEBHOOK_CONCURRENCY", 1)
 
 # --- API (nq57.api): per-token rate limit, counted in a cache every web process shares -------------------------
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)  # 0 turns the limit off

@@ -7,6 +7,7 @@ from django.db import transaction
 from nq57.agencies.models import Agency, AgencyAlias
 from nq57.core.audit import acting
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 
 
 def agency_lookup(name: str) -> Agency | None:
@@ -116,6 +117,8 @@ def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=Non
             assignment.assigned_name = assignment.assigned_name or agency.name
             assignment.agency = successor
             assignment.save()
+            publish("task.assigned", task_id=assignment.task_id, agency_id=successor.pk, role=assignment.role,
+                    reason="merge")
         event_record(task=assignment.task, kind=TaskEventKind.REASSIGNED, actor=actor,
                      summary=f"{agency.name} sáp nhập vào {successor.name} từ {on:%d/%m/%Y}; nhiệm vụ chuyển sang "
                              f"{successor.name}")

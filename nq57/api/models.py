@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
+from nq57.core.events import EVENT_NAMES
 
 
 class ApiToken(models.Model):
@@ -62,7 +63,8 @@ class IdempotencyRecord(models.Model):
         return f"{self.method} {self.path} [{self.key}]"
 
 
-WEBHOOK_EVENTS = ("task.created", "task.status_changed", "report.submitted", "task.overdue")
+#: every registered domain event can be subscribed to (a live view of ``core.events``; apps add their own)
+WEBHOOK_EVENTS = EVENT_NAMES
 
 
 class WebhookSubscription(models.Model):

@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Schema
 from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
+from nq57.core.events import EVENT_NAMES
+
 _ENCODER = DjangoJSONEncoder()
 
 #: a moment in an answer: written exactly as Django's JSON encoder writes it (ninja's renderer), also when a fast path
@@ -40,7 +42,8 @@ class PageMeta(Out):
     next_cursor: str | None = Field(None, description="Gửi lại trong ?cursor= để lấy trang sau")
 
 
-WebhookEvent = Literal["task.created", "task.status_changed", "report.submitted", "task.overdue"]
+# every event the apps registered (``core.events.register_event``); read when the API is built, after all apps loaded
+WebhookEvent = Literal[tuple(EVENT_NAMES)]
 
 
 class WebhookIn(Schema):

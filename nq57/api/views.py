@@ -17,12 +17,10 @@ from nq57.api.services import (
 )
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import event_label
 
 WEBHOOKS_FORBIDDEN = "Chỉ Cơ quan Thường trực được quản lý webhook."
 DELIVERIES_PER_PAGE = 50
-#: a Vietnamese caption for each event of the API's own list (``WEBHOOK_EVENTS`` stays the one source of the codes)
-EVENT_LABELS = {"task.created": "Nhiệm vụ mới được tạo", "task.status_changed": "Nhiệm vụ đổi trạng thái",
-                "report.submitted": "Có báo cáo tiến độ mới", "task.overdue": "Nhiệm vụ quá hạn"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +72,7 @@ def webhook_list(request):
             return redirect("api_tokens:webhook_list")
     return render(request, "api/webhooks.html", {
         "subscriptions": WebhookSubscription.objects.select_related("owner"),
-        "event_choices": [(code, EVENT_LABELS.get(code, code)) for code in WEBHOOK_EVENTS],
+        "event_choices": [(code, event_label(code)) for code in WEBHOOK_EVENTS],
         "form": form, "error": error, "errors": errors,
     }, status=400 if error else 200)
 

@@ -1,30 +1,39 @@
 """Deadline alerts: the daily scan (overdue events, overdue notices, reminders), the weekly digest per agency, the
 escalation list for the weekly briefing, and in-app notifications.
 
-Idempotent by construction: every message is first CLAIMED by inserting a ``Dispatch`` row guarded by a unique
-constraint (task, recipient, kind, due date, step), committed on its own, and only then sent. A second scan, a
-restarted worker or two workers racing each other hit the constraint and skip: a message is sent at most once.
+Exactly once in effect: every message is first CLAIMED (``notifications.claim``: a ``Dispatch`` row under a unique
+constraint (target, recipient, kind, due date, step), committed on its own), then sent and confirmed. A second scan
+or two workers racing each other hit the constraint and skip; a claim never confirmed (the worker was killed) is
+taken over by one later scan after ``NOTIFY_CLAIM_TIMEOUT_MINUTES``.
 
 Huey jobs (``monitoring/tasks.py``) only call these functions; tests call them directly.
 """
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
 from django.db.models.functions import Rank
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from nq57.accounts.models import Role, User
+from nq57.accounts.models import User
 from nq57.core.events import publish
-from nq57.monitoring.models import Dispatch, DispatchKind, Notification, NotificationKind
+from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
+from nq57.monitoring.notifications import (  # noqa: F401 - notify, claim, reminder_step are used through alerts too
+    claim,
+    notify,
+    register_kind,
+    remind_before,
+    reminder_step,
+    send_claimed,
+    sent_keys,
+    settled_q,
+)
+from nq57.monitoring.recipients import agency_focal_points, all_focal_points, office_members
 from nq57.monitoring.services import (
     LateTask,
     label_of,
@@ -43,30 +52,26 @@ OVERDUE_LOOKBACK_DAYS = 14  # a worker that was down this long still sends the o
 DIGEST_DUE_DAYS = 14
 
 
+# --- the kinds this app sends (other apps register theirs in their own module) ---------------------------------
+
+TASK_REMINDER = register_kind("task.reminder", label="Nhắc hạn").name
+TASK_OVERDUE = register_kind("task.overdue", label="Quá hạn").name
+TASK_OVERDUE_EVENT = register_kind("task.overdue_event", label="Sự kiện quá hạn").name
+DIGEST = register_kind("monitoring.digest", label="Tổng hợp hằng tuần", digest=True).name
+ESCALATION = register_kind("monitoring.escalation", label="Danh sách chậm muộn").name
+
+
+DAILY_KINDS = {TASK_REMINDER, TASK_OVERDUE, TASK_OVERDUE_EVENT}
+WEEKLY_KINDS = {DIGEST, ESCALATION}
+
+
+def stale_claim_kinds() -> set[str]:
+    """The kinds that have claims a worker took but never confirmed, past the timeout (one indexed query)."""
+    return set(Dispatch.objects.filter(sent_at__isnull=True).exclude(settled_q())
+               .values_list("kind", flat=True).distinct())
+
+
 # --- notifications ---------------------------------------------------------------------------------------------
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
-
-
-def notify(*, recipient: User, kind: str, template: str, context: dict, task: Task | None = None,
-           url: str = "") -> Notification:
-    """One message to one user: an in-app notification, and an email (subject, text and HTML templates) when the
-    user has an address."""
-    context = {**context, "recipient": recipient, "site_url": settings.SITE_URL.rstrip("/"), "url": absolute_url(url)}
-    subject = " ".join(render_to_string(f"monitoring/emails/{template}-subject.txt", context).split())
-    text = render_to_string(f"monitoring/emails/{template}-body.txt", context)
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, task=task, title=subject[:300], body=text.strip(), url=url,
-        created_at=timezone.now(),
-    )
-    if recipient.email:
-        html = render_to_string(f"monitoring/emails/{template}-body.html", context)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    return notification
-
 
 def unread_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
@@ -84,48 +89,29 @@ def notification_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-# --- claims ----------------------------------------------------------------------------------------------------
-
-def claim(*, kind: str, due_on: dt.date, task: Task | None = None, recipient: User | None = None,
-          step: int = 0) -> Dispatch | None:
-    """Insert the dispatch row, or return None when someone already did. Commits on its own (outside a surrounding
-    transaction it is autocommit), so the claim is visible to other workers before anything is sent."""
-    try:
-        with transaction.atomic():
-            return Dispatch.objects.create(kind=kind, due_on=due_on, task=task, recipient=recipient, step=step,
-                                           claimed_at=timezone.now())
-    except IntegrityError:
-        return None
-
-
-def _send_claimed(dispatch: Dispatch, send: Callable[[], object]) -> bool:
-    """Send what was claimed; a failure is recorded on the claim and NOT retried (at most once)."""
-    try:
-        send()
-    except Exception as exc:  # a broken mail server must not stop the scan
-        log.exception("dispatch %s failed", dispatch.pk)
-        Dispatch.objects.filter(pk=dispatch.pk).update(error=repr(exc)[:500])
-        return False
-    Dispatch.objects.filter(pk=dispatch.pk).update(sent_at=timezone.now())
-    return True
-
-
 def lead_focal_points(task_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The focal points (active users with role focal_point) of each task's lead agencies, in two queries."""
-    leads: dict[int, set[int]] = {}
-    for task_id, agency_id in TaskAssignment.objects.filter(task_id__in=list(task_ids), role=AssignmentRole.LEAD) \
-            .values_list("task_id", "agency_id"):
-        leads.setdefault(task_id, set()).add(agency_id)
-    agency_ids = {a for ids in leads.values() for a in ids}
-    by_agency: dict[int, list[User]] = {}
-    for user in User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in=agency_ids).order_by("id"):
-        by_agency.setdefault(user.agency_id, []).append(user)
-    return {task_id: [u for a in sorted(agencies) for u in by_agency.get(a, [])] for task_id, agencies in leads.items()}
+    """The focal points of each task's lead agencies, in two queries."""
+    return task_focal_points(task_ids, roles=[AssignmentRole.LEAD])
+
+
+def task_focal_points(task_ids: Iterable[int], *, roles: Iterable[str] | None = None,
+                      agency_ids: Iterable[int] | None = None) -> dict[int, list[User]]:
+    """The focal points of each task's agencies (only ``roles``, only ``agency_ids`` when given), in two queries."""
+    assignments = TaskAssignment.objects.filter(task_id__in=list(task_ids))
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    if agency_ids is not None:
+        assignments = assignments.filter(agency_id__in=list(agency_ids))
+    agencies_of: dict[int, set[int]] = {}
+    for task_id, agency_id in assignments.values_list("task_id", "agency_id"):
+        agencies_of.setdefault(task_id, set()).add(agency_id)
+    by_agency = agency_focal_points(a for ids in agencies_of.values() for a in ids)
+    return {task_id: [u for a in sorted(agencies) for u in by_agency.get(a, [])]
+            for task_id, agencies in agencies_of.items()}
 
 
 def _existing(kind: str, task_ids: list[int]) -> set[tuple]:
-    return set(Dispatch.objects.filter(kind=kind, task_id__in=task_ids)
-               .values_list("task_id", "recipient_id", "due_on", "step"))
+    return sent_keys(kind=kind, model=Task, object_ids=task_ids)
 
 
 # --- daily scan ------------------------------------------------------------------------------------------------
@@ -138,22 +124,14 @@ class ScanResult:
     sent: list[tuple[str, int, int | None, dt.date, int]] = field(default_factory=list)
 
 
-def reminder_step(*, days_left: int, steps: Iterable[int]) -> int | None:
-    """Which reminder is due: with steps 7, 3, 1 a task due in 5 days gets the 7-day one (caught up if the worker
-    missed it), due in 2 days the 3-day one; nothing before 7 days or on/after the due date."""
-    eligible = [s for s in steps if s >= days_left]
-    if days_left < 1 or not eligible:
-        return None
-    return min(eligible)
-
-
 def _open_tasks():
     return Task.objects.exclude(status=TaskStatus.DONE).select_related("notice")
 
 
 def overdue_candidates(*, today: dt.date, lookback: int = OVERDUE_LOOKBACK_DAYS) -> list[tuple[Task, dt.date]]:
     """Open tasks whose deadline or periodic report fell due in the last ``lookback`` days and were not processed
-    yet (no overdue event claimed for that due date). Each (task, missed date) is processed once."""
+    yet (no settled overdue-event claim for that due date). Each (task, missed date) is processed once; one whose
+    claim was never confirmed (a killed worker) comes back after the claim timeout."""
     start = today - dt.timedelta(days=lookback)
     found: dict[tuple[int, dt.date], Task] = {}
     for task in _open_tasks().filter(Q(deadline_due__gte=start, deadline_due__lt=today)
@@ -162,8 +140,8 @@ def overdue_candidates(*, today: dt.date, lookback: int = OVERDUE_LOOKBACK_DAYS)
             if due and start <= due < today:
                 found.setdefault((task.pk, due), task)
     # one indexed range read of the claims in the window (kind, due_on), not a list of ids
-    done = set(Dispatch.objects.filter(kind=DispatchKind.OVERDUE_EVENT, due_on__gte=start, due_on__lt=today)
-               .values_list("task_id", "due_on"))
+    done = set(Dispatch.objects.filter(settled_q(), kind=TASK_OVERDUE_EVENT, due_on__gte=start, due_on__lt=today)
+               .values_list("object_id", "due_on"))
     return [(task, due) for (pk, due), task in found.items() if (pk, due) not in done]
 
 
@@ -190,51 +168,50 @@ def overdue_process(*, today: dt.date, candidates: list[tuple[Task, dt.date]], r
     The event claim comes last: it marks the (task, missed date) as processed, so a scan that crashed half-way
     finishes the job next time without sending anything twice."""
     recipients = lead_focal_points(t.pk for t, _ in candidates)
-    sent_before = _existing(DispatchKind.OVERDUE, [t.pk for t, _ in candidates])
+    sent_before = _existing(TASK_OVERDUE, [t.pk for t, _ in candidates])
     for task, due in candidates:
         late = (today - due).days
         what = "deadline" if due == task.deadline_due else "report"
         for user in recipients.get(task.pk, []):
             if (task.pk, user.pk, due, 0) in sent_before:
                 continue
-            dispatch = claim(kind=DispatchKind.OVERDUE, due_on=due, task=task, recipient=user)
+            dispatch = claim(kind=TASK_OVERDUE, due_on=due, target=task, recipient=user)
             if dispatch is None:
                 continue
             context = {"task": task, "due": due, "days_late": late, "what": what}
-            if _send_claimed(dispatch, lambda u=user, c=context, t=task: notify(
-                    recipient=u, kind=NotificationKind.OVERDUE, template="overdue", context=c, task=t,
+            if send_claimed(dispatch, lambda u=user, c=context, t=task, d=dispatch: notify(
+                    recipient=u, kind=TASK_OVERDUE, template="overdue", context=c, target=t, dispatch=d,
                     url=task_url(t.pk))):
                 result.overdue_notices += 1
-                result.sent.append((DispatchKind.OVERDUE, task.pk, user.pk, due, 0))
-        event = claim(kind=DispatchKind.OVERDUE_EVENT, due_on=due, task=task)
-        if event is not None and _send_claimed(event, lambda t=task, d=due, n=late, w=what: publish(
+                result.sent.append((TASK_OVERDUE, task.pk, user.pk, due, 0))
+        event = claim(kind=TASK_OVERDUE_EVENT, due_on=due, target=task)
+        if event is not None and send_claimed(event, lambda t=task, d=due, n=late, w=what: publish(
                 "task.overdue", task_id=t.pk, due_on=d.isoformat(), days_late=n, missed=w)):
             result.overdue_events += 1
 
 
 def reminders_process(*, today: dt.date, candidates: list[tuple[Task, dt.date, int]], result: ScanResult) -> None:
-    recipients = lead_focal_points(t.pk for t, _, _ in candidates)
-    sent_before = _existing(DispatchKind.REMINDER, [t.pk for t, _, _ in candidates])
-    for task, due, step in candidates:
-        what = "deadline" if due == task.deadline_due else "report"
-        for user in recipients.get(task.pk, []):
-            if (task.pk, user.pk, due, step) in sent_before:
-                continue
-            dispatch = claim(kind=DispatchKind.REMINDER, due_on=due, task=task, recipient=user, step=step)
-            if dispatch is None:
-                continue
-            context = {"task": task, "due": due, "days_left": (due - today).days, "what": what}
-            if _send_claimed(dispatch, lambda u=user, c=context, t=task: notify(
-                    recipient=u, kind=NotificationKind.REMINDER, template="reminder", context=c, task=t,
-                    url=task_url(t.pk))):
-                result.reminders += 1
-                result.sent.append((DispatchKind.REMINDER, task.pk, user.pk, due, step))
+    """The 7/3/1-day reminders of the candidates, through the generic ``remind_before`` any app can use."""
+    tasks = {task.pk: task for task, _, _ in candidates}
+    dues: dict[int, set[dt.date]] = {}
+    for task, due, _ in candidates:
+        dues.setdefault(task.pk, set()).add(due)
+    recipients = lead_focal_points(tasks)
+    sent = remind_before(
+        kind=TASK_REMINDER, objects=tasks.values(), due_on=lambda t: dues[t.pk],
+        recipients=lambda t: recipients.get(t.pk, []), template="reminder", today=today,
+        context=lambda t, due, days_left: {"task": t, "what": "deadline" if due == t.deadline_due else "report"},
+        url=lambda t: task_url(t.pk))
+    for reminder in sent:
+        result.reminders += 1
+        result.sent.append((TASK_REMINDER, reminder.target.pk, reminder.recipient.pk, reminder.due_on,
+                            reminder.step))
 
 
 def daily_scan(*, today: dt.date | None = None) -> ScanResult:
     """The daily job: publish ``task.overdue`` and send overdue notices for tasks that became overdue, and send the
     7/3/1-day reminders (``REMINDER_DAYS_BEFORE``) to the lead agencies' focal points. Safe to run any number of
-    times, concurrently too."""
+    times, concurrently too; a run after a crash re-sends what was claimed but never confirmed, once."""
     today = today or timezone.localdate()
     result = ScanResult()
     overdue_process(today=today, candidates=overdue_candidates(today=today), result=result)
@@ -326,13 +303,13 @@ def escalation_send(*, today: dt.date) -> int:
     period = week_start(today)
     total = escalation_total(today=today)
     sent = 0
-    for user in User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True).order_by("id"):
-        dispatch = claim(kind=DispatchKind.ESCALATION, due_on=period, recipient=user)
+    for user in office_members():
+        dispatch = claim(kind=ESCALATION, due_on=period, recipient=user)
         if dispatch is None:
             continue
         context = {"groups": groups, "today": today, "total": total, "period": period}
-        if _send_claimed(dispatch, lambda u=user, c=context: notify(
-                recipient=u, kind=NotificationKind.ESCALATION, template="escalation", context=c,
+        if send_claimed(dispatch, lambda u=user, c=context, d=dispatch: notify(
+                recipient=u, kind=ESCALATION, template="escalation", context=c, dispatch=d,
                 url=reverse("monitoring:escalation"))):
             sent += 1
     return sent
@@ -363,25 +340,25 @@ def agency_digest(*, agency_id: int, today: dt.date, due_days: int = DIGEST_DUE_
 def weekly_digest(*, today: dt.date) -> int:
     """One digest per focal point for the week of ``today`` (meant for Mondays; idempotent per week)."""
     period = week_start(today)
-    users = list(User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency__isnull=False)
-                 .select_related("agency").order_by("agency_id", "id"))
-    already = set(Dispatch.objects.filter(kind=DispatchKind.DIGEST, due_on=period).values_list("recipient_id",
-                                                                                                flat=True))
+    users = [user for people in all_focal_points().values() for user in people]
+    opted_out = set(NotificationPreference.objects.filter(weekly_digest=False).values_list("user_id", flat=True))
+    already = set(Dispatch.objects.filter(settled_q(), kind=DIGEST, due_on=period).values_list("recipient_id",
+                                                                                              flat=True))
     digests: dict[int, dict] = {}
     sent = 0
     for user in users:
-        if user.pk in already:
+        if user.pk in already or user.pk in opted_out:
             continue
         if user.agency_id not in digests:
             digests[user.agency_id] = agency_digest(agency_id=user.agency_id, today=today)
         digest = digests[user.agency_id]
         if not (digest["counts"]["open"] or digest["counts"]["done_last_week"]):
             continue
-        dispatch = claim(kind=DispatchKind.DIGEST, due_on=period, recipient=user)
+        dispatch = claim(kind=DIGEST, due_on=period, recipient=user)
         if dispatch is None:
             continue
         context = {**digest, "agency": user.agency, "today": today, "period": period}
-        if _send_claimed(dispatch, lambda u=user, c=context: notify(
-                recipient=u, kind=NotificationKind.DIGEST, template="digest", context=c, url=c["list_url"])):
+        if send_claimed(dispatch, lambda u=user, c=context, d=dispatch: notify(
+                recipient=u, kind=DIGEST, template="digest", context=c, url=c["list_url"], dispatch=d)):
             sent += 1
     return sent

@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = "Giám sát"
     api_router = "nq57.monitoring.api.router"  # mounted under /api/v1/ by nq57.api.api
+
+    def ready(self) -> None:
+        from nq57.monitoring import alerts, listeners  # noqa: F401 - this app's notification kinds, listeners

@@ -14,12 +14,14 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from nq57.monitoring import alerts
+from nq57.monitoring import alerts, listeners
 
 log = logging.getLogger(__name__)
 
 DAILY_SCAN_AT = (6, 0)  # 06:00 local time
 WEEKLY_AT = (6, 30)  # Monday 06:30 local time: digests and the escalation list
+#: the scan and the reminders go before anything else queued (webhook deliveries have the default priority 0)
+ALERTS_PRIORITY = 100
 
 
 def local_crontab(*, hour: int, minute: int, monday_only: bool = False):
@@ -50,22 +52,50 @@ def run_weekly(today: str | None = None) -> dict:
             "escalations": alerts.escalation_send(today=day)}
 
 
-@db_periodic_task(local_crontab(hour=DAILY_SCAN_AT[0], minute=DAILY_SCAN_AT[1]))
+@db_periodic_task(local_crontab(hour=DAILY_SCAN_AT[0], minute=DAILY_SCAN_AT[1]), priority=ALERTS_PRIORITY)
 def daily_scan_periodic():
     return run_daily_scan()
 
 
-@db_periodic_task(local_crontab(hour=WEEKLY_AT[0], minute=WEEKLY_AT[1], monday_only=True))
+def run_claims_retry(today: str | None = None) -> dict:
+    """When a worker died between claiming and sending (claims older than NOTIFY_CLAIM_TIMEOUT_MINUTES never
+    confirmed), run the scans again: they send nothing new, but take those claims over and send them, once."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    stale = alerts.stale_claim_kinds()
+    done = {"today": day.isoformat()}
+    if stale & alerts.DAILY_KINDS:
+        done["daily"] = run_daily_scan(day.isoformat())
+    if stale & alerts.WEEKLY_KINDS:
+        done["weekly"] = run_weekly(day.isoformat())
+    if stale & listeners.LISTENER_KINDS:
+        done["agencies_informed"] = listeners.retry_stale()
+    return done
+
+
+@db_periodic_task(crontab(minute="*/15"), priority=ALERTS_PRIORITY)
+def claims_retry_periodic():
+    return run_claims_retry()
+
+
+@db_periodic_task(local_crontab(hour=WEEKLY_AT[0], minute=WEEKLY_AT[1], monday_only=True), priority=ALERTS_PRIORITY)
 def weekly_periodic():
     return run_weekly()
 
 
-@db_task()
+@db_task(priority=ALERTS_PRIORITY)
 def daily_scan_job(today: str | None = None):
     """Run the scan now (e.g. after an import, or by hand from the admin shell)."""
     return run_daily_scan(today)
 
 
-@db_task()
+@db_task(priority=ALERTS_PRIORITY)
 def weekly_job(today: str | None = None):
     return run_weekly(today)
+
+
+@db_task(priority=ALERTS_PRIORITY, retries=3, retry_delay=60)
+def agencies_inform_job(name: str, payload: dict):
+    """Tell the agencies concerned by a domain event (report assessed, extension decided, task assigned)."""
+    from nq57.monitoring.listeners import agencies_inform
+
+    return agencies_inform(name=name, payload=payload)

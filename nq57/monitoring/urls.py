@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preference_views, views
 
 app_name = "monitoring"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("notifications/preferences/", preference_views.notification_preferences, name="notification_preferences"),
 ]

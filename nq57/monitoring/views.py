@@ -132,7 +132,7 @@ def notifications(request):
         _require_view(request)
     except PermissionDeniedError as exc:
         return _forbidden(exc)
-    mine = Notification.objects.filter(recipient=request.user).select_related("task")
+    mine = Notification.objects.filter(recipient=request.user)
     if request.GET.get("unread") == "1":
         mine = mine.filter(read_at__isnull=True)
     page = Paginator(mine, 30).get_page(request.GET.get("page"))

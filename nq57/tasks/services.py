@@ -264,6 +264,7 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
             for agency in agencies:
                 if agency.pk not in existing:
                     TaskAssignment.objects.create(task=task, agency=agency, role=role, assigned_name=agency.name)
+                    publish("task.assigned", task_id=task.pk, agency_id=agency.pk, role=role)
     changed = {
         name: [_plain(before[name]), _plain(getattr(task, name))]
         for name in EDITABLE_FIELDS

@@ -120,8 +120,9 @@ def test_the_browser_session_works_and_needs_csrf_for_writes(cast):
 def test_notifications_are_the_recipients_own(cast, api_as):
     from nq57.monitoring.models import Notification
 
-    mine = Notification.objects.create(recipient=cast.alice, kind="reminder", task=cast.task_kh, title="Sắp đến hạn",
-                                       body="Nhiệm vụ 1.a.1 đến hạn sau 3 ngày", created_at=timezone.now())
+    mine = Notification.objects.create(recipient=cast.alice, kind="task.reminder", target=cast.task_kh,
+                                       title="Sắp đến hạn", body="Nhiệm vụ 1.a.1 đến hạn sau 3 ngày",
+                                       created_at=timezone.now())
     Notification.objects.create(recipient=cast.bob, kind="overdue", title="Quá hạn", created_at=timezone.now())
     alice, bob = api_as(cast.alice), api_as(cast.bob)
     listed = alice.get("notifications", {"unread": "true"}).json()

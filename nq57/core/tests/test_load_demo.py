@@ -21,8 +21,8 @@ def test_demo_data_loads_once_and_covers_every_state(db, capsys):
     assert User.objects.filter(role="focal_point").count() == 4
     from nq57.monitoring.models import Notification
 
-    assert Notification.objects.filter(recipient__username="bokhcn", kind="reminder").exists()
-    assert Notification.objects.filter(recipient__username="thuongtruc", kind="escalation").exists()
+    assert Notification.objects.filter(recipient__username="bokhcn", kind="task.reminder").exists()
+    assert Notification.objects.filter(recipient__username="thuongtruc", kind="monitoring.escalation").exists()
     # merged ministries keep their successor
     old = Agency.objects.get(name="Bộ Thông tin và Truyền thông")
     assert old.successor.name == "Bộ Khoa học và Công nghệ"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from nq57.core import events
 from nq57.core.testing import build_cast, make_task
 from nq57.monitoring import alerts
-from nq57.monitoring.models import Dispatch, DispatchKind, Notification, NotificationKind
+from nq57.monitoring.models import Dispatch, Notification
 from nq57.tasks.models import DeadlineKind, ReportCadence
 from nq57.tasks.services import task_create, task_set_status
 
@@ -63,11 +63,12 @@ def test_reminders_go_out_7_3_and_1_days_before_once_each_then_the_overdue_notic
                 result = scan_on(day)
                 sent += [(offset, kind, step) for kind, task_id, _user, _due, step in result.sent if task_id == task.pk]
 
-    assert sent == [(-7, "reminder", 7), (-3, "reminder", 3), (-1, "reminder", 1), (1, "overdue", 0)]
+    assert sent == [(-7, "task.reminder", 7), (-3, "task.reminder", 3), (-1, "task.reminder", 1),
+                    (1, "task.overdue", 0)]
     # only the lead agency's focal point (alice); bob's agency is a partner, carol's is not on the task
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"alice"}
     assert list(Notification.objects.order_by("created_at", "id").values_list("kind", flat=True)) == [
-        NotificationKind.REMINDER, NotificationKind.REMINDER, NotificationKind.REMINDER, NotificationKind.OVERDUE]
+        alerts.TASK_REMINDER, alerts.TASK_REMINDER, alerts.TASK_REMINDER, alerts.TASK_OVERDUE]
     assert [m.to for m in mail.outbox] == [["alice@most.gov.vn"]] * 4
     first = mail.outbox[0]
     assert first.subject == (f"[nq57] Nhắc hạn: nhiệm vụ {task} đến hạn hoàn thành sau 7 ngày (15/10/2025)")
@@ -80,8 +81,8 @@ def test_reminders_go_out_7_3_and_1_days_before_once_each_then_the_overdue_notic
 
 def test_a_worker_that_was_down_catches_up_with_the_reminder_due_now_only(task, settings):
     settings.REMINDER_DAYS_BEFORE = [7, 3, 1]
-    assert [(k, s) for k, _t, _u, _d, s in scan_on(DUE - dt.timedelta(days=2)).sent] == [("reminder", 3)]
-    assert [(k, s) for k, _t, _u, _d, s in scan_on(DUE - dt.timedelta(days=1)).sent] == [("reminder", 1)]
+    assert [(k, s) for k, _t, _u, _d, s in scan_on(DUE - dt.timedelta(days=2)).sent] == [("task.reminder", 3)]
+    assert [(k, s) for k, _t, _u, _d, s in scan_on(DUE - dt.timedelta(days=1)).sent] == [("task.reminder", 1)]
     assert alerts.reminder_step(days_left=5, steps=[7, 3, 1]) == 7
     assert alerts.reminder_step(days_left=8, steps=[7, 3, 1]) is None
     assert alerts.reminder_step(days_left=0, steps=[7, 3, 1]) is None
@@ -100,10 +101,10 @@ def test_a_recurring_task_is_reminded_of_its_periodic_report_and_flagged_when_it
     assert recurring.next_report_due == dt.date(2025, 6, 30)
     with django_capture_on_commit_callbacks(execute=True):
         assert [(k, d) for k, _t, _u, d, _s in scan_on(dt.date(2025, 6, 27)).sent] == [
-            ("reminder", dt.date(2025, 6, 30))]
+            ("task.reminder", dt.date(2025, 6, 30))]
         assert [(k, d) for k, _t, _u, d, _s in scan_on(dt.date(2025, 7, 1)).sent] == [
-            ("overdue", dt.date(2025, 6, 30))]
-    assert "chưa có báo cáo định kỳ" in Notification.objects.get(kind="overdue").title
+            ("task.overdue", dt.date(2025, 6, 30))]
+    assert "chưa có báo cáo định kỳ" in Notification.objects.get(kind=alerts.TASK_OVERDUE).title
     assert overdue_events[0]["missed"] == "report"
 
 
@@ -118,10 +119,10 @@ def test_two_scans_that_picked_the_same_work_send_it_once(task, cast, settings):
     alerts.reminders_process(today=today, candidates=picked_by_b, result=b)
     assert (a.reminders, b.reminders) == (1, 0)
     # the claim itself is the lock: the same (task, recipient, kind, due date, step) cannot be claimed twice
-    assert alerts.claim(kind=DispatchKind.REMINDER, due_on=DUE, task=task, recipient=cast.alice, step=7) is None
-    assert alerts.claim(kind=DispatchKind.REMINDER, due_on=DUE, task=task, recipient=cast.alice, step=3) is not None
+    assert alerts.claim(kind=alerts.TASK_REMINDER, due_on=DUE, target=task, recipient=cast.alice, step=7) is None
+    assert alerts.claim(kind=alerts.TASK_REMINDER, due_on=DUE, target=task, recipient=cast.alice, step=3) is not None
     assert Notification.objects.count() == 1
-    assert Dispatch.objects.filter(task=task, step=7).count() == 1
+    assert Dispatch.objects.filter(object_id=task.pk, step=7).count() == 1
 
 
 @contextlib.contextmanager
@@ -177,10 +178,11 @@ def test_two_concurrent_scans_on_two_connections_send_each_reminder_once(setting
     assert errors == []
     assert sum(r.reminders for r in results) == 10  # 5 tasks × (alice + bob), split between the two scans
     with own_connection(database_file) if database_file else contextlib.nullcontext():
-        assert Notification.objects.count() == 10
-        assert sorted(Notification.objects.values_list("task_id", "recipient__username")) == sorted(
+        reminders = Notification.objects.filter(kind=alerts.TASK_REMINDER)  # not the "task assigned" notices
+        assert reminders.count() == 10
+        assert sorted(reminders.values_list("object_id", "recipient__username")) == sorted(
             (t.pk, name) for t in tasks for name in ("alice", "bob"))
-        assert Dispatch.objects.filter(kind=DispatchKind.REMINDER, step=3).count() == 10
+        assert Dispatch.objects.filter(kind=alerts.TASK_REMINDER, step=3).count() == 10
 
 
 def test_the_weekly_digest_goes_to_each_focal_point_once_a_week(task, cast):
@@ -190,7 +192,7 @@ def test_the_weekly_digest_goes_to_each_focal_point_once_a_week(task, cast):
         assert alerts.weekly_digest(today=monday) == 2  # alice (Bộ KH&CN) and bob (Bộ Tài chính); carol leads nothing
         assert alerts.weekly_digest(today=monday) == 0
         assert alerts.weekly_digest(today=monday + dt.timedelta(days=2)) == 0  # same week
-    digest = Notification.objects.get(recipient=cast.alice, kind=NotificationKind.DIGEST)
+    digest = Notification.objects.get(recipient=cast.alice, kind=alerts.DIGEST)
     assert "Bộ Khoa học và Công nghệ — 2 nhiệm vụ quá hạn" in digest.title  # task (15/10) and task_kh (30/07)
     assert "chậm 5 ngày" in digest.body and "chậm 82 ngày" in digest.body
     assert digest.url == f"/tasks/?agency={cast.kh.pk}&role=lead"
@@ -213,7 +215,7 @@ def test_the_escalation_list_groups_late_tasks_by_lead_agency_with_days_late(tas
     assert alerts.escalation_list(today=dt.date(2025, 10, 20), limit=None) == groups
     assert alerts.escalation_send(today=dt.date(2025, 10, 20)) == 1  # the office
     assert alerts.escalation_send(today=dt.date(2025, 10, 21)) == 0
-    note = Notification.objects.get(kind=NotificationKind.ESCALATION)
+    note = Notification.objects.get(kind=alerts.ESCALATION)
     assert note.recipient == cast.office
     assert "3 nhiệm vụ, 2 cơ quan" in note.title
     assert "Bộ Tài chính: 1 nhiệm vụ" in note.body

@@ -56,4 +56,5 @@ def test_the_daily_scan_runs_on_a_redis_worker(settings):
         huey.storage.flush_all()
     assert outcome == {"today": "2025-10-08", "overdue_events": 0, "overdue_notices": 0, "reminders": 1}
     assert again["reminders"] == 0  # a second run sends nothing
-    assert list(Notification.objects.values_list("task_id", "recipient__username")) == [(task.pk, "alice")]
+    reminders = Notification.objects.filter(kind="task.reminder")
+    assert list(reminders.values_list("object_id", "recipient__username")) == [(task.pk, "alice")]
