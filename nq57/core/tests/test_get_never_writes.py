@@ -63,10 +63,10 @@ def objects(cast):
                            period_end=dt.date(2025, 7, 31), text="Đã triển khai", percent=40, claimed_status="open")
     extension = extension_request(task=cast.task_kh, actor=cast.alice, reason="Cần thêm thời gian",
                                   requested_due=timezone.localdate() + dt.timedelta(days=90))
-    notification = Notification.objects.create(recipient=cast.office, kind="reminder", task=cast.task_kh,
+    notification = Notification.objects.create(recipient=cast.office, kind="task.reminder", target=cast.task_kh,
                                                title="Nhắc hạn", body="Sắp đến hạn",
                                                created_at=timezone.now())
-    Notification.objects.create(recipient=cast.alice, kind="reminder", task=cast.task_kh, title="Nhắc", body="…",
+    Notification.objects.create(recipient=cast.alice, kind="task.reminder", target=cast.task_kh, title="Nhắc", body="…",
                                 created_at=timezone.now())
     webhook = webhook_subscribe(actor=cast.office, url="https://example.invalid/hook", secret="s" * 20,
                                 events=["task.created"])
