@@ -25,6 +25,7 @@ from nq57.core.events import publish
 from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
 from nq57.monitoring.notifications import (  # noqa: F401 - notify, claim, reminder_step are used through alerts too
     claim,
+    email_opted_out,
     notify,
     register_kind,
     remind_before,
@@ -169,6 +170,7 @@ def overdue_process(*, today: dt.date, candidates: list[tuple[Task, dt.date]], r
     finishes the job next time without sending anything twice."""
     recipients = lead_focal_points(t.pk for t, _ in candidates)
     sent_before = _existing(TASK_OVERDUE, [t.pk for t, _ in candidates])
+    opted_out = email_opted_out({u.pk for users in recipients.values() for u in users})
     for task, due in candidates:
         late = (today - due).days
         what = "deadline" if due == task.deadline_due else "report"
@@ -181,7 +183,7 @@ def overdue_process(*, today: dt.date, candidates: list[tuple[Task, dt.date]], r
             context = {"task": task, "due": due, "days_late": late, "what": what}
             if send_claimed(dispatch, lambda u=user, c=context, t=task, d=dispatch: notify(
                     recipient=u, kind=TASK_OVERDUE, template="overdue", context=c, target=t, dispatch=d,
-                    url=task_url(t.pk))):
+                    url=task_url(t.pk), email=u.pk not in opted_out)):
                 result.overdue_notices += 1
                 result.sent.append((TASK_OVERDUE, task.pk, user.pk, due, 0))
         event = claim(kind=TASK_OVERDUE_EVENT, due_on=due, target=task)

@@ -100,6 +100,12 @@ def preference_set(*, actor, user, email_enabled: bool, weekly_digest: bool) -> 
     return preference
 
 
+def email_opted_out(user_ids: Iterable[int]) -> set[int]:
+    """Of these people, those who turned e-mail off (one query; for callers notifying many people)."""
+    return set(NotificationPreference.objects.filter(user_id__in=list(user_ids), email_enabled=False)
+               .values_list("user_id", flat=True))
+
+
 # --- sending -----------------------------------------------------------------------------------------------------
 
 def absolute_url(path: str) -> str:
@@ -119,13 +125,15 @@ def _target_fields(target: models.Model | None) -> dict:
 
 
 def notify(*, recipient, kind: str, template: str, context: dict, target: models.Model | None = None,
-           url: str = "", dispatch: Dispatch | None = None) -> Notification:
+           url: str = "", dispatch: Dispatch | None = None, email: bool | None = None) -> Notification:
     """One message to one person about ``target``: always in-app; by e-mail too when the person has an address and
     has not turned e-mail off. ``template`` names three templates ``<template>-subject.txt``, ``-body.txt`` and
     ``-body.html`` (a bare name is looked up under ``monitoring/emails/``); ``url`` is a path, made absolute with
-    ``SITE_URL`` in the mail. With ``dispatch`` (a claim), a retry of the same claim never notifies twice."""
+    ``SITE_URL`` in the mail. With ``dispatch`` (a claim), a retry of the same claim never notifies twice.
+    ``email`` is whether the person allows e-mail, when the caller already knows it (``email_opted_out``); by default
+    it is looked up."""
     _check_kind(kind)
-    if dispatch is not None:
+    if dispatch is not None and dispatch.attempts > 1:  # a first attempt cannot have a notification yet
         existing = Notification.objects.filter(dispatch=dispatch).first()
         if existing is not None:
             return existing
@@ -134,7 +142,7 @@ def notify(*, recipient, kind: str, template: str, context: dict, target: models
     subject = " ".join(render_to_string(_template(template, "subject.txt"), context).split())
     text = render_to_string(_template(template, "body.txt"), context)
     message = None
-    if recipient.email and preferences_for(recipient).email_enabled:
+    if recipient.email and (email if email is not None else preferences_for(recipient).email_enabled):
         html = render_to_string(_template(template, "body.html"), context)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
         message.attach_alternative(html, "text/html")
@@ -258,23 +266,26 @@ def remind_before(*, kind: str, objects: Iterable[models.Model],
     if not steps or not objects:
         return []
     done = sent_keys(kind=kind, model=type(objects[0]), object_ids=[o.pk for o in objects])
-    sent: list[Reminder] = []
+    due_now = []
     for obj in objects:
         for due in _as_dates(due_on(obj)):
             step = reminder_step(days_left=(due - today).days, steps=steps)
-            if step is None:
+            if step is not None:
+                due_now.append((obj, due, step, list(recipients(obj))))
+    opted_out = email_opted_out({user.pk for *_, people in due_now for user in people})
+    sent: list[Reminder] = []
+    for obj, due, step, people in due_now:
+        for user in people:
+            if (obj.pk, user.pk, due, step) in done:
                 continue
-            people = list(recipients(obj))
-            for user in people:
-                if (obj.pk, user.pk, due, step) in done:
-                    continue
-                dispatch = claim(kind=kind, due_on=due, target=obj, recipient=user, step=step)
-                if dispatch is None:
-                    continue
-                extra = context(obj, due, (due - today).days) if context else {}
-                values = {"object": obj, "due": due, "days_left": (due - today).days, **extra}
-                path = url(obj) if url else ""
-                if send_claimed(dispatch, lambda u=user, v=values, o=obj, p=path, d=dispatch: notify(
-                        recipient=u, kind=kind, template=template, context=v, target=o, url=p, dispatch=d)):
-                    sent.append(Reminder(kind=kind, target=obj, recipient=user, due_on=due, step=step))
+            dispatch = claim(kind=kind, due_on=due, target=obj, recipient=user, step=step)
+            if dispatch is None:
+                continue
+            extra = context(obj, due, (due - today).days) if context else {}
+            values = {"object": obj, "due": due, "days_left": (due - today).days, **extra}
+            path = url(obj) if url else ""
+            if send_claimed(dispatch, lambda u=user, v=values, o=obj, p=path, d=dispatch: notify(
+                    recipient=u, kind=kind, template=template, context=v, target=o, url=p, dispatch=d,
+                    email=u.pk not in opted_out)):
+                sent.append(Reminder(kind=kind, target=obj, recipient=user, due_on=due, step=step))
     return sent
