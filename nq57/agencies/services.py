@@ -121,3 +121,18 @@ def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=Non
                              f"{successor.name}")
         moved += 1
     return moved
+
+
+def standing_office() -> Agency:
+    """The Standing Office's organisation (``is_standing_office``); created on first use when missing (it is
+    reference data, like the registry: ``accounts`` migration 0003 creates it on existing databases)."""
+    from nq57.agencies.models import STANDING_OFFICE_NAME, AgencyKind
+
+    office = Agency.objects.filter(is_standing_office=True).first()
+    if office is None:
+        office, _ = Agency.objects.get_or_create(name=STANDING_OFFICE_NAME,
+                                                 defaults={"kind": AgencyKind.STEERING_BODY,
+                                                           "short_name": "Cơ quan Thường trực"})
+        Agency.objects.filter(pk=office.pk).update(is_standing_office=True)
+        office.is_standing_office = True
+    return office

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from nq57.accounts.selectors import members_of
 from nq57.agencies import selectors
 from nq57.agencies.models import Agency, AgencyKind
 from nq57.tasks.views import filter_link
@@ -46,10 +47,10 @@ def agency_detail(request, pk: int):
             "partner": link(role="coordinating"),
             "subtasks": link(role="lead", parent="all"),
         },
-        "users": agency.users.filter(is_active=True).order_by("full_name", "username"),
+        "members": members_of(agency),
         "aliases": agency.aliases.all(),
         "children": agency.children.order_by("name"),
         "predecessors": agency.predecessors.order_by("name"),
-        "members": agency.members.order_by("name"),
+        "member_agencies": agency.members.order_by("name"),
         "collectives": agency.collectives.order_by("name"),
     })

@@ -216,8 +216,9 @@ class MeOut(Schema):
     id: int
     username: str
     full_name: str
-    role: str
-    agency: AgencyBrief | None
+    role: str = Field(description="Vai trò chính: office, focal_point, leader, vai trò khác hoặc citizen")
+    roles: list[str] = Field(default_factory=list, description="Mọi vai trò của tài khoản (theo tư cách thành viên)")
+    agency: AgencyBrief | None = Field(None, description="Tổ chức chính (cơ quan đầu mối nếu có)")
     token: str | None = Field(None, description="Tiền tố của mã truy cập đang dùng (nếu có)")
 
 

@@ -78,8 +78,7 @@ def _copy(token: ApiToken) -> ApiToken:
     """Fresh instances for each request, so nothing a request does to ``request.user`` leaks into another."""
     token = copy.copy(token)
     user = token.user = copy.copy(token.user)
-    if user.agency_id is not None and "agency" in user._state.fields_cache:
-        user.agency = copy.copy(user.agency)
+    user.forget_memberships()  # read afresh by each request (a membership change is not a User save)
     return token
 
 

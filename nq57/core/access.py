@@ -1,32 +1,65 @@
 """Who may do what: the one place where permissions are decided, used by every view, the API and the services.
 
-Roles: the Standing Office does everything; a focal point sees every task but reports on, asks extensions for and
-breaks down only tasks where their agency (or one of its units) is lead or partner; a leader reads; anonymous
-users see the login page only (``core.middleware``).
+Roles come from memberships (``accounts.Membership``; codes registered in ``core.roles``): the Standing Office does
+everything; a focal point sees every task but reports on, asks extensions for and breaks down only tasks where one of
+their organisations (or one of its units) is lead or partner; a leader reads. A citizen (an account with no
+membership) sees public pages and their own things only; anonymous visitors see public pages
+(``core.middleware`` + ``core.public``).
 """
 
 from nq57.core.errors import PermissionDeniedError
 
 
 def agency_scope_ids(user) -> frozenset[int]:
-    """The agency of a focal point and all of its subordinate units (to any depth)."""
-    if not getattr(user, "is_authenticated", False) or not user.agency_id:
+    """The organisations where ``user`` is a focal point, and all of their subordinate units (to any depth).
+
+    Computed once per user instance (so once per request for ``request.user``)."""
+    if not getattr(user, "is_authenticated", False):
         return frozenset()
-    return _descendant_ids(user.agency_id)
+    cached = user.__dict__.get("_agency_scope_ids")
+    if cached is None:
+        from nq57.monitoring.roles import FOCAL_POINT
+
+        cached = user.__dict__["_agency_scope_ids"] = _descendant_ids(user.organisation_ids(FOCAL_POINT))
+    return cached
 
 
-def _descendant_ids(agency_id: int) -> frozenset[int]:
+def _descendant_ids(agency_ids) -> frozenset[int]:
     from nq57.agencies.models import Agency
 
-    ids, frontier = {agency_id}, [agency_id]
+    ids, frontier = set(agency_ids), list(agency_ids)
     while frontier:
         frontier = list(Agency.objects.filter(parent_id__in=frontier).exclude(id__in=ids).values_list("id", flat=True))
         ids.update(frontier)
     return frozenset(ids)
 
 
+class SystemActor:
+    """The platform itself acting outside any request: management commands, scheduled jobs, data loading.
+
+    Passed explicitly as ``actor=SYSTEM`` to the few services that allow it (``can_manage_people``,
+    ``can_manage_registry``); no view or API handler can obtain it, since ``request.user`` is always a real account.
+    Audit history records no person for it."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "Hệ thống"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return actor is SYSTEM
+
+
 def can_view(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+    """The internal pages and data (tasks, reports, dashboards): staff-side members only (office, focal point,
+    leader — roles registered with ``staff=True``); not citizens, not members with a generic role only."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff_side)
 
 
 def is_party_to_task(user, task, *, roles: tuple[str, ...] = ("lead", "coordinating")) -> bool:
@@ -78,6 +111,21 @@ def can_manage_notices(user) -> bool:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDeniedError(message)
+
+
+def can_manage_people(actor) -> bool:
+    """Adding and removing memberships: the office, or the platform itself (``SYSTEM``)."""
+    return is_system(actor) or (can_view(actor) and actor.is_office)
+
+
+def can_manage_registry(actor) -> bool:
+    """Changing the organisation registry (dissolving, merging): the office, or the platform itself."""
+    return is_system(actor) or (can_view(actor) and actor.is_office)
+
+
+def can_verify_organisations(actor) -> bool:
+    """Verifying or rejecting a self-registered organisation: the Standing Office only (a person, never SYSTEM)."""
+    return can_view(actor) and actor.is_office
 
 
 def can_manage_webhooks(user) -> bool:

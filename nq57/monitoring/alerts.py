@@ -22,9 +22,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from nq57.accounts.models import Role, User
+from nq57.accounts import selectors as people
+from nq57.accounts.models import User
+from nq57.agencies.models import Agency
 from nq57.core.events import publish
 from nq57.monitoring.models import Dispatch, DispatchKind, Notification, NotificationKind
+from nq57.monitoring.roles import FOCAL_POINT
 from nq57.monitoring.services import (
     LateTask,
     label_of,
@@ -111,15 +114,13 @@ def _send_claimed(dispatch: Dispatch, send: Callable[[], object]) -> bool:
 
 
 def lead_focal_points(task_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The focal points (active users with role focal_point) of each task's lead agencies, in two queries."""
+    """The focal points (active members with role focal_point) of each task's lead agencies, in three queries."""
     leads: dict[int, set[int]] = {}
     for task_id, agency_id in TaskAssignment.objects.filter(task_id__in=list(task_ids), role=AssignmentRole.LEAD) \
             .values_list("task_id", "agency_id"):
         leads.setdefault(task_id, set()).add(agency_id)
     agency_ids = {a for ids in leads.values() for a in ids}
-    by_agency: dict[int, list[User]] = {}
-    for user in User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in=agency_ids).order_by("id"):
-        by_agency.setdefault(user.agency_id, []).append(user)
+    by_agency = people.people_by_organisation(agency_ids, roles=(FOCAL_POINT,))
     return {task_id: [u for a in sorted(agencies) for u in by_agency.get(a, [])] for task_id, agencies in leads.items()}
 
 
@@ -326,7 +327,7 @@ def escalation_send(*, today: dt.date) -> int:
     period = week_start(today)
     total = escalation_total(today=today)
     sent = 0
-    for user in User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True).order_by("id"):
+    for user in people.office_staff():
         dispatch = claim(kind=DispatchKind.ESCALATION, due_on=period, recipient=user)
         if dispatch is None:
             continue
@@ -363,24 +364,25 @@ def agency_digest(*, agency_id: int, today: dt.date, due_days: int = DIGEST_DUE_
 def weekly_digest(*, today: dt.date) -> int:
     """One digest per focal point for the week of ``today`` (meant for Mondays; idempotent per week)."""
     period = week_start(today)
-    users = list(User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency__isnull=False)
-                 .select_related("agency").order_by("agency_id", "id"))
+    by_agency = people.people_by_organisation(roles=(FOCAL_POINT,))
+    agencies = Agency.objects.in_bulk(by_agency)
+    pairs = [(agency_id, user) for agency_id in sorted(by_agency) for user in by_agency[agency_id]]
     already = set(Dispatch.objects.filter(kind=DispatchKind.DIGEST, due_on=period).values_list("recipient_id",
                                                                                                 flat=True))
     digests: dict[int, dict] = {}
     sent = 0
-    for user in users:
+    for agency_id, user in pairs:
         if user.pk in already:
             continue
-        if user.agency_id not in digests:
-            digests[user.agency_id] = agency_digest(agency_id=user.agency_id, today=today)
-        digest = digests[user.agency_id]
+        if agency_id not in digests:
+            digests[agency_id] = agency_digest(agency_id=agency_id, today=today)
+        digest = digests[agency_id]
         if not (digest["counts"]["open"] or digest["counts"]["done_last_week"]):
             continue
         dispatch = claim(kind=DispatchKind.DIGEST, due_on=period, recipient=user)
         if dispatch is None:
             continue
-        context = {**digest, "agency": user.agency, "today": today, "period": period}
+        context = {**digest, "agency": agencies[agency_id], "today": today, "period": period}
         if _send_claimed(dispatch, lambda u=user, c=context: notify(
                 recipient=u, kind=NotificationKind.DIGEST, template="digest", context=c, url=c["list_url"])):
             sent += 1

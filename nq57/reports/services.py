@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from nq57.accounts.selectors import primary_organisation
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
@@ -35,9 +36,9 @@ def _reporting_agency(*, actor, task: Task):
         assignment = task.assignments.filter(agency_id__in=scope).order_by("role").first()
         if assignment:
             return assignment.agency
-        return actor.agency
+        return primary_organisation(actor)
     lead = task.assignments.filter(role="lead").select_related("agency").first()
-    return lead.agency if lead else actor.agency
+    return lead.agency if lead else primary_organisation(actor)
 
 
 @acting

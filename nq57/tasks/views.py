@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from nq57.accounts.selectors import primary_organisation
 from nq57.accounts.views import forbidden
 from nq57.agencies.models import Agency
 from nq57.core import access
@@ -70,7 +71,7 @@ def task_list(request):
         "tasks": tasks,
         "total": paginator.count,
         "query": params.urlencode(),
-        "my_agency": user.agency if user.is_focal_point else None,
+        "my_agency": primary_organisation(user) if user.is_focal_point else None,
         "today": today,
     })
 

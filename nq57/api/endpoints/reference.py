@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from nq57.accounts.selectors import primary_organisation
 from nq57.agencies.models import Agency
 from nq57.api import schemas as s
 from nq57.api.http import paginate
@@ -17,8 +18,20 @@ router = Router()
 def me(request):
     user = request.auth
     token = getattr(request, "api_token", None)
-    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role,
-            "agency": agency_brief(user.agency) if user.agency_id else None, "token": token.prefix if token else None}
+    agency = primary_organisation(user)
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name,
+            "role": _main_role(user), "roles": [role for _, role in user.membership_pairs()],
+            "agency": agency_brief(agency) if agency else None, "token": token.prefix if token else None}
+
+
+def _main_role(user) -> str:
+    """One role for clients written before memberships: office > focal point > leader > other > citizen."""
+    from nq57.monitoring.roles import FOCAL_POINT, LEADER, OFFICE
+
+    held = [role for _, role in user.membership_pairs()]
+    if user.is_office:
+        return OFFICE
+    return next((r for r in (FOCAL_POINT, LEADER) if r in held), held[0] if held else "citizen")
 
 
 @router.get("/agencies", response={200: s.AgencyPage}, tags=["Cơ quan"], summary="Danh sách, tìm kiếm cơ quan")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
 from nq57.core.errors import PermissionDeniedError, ServiceError
-from nq57.core.testing import ProgrammeFactory, UserFactory
+from nq57.core.testing import ProgrammeFactory, make_focal_point, make_leader, make_office
 from nq57.notices import importer
 from nq57.notices.models import Notice, NoticeDraft
 from nq57.tasks.models import AssignmentRole, DeadlineKind, Task, TaskEvent
@@ -68,7 +68,7 @@ Phạm Gia Túc
 def office(db):
     registry_load()
     ProgrammeFactory()
-    return UserFactory(username="office-import", role="office")
+    return make_office("office-import")
 
 
 @pytest.fixture
@@ -372,8 +372,8 @@ def test_pasted_text_errors(office, programme):
 
 
 def test_only_the_office_may_import(office, programme):
-    focal = UserFactory(username="focal-import", role="focal_point", agency=_agency("Bộ Tài chính"))
-    leader = UserFactory(username="leader-import", role="leader")
+    focal = make_focal_point("focal-import", _agency("Bộ Tài chính"))
+    leader = make_leader("leader-import")
     for user in (focal, leader):
         with pytest.raises(PermissionDeniedError):
             importer.draft_create(actor=user, programme=programme, text=NOTICE_41)
