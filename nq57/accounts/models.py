@@ -28,17 +28,21 @@ class User(AbstractUser):
 
     # -- memberships, read once per instance (one query per request for ``request.user``) --------------------
 
-    def membership_pairs(self) -> tuple[tuple[int, str], ...]:
-        """(organisation id, role code) of every membership, loaded once per instance."""
-        cached = self.__dict__.get("_membership_pairs")
+    def membership_list(self) -> tuple["Membership", ...]:
+        """Every membership with its organisation, loaded once per instance (one query per request)."""
+        cached = self.__dict__.get("_memberships")
         if cached is None:
-            cached = tuple(self.memberships.order_by("id").values_list("organisation_id", "role")) if self.pk else ()
-            self.__dict__["_membership_pairs"] = cached
+            cached = tuple(self.memberships.select_related("organisation").order_by("id")) if self.pk else ()
+            self.__dict__["_memberships"] = cached
         return cached
+
+    def membership_pairs(self) -> tuple[tuple[int, str], ...]:
+        """(organisation id, role code) of every membership."""
+        return tuple((m.organisation_id, m.role) for m in self.membership_list())
 
     def forget_memberships(self) -> None:
         """Drop the cached memberships (after a membership of this instance changed)."""
-        self.__dict__.pop("_membership_pairs", None)
+        self.__dict__.pop("_memberships", None)
         self.__dict__.pop("_agency_scope_ids", None)  # computed from them by core.access.agency_scope_ids
 
     def has_role(self, *roles: str) -> bool:

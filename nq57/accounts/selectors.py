@@ -71,11 +71,12 @@ def members_of(organisation) -> QuerySet[Membership]:
 
 
 def primary_organisation(user):
-    """The organisation shown beside a person's name: their first focal-point organisation, else their first."""
-    from nq57.agencies.models import Agency
+    """The organisation shown beside a person's name: their first focal-point organisation, else their first.
+    No query beyond the user's cached memberships."""
     from nq57.monitoring.roles import FOCAL_POINT
 
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    ids = user.organisation_ids(FOCAL_POINT) or user.organisation_ids()
-    return Agency.objects.filter(pk=ids[0]).first() if ids else None
+    memberships = user.membership_list()
+    chosen = next((m for m in memberships if m.role == FOCAL_POINT), memberships[0] if memberships else None)
+    return chosen.organisation if chosen else None

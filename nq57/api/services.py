@@ -97,7 +97,7 @@ def token_authenticate(raw: str) -> ApiToken:
     if cached is not None and cached[0] > now_mono:
         token = cached[1]
     else:
-        token = ApiToken.objects.select_related("user", "user__agency").filter(prefix=parts[1]).first()
+        token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
         if token is None or not hmac.compare_digest(token.key_hash, digest):
             raise TokenRejected("Mã truy cập không hợp lệ.")
         if token.revoked_at is not None:
