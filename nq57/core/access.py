@@ -63,10 +63,16 @@ def can_view(user) -> bool:
 
 
 def is_party_to_task(user, task, *, roles: tuple[str, ...] = ("lead", "coordinating")) -> bool:
+    """One of the user's organisations (or units) is lead/partner on ``task``; answered once per user instance and
+    task, so a view and the service it calls ask the database once per request."""
     scope = agency_scope_ids(user)
     if not scope:
         return False
-    return task.assignments.filter(agency_id__in=scope, role__in=roles).exists()
+    cache = user.__dict__.setdefault("_party_to_task", {})
+    key = (task.pk, tuple(roles))
+    if key not in cache:
+        cache[key] = task.assignments.filter(agency_id__in=scope, role__in=roles).exists()
+    return cache[key]
 
 
 def can_report_on(user, task) -> bool:
@@ -106,6 +112,54 @@ def can_edit_task(user, task) -> bool:
 
 def can_manage_notices(user) -> bool:
     return can_view(user) and user.is_office
+
+
+# --- tasks: one table of actions, used by the web views, the API and the services ------------------------------
+
+STAFF_ONLY = ("Trang này dành cho cán bộ các cơ quan tham gia theo dõi, đôn đốc thực hiện nhiệm vụ. Tài khoản của "
+              "bạn chưa là cán bộ đầu mối, lãnh đạo hay Cơ quan Thường trực của tổ chức nào.")
+
+#: action -> (rule, the Vietnamese refusal); the only place these refusals are written
+TASK_ACTIONS = {
+    "view": (lambda user, task: can_view(user), STAFF_ONLY),
+    "report": (can_report_on, "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp."),
+    "extend": (can_request_extension,
+               "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp."),
+    "subtask": (can_add_subtask, "Chỉ cơ quan chủ trì nhiệm vụ hoặc Cơ quan Thường trực mới được giao nhiệm vụ con."),
+    "edit": (can_edit_task, "Bạn không có quyền sửa nhiệm vụ này."),
+    "status": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ."),
+    "schedule": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được ấn định thời hạn."),
+    "assess": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được đánh giá báo cáo."),
+    "decide_extension": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được quyết định gia hạn."),
+}
+
+
+def check_task(user, task, action: str) -> None:
+    """Raise ``PermissionDeniedError`` (with the action's Vietnamese refusal) unless ``user`` may do ``action``."""
+    rule, message = TASK_ACTIONS[action]
+    require(rule(user, task), message)
+
+
+def tasks_visible_to(user, queryset=None):
+    """The tasks ``user`` may see: every task for staff-side members, none for anyone else (citizens,
+    anonymous visitors). ``Task.objects.visible_to(user)`` is this rule."""
+    from nq57.tasks.models import Task
+
+    queryset = Task.objects.all() if queryset is None else queryset
+    return queryset if can_view(user) else queryset.none()
+
+
+def task_for(user, pk, *, action: str = "view", queryset=None):
+    """Fetch a task and check ``action`` in one place: ``NotFoundError`` when it does not exist (or is not visible
+    to the user), ``PermissionDeniedError`` when the user may see it but not do ``action``."""
+    from nq57.core.errors import NotFoundError
+
+    require(can_view(user), STAFF_ONLY)
+    task = tasks_visible_to(user, queryset).filter(pk=pk).first()
+    if task is None:
+        raise NotFoundError("Không tìm thấy nhiệm vụ.")
+    check_task(user, task, action)
+    return task
 
 
 def require(allowed: bool, message: str) -> None:

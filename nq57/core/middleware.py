@@ -8,11 +8,9 @@ URLs that resolve to no view answer 404 as usual.
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
+from nq57.core.access import STAFF_ONLY
 from nq57.core.errors import PermissionDeniedError
 from nq57.core.public import PUBLIC, SIGNED_IN, access_level
-
-STAFF_ONLY = ("Trang này dành cho cán bộ các cơ quan tham gia theo dõi, đôn đốc thực hiện nhiệm vụ. Tài khoản của "
-              "bạn chưa là cán bộ đầu mối, lãnh đạo hay Cơ quan Thường trực của tổ chức nào.")
 
 
 class LoginRequiredMiddleware:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from nq57.accounts.selectors import primary_organisation
-from nq57.accounts.views import forbidden
 from nq57.agencies.models import Agency
 from nq57.core import access
 from nq57.core.errors import PermissionDeniedError, ServiceError
@@ -272,7 +271,7 @@ def apply_errors(form, exc: ServiceError) -> None:
 def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, **extra):
     """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages."""
     if isinstance(exc, PermissionDeniedError):
-        return forbidden(request, exc.message)
+        raise exc  # the one 403 page (handler403), with the service's message
     if exc is not None:
         apply_errors(form, exc)
     status = exc.status if exc is not None else 400
@@ -290,8 +289,7 @@ def done(request, task: Task, message: str, anchor: str = "timeline"):
 @require_POST
 def task_edit(request, pk: int):
     task = _load_task(pk)
-    if not access.can_edit_task(request.user, task):
-        return forbidden(request, "Bạn không có quyền sửa nhiệm vụ này.")
+    access.check_task(request.user, task, "edit")
     form = _edit_form(task, request.POST)
     if not form.is_valid():
         return failed(request, task, "edit", form)
@@ -312,8 +310,7 @@ def task_edit(request, pk: int):
 @require_POST
 def task_status(request, pk: int):
     task = _load_task(pk)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
+    access.check_task(request.user, task, "status")
     form = StatusForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "status", form)
@@ -330,8 +327,7 @@ def task_status(request, pk: int):
 @require_POST
 def task_schedule(request, pk: int):
     task = _load_task(pk)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
+    access.check_task(request.user, task, "schedule")
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "schedule", form)
@@ -345,8 +341,7 @@ def task_schedule(request, pk: int):
 @require_POST
 def subtask_add(request, pk: int):
     task = _load_task(pk)
-    if not access.can_add_subtask(request.user, task):
-        return forbidden(request, "Chỉ cơ quan chủ trì nhiệm vụ hoặc Cơ quan Thường trực mới được giao nhiệm vụ con.")
+    access.check_task(request.user, task, "subtask")
     form = SubtaskForm(request.POST, lead_choices=subtask_lead_choices(request.user))
     if not form.is_valid():
         return failed(request, task, "subtask", form)

@@ -73,3 +73,21 @@ def test_apps_register_roles_and_cannot_take_anothers_code():
 def test_an_inactive_account_holds_no_role(cast):
     cast.alice.is_active = False
     assert not cast.alice.is_focal_point and not access.can_view(cast.alice)
+
+
+def test_visible_to_and_task_for_fetch_and_check_in_one_place(cast):
+    from nq57.core.errors import NotFoundError
+    from nq57.core.testing import make_citizen
+    from nq57.tasks.models import Task
+
+    citizen = make_citizen("nguoidan")
+    assert Task.objects.visible_to(citizen).count() == 0
+    assert Task.objects.visible_to(cast.leader).count() == Task.objects.count() == 2
+    assert access.task_for(cast.alice, cast.task_tc.pk, action="report") == cast.task_tc  # partner: may report
+    with pytest.raises(PermissionDeniedError) as caught:
+        access.task_for(cast.alice, cast.task_tc.pk, action="subtask")  # only the lead breaks a task down
+    assert "chủ trì" in caught.value.message
+    with pytest.raises(NotFoundError):
+        access.task_for(cast.alice, 10**9)
+    with pytest.raises(PermissionDeniedError):
+        access.task_for(citizen, cast.task_kh.pk)
