@@ -164,7 +164,7 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "monitoring:overview"
+LOGIN_REDIRECT_URL = "accounts:home"  # staff go on to the overview, citizens see their own page
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

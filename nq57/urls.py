@@ -4,19 +4,28 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from nq57.api.api import api
+from nq57.core.public import own_auth, public
 
 admin.site.site_header = "Quản trị nq57"
 admin.site.site_title = "nq57"
 
 
+@public
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
     path("", include("nq57.monitoring.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", public(auth_views.LoginView.as_view(template_name="accounts/login.html")), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/password-reset/", public(auth_views.PasswordResetView.as_view()), name="password_reset"),
+    path("accounts/password-reset/sent/", public(auth_views.PasswordResetDoneView.as_view()),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", public(auth_views.PasswordResetConfirmView.as_view()),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", public(auth_views.PasswordResetCompleteView.as_view()),
+         name="password_reset_complete"),
     path("accounts/", include("nq57.accounts.urls")),
     path("agencies/", include("nq57.agencies.urls")),
     path("notices/", include("nq57.notices.urls")),
@@ -25,7 +34,9 @@ urlpatterns = [
     path("api-tokens/", include("nq57.api.urls")),
     path("exchange/", include("nq57.exchange.urls")),
     path("taxonomy/", include("nq57.taxonomy.urls")),
-    path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("admin/", own_auth(admin.site.urls)),  # the admin and the API check who calls them themselves
+    path("api/v1/", own_auth(api.urls)),
     path("healthz", healthz),
 ]
+
+handler403 = "nq57.accounts.views.permission_denied"  # the one Vietnamese 403 page, with the refusal's message

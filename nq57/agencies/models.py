@@ -15,14 +15,39 @@ class AgencyKind(models.TextChoices):
     PROVINCIAL_PARTY_COMMITTEE = "provincial_party_committee", "Tỉnh ủy, thành ủy"
     UNIVERSITY = "university", "Đại học, học viện"
     ACADEMY = "academy", "Viện hàn lâm, viện nghiên cứu"
+    INSTITUTE = "institute", "Viện, tổ chức khoa học và công nghệ"
     ENTERPRISE = "enterprise", "Doanh nghiệp"
+    ASSOCIATION = "association", "Hội, hiệp hội"
+    STEERING_BODY = "steering_body", "Ban Chỉ đạo, cơ quan thường trực"
     COLLECTIVE = "collective", "Nhóm cơ quan (tập thể)"
     UNIT = "unit", "Đơn vị trực thuộc"
     OTHER = "other", "Khác"
 
 
+#: kinds an organisation may choose when it registers itself on the public form
+SELF_REGISTRATION_KINDS = (
+    AgencyKind.UNIVERSITY, AgencyKind.ACADEMY, AgencyKind.INSTITUTE, AgencyKind.ENTERPRISE, AgencyKind.ASSOCIATION,
+    AgencyKind.OTHER,
+)
+
+#: the Standing Office's organisation row, created by ``accounts`` migration 0003 when missing
+STANDING_OFFICE_NAME = (
+    "Cơ quan Thường trực Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+)
+
+
+class Verification(models.TextChoices):
+    VERIFIED = "verified", "Đã xác minh"
+    PENDING = "pending", "Chờ xác minh"
+    REJECTED = "rejected", "Bị từ chối"
+
+
 class Agency(models.Model):
-    """An organisation notices address: a ministry, a province's People's Committee, a university, a collective.
+    """An organisation: the one list of everyone the notices name and everyone who works on the platform.
+
+    Ministries, provinces, Party bodies, universities, institutes, enterprises, associations, collectives. Rows
+    the office enters (registry, admin, imports) are verified; an organisation that registers itself on the public
+    form is ``pending`` until the Standing Office verifies it, and cannot publish before (``can_publish``).
 
     Agencies change. A dissolved agency keeps its row with ``successor`` and ``dissolved_on``; its open tasks pass
     to the successor (see ``agencies.services.agency_dissolve``) while the task keeps the name it was assigned under.
@@ -56,6 +81,29 @@ class Agency(models.Model):
         related_name="collectives",
         help_text='Với nhóm cơ quan ("Các bộ, ngành, địa phương"): các cơ quan thuộc nhóm.',
     )
+    is_standing_office = models.BooleanField(
+        "là Cơ quan Thường trực", default=False, editable=False,
+        help_text="Tổ chức của cán bộ Cơ quan Thường trực; chỉ có một.",
+    )
+    tax_code = models.CharField("mã số thuế/mã đăng ký", max_length=40, blank=True)
+    address = models.CharField("địa chỉ", max_length=500, blank=True)
+    contact_name = models.CharField("người liên hệ", max_length=200, blank=True)
+    contact_email = models.EmailField("thư điện tử liên hệ", blank=True)
+    contact_phone = models.CharField("điện thoại liên hệ", max_length=40, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", verbose_name="người đăng ký", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="registered_organisations", editable=False,
+    )
+    registered_at = models.DateTimeField("đăng ký lúc", null=True, blank=True, editable=False)
+    verification = models.CharField(
+        "xác minh", max_length=20, choices=Verification.choices, default=Verification.VERIFIED, editable=False
+    )
+    verified_by = models.ForeignKey(
+        "accounts.User", verbose_name="người xác minh/từ chối", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    verified_at = models.DateTimeField("xác minh/từ chối lúc", null=True, blank=True, editable=False)
+    verification_reason = models.TextField("ghi chú xác minh/lý do từ chối", blank=True, editable=False)
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
     history = HistoricalRecords(excluded_fields=["search_key"], get_user=history_user)
 
@@ -67,6 +115,10 @@ class Agency(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="agencies_agency_successor_not_self", condition=~models.Q(successor=models.F("id"))
+            ),
+            models.UniqueConstraint(
+                fields=["is_standing_office"], condition=models.Q(is_standing_office=True),
+                name="agencies_agency_one_standing_office",
             ),
         ]
 
@@ -85,6 +137,11 @@ class Agency(models.Model):
     @property
     def is_collective(self) -> bool:
         return self.kind == AgencyKind.COLLECTIVE
+
+    @property
+    def can_publish(self) -> bool:
+        """Only a verified organisation that still exists may publish anything on the platform."""
+        return self.verification == Verification.VERIFIED and self.dissolved_on is None
 
     @property
     def is_dissolved(self) -> bool:

@@ -1,12 +1,15 @@
-"""The agency registry: lookup by any alias, loading the registry facts, and dissolving agencies into successors."""
+"""The organisation registry: lookup by any alias, loading the registry facts, dissolving agencies into successors,
+self-registration of an organisation and its verification by the Standing Office."""
 
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from nq57.agencies.models import Agency, AgencyAlias
+from nq57.core import access
 from nq57.core.audit import acting
-from nq57.core.errors import ServiceError
+from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.events import publish
 
 
@@ -94,14 +97,16 @@ def registry_load(records=None) -> dict[str, int]:
 
 @acting
 @transaction.atomic
-def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=None) -> int:
+def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor) -> int:
     """Merge ``agency`` into ``successor``: open tasks pass to the successor and keep the name they were assigned under.
 
-    Returns how many task assignments moved.
+    The office (or ``access.SYSTEM`` for data loading) only. Returns how many task assignments moved.
     """
     from nq57.tasks.models import TaskAssignment, TaskEventKind, TaskStatus
     from nq57.tasks.services import event_record
 
+    access.require(access.can_manage_registry(actor), "Chỉ Cơ quan Thường trực được sáp nhập, giải thể cơ quan.")
+    person = None if access.is_system(actor) else actor
     if successor.pk == agency.pk:
         raise ServiceError("Cơ quan kế thừa phải khác cơ quan bị giải thể.", field="successor")
     if successor.dissolved_on:
@@ -119,7 +124,7 @@ def agency_dissolve(*, agency: Agency, successor: Agency, on: dt.date, actor=Non
             assignment.save()
             publish("task.assigned", task_id=assignment.task_id, agency_id=successor.pk, role=assignment.role,
                     reason="merge")
-        event_record(task=assignment.task, kind=TaskEventKind.REASSIGNED, actor=actor,
+        event_record(task=assignment.task, kind=TaskEventKind.REASSIGNED, actor=person,
                      summary=f"{agency.name} sáp nhập vào {successor.name} từ {on:%d/%m/%Y}; nhiệm vụ chuyển sang "
                              f"{successor.name}")
         moved += 1
@@ -132,7 +137,6 @@ def agency_save(*, actor, agency: Agency, members=None, aliases: list[str] | Non
     """Create or edit an agency of the registry (the admin's way in): its own fields, then — when given — its members
     and its aliases (exactly this list: others are removed). Dissolving goes through ``agency_dissolve``, which moves
     the open tasks to the successor."""
-    from nq57.core import access
     from nq57.extraction.vietnamese import fold
 
     access.require(access.can_manage_registry(actor), "Chỉ Cơ quan Thường trực được sửa danh mục cơ quan.")
@@ -153,3 +157,95 @@ def agency_save(*, actor, agency: Agency, members=None, aliases: list[str] | Non
                 raise ServiceError(f"Tên gọi “{alias}” đã thuộc về {other.agency.name}.", field="aliases")
             AgencyAlias(agency=agency, alias=alias).save()
     return agency
+
+
+def standing_office() -> Agency:
+    """The Standing Office's organisation (``is_standing_office``); created on first use when missing (it is
+    reference data, like the registry: ``accounts`` migration 0003 creates it on existing databases)."""
+    from nq57.agencies.models import STANDING_OFFICE_NAME, AgencyKind
+
+    office = Agency.objects.filter(is_standing_office=True).first()
+    if office is None:
+        office, _ = Agency.objects.get_or_create(name=STANDING_OFFICE_NAME,
+                                                 defaults={"kind": AgencyKind.STEERING_BODY,
+                                                           "short_name": "Cơ quan Thường trực"})
+        Agency.objects.filter(pk=office.pk).update(is_standing_office=True)
+        office.is_standing_office = True
+    return office
+
+
+# --- self-registration and verification -------------------------------------------------------------------------
+
+@transaction.atomic
+def organisation_register(*, name: str, kind: str, address: str, contact_name: str, contact_email: str,
+                          contact_phone: str = "", tax_code: str = "", registered_by=None) -> Agency:
+    """An organisation registers itself on the public form: it enters the registry ``pending`` and cannot publish
+    until the Standing Office verifies it. A signed-in registrant becomes its member (role ``member``)."""
+    from nq57.accounts.roles import MEMBER
+    from nq57.accounts.services import membership_add
+    from nq57.agencies.models import SELF_REGISTRATION_KINDS, Verification
+    from nq57.extraction.vietnamese import fold
+
+    name = " ".join((name or "").split())
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Hãy nhập tên tổ chức."]
+    elif Agency.objects.filter(search_key=fold(name)).exists() or AgencyAlias.objects.filter(key=fold(name)).exists():
+        errors["name"] = ["Tổ chức có tên này đã có trong danh mục."]
+    if kind not in SELF_REGISTRATION_KINDS:
+        errors["kind"] = ["Hãy chọn loại tổ chức trong danh sách."]
+    if not (address or "").strip():
+        errors["address"] = ["Hãy nhập địa chỉ."]
+    if not (contact_name or "").strip():
+        errors["contact_name"] = ["Hãy nhập người liên hệ."]
+    if not (contact_email or "").strip():
+        errors["contact_email"] = ["Hãy nhập thư điện tử liên hệ."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ServiceError(first, errors=errors)
+    registrant = registered_by if getattr(registered_by, "is_authenticated", False) else None
+    organisation = Agency.objects.create(
+        name=name[:300], kind=kind, tax_code=(tax_code or "").strip()[:40], address=address.strip()[:500],
+        contact_name=contact_name.strip()[:200], contact_email=contact_email.strip(),
+        contact_phone=(contact_phone or "").strip()[:40], registered_by=registrant, registered_at=timezone.now(),
+        verification=Verification.PENDING,
+    )
+    if registrant is not None:
+        # the registration itself makes the registrant a member: a decision of this service, not of its caller
+        membership_add(user=registrant, organisation=organisation, role_code=MEMBER, actor=access.SYSTEM)
+    return organisation
+
+
+def _decide(*, organisation: Agency, actor, verification: str, reason: str) -> Agency:
+    from nq57.agencies.models import Verification
+
+    access.require(access.can_verify_organisations(actor), "Chỉ Cơ quan Thường trực được xác minh tổ chức đăng ký.")
+    organisation = Agency.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verification != Verification.PENDING:
+        raise ConflictError(f"Tổ chức này đã được xử lý ({organisation.get_verification_display().lower()}).")
+    organisation.verification = verification
+    organisation.verified_by, organisation.verified_at = actor, timezone.now()
+    organisation.verification_reason = reason
+    organisation.save()
+    return organisation
+
+
+@acting
+@transaction.atomic
+def organisation_verify(*, organisation: Agency, actor, note: str = "") -> Agency:
+    """The Standing Office verifies a self-registered organisation: from now on it may publish."""
+    from nq57.agencies.models import Verification
+
+    return _decide(organisation=organisation, actor=actor, verification=Verification.VERIFIED,
+                   reason=(note or "").strip())
+
+
+@acting
+@transaction.atomic
+def organisation_reject(*, organisation: Agency, actor, reason: str) -> Agency:
+    """The Standing Office rejects a registration, saying why (the registrant sees the reason)."""
+    from nq57.agencies.models import Verification
+
+    if not (reason or "").strip():
+        raise ServiceError("Hãy ghi lý do từ chối.", field="reason")
+    return _decide(organisation=organisation, actor=actor, verification=Verification.REJECTED, reason=reason.strip())

@@ -58,7 +58,7 @@ def schema_response(schema: type[BaseModel], data: Any, *, status: int = 200) ->
 # --- authentication ----------------------------------------------------------------------------------------------
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer nq57_…``: the token's owner, with their role and agency."""
+    """``Authorization: Bearer nq57_…``: the token's owner, with their memberships."""
 
     def authenticate(self, request: HttpRequest, token: str):
         try:
@@ -67,6 +67,7 @@ class TokenAuth(HttpBearer):
             raise ApiError(401, "unauthorized", exc.message) from exc
         request.user = api_token.user
         request.api_token = api_token
+        _require_staff_side(api_token.user)
         return api_token.user
 
 
@@ -76,8 +77,19 @@ class BrowserSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            _require_staff_side(user)
             return user
         return None
+
+
+API_STAFF_ONLY = "API dành cho cán bộ các cơ quan tham gia theo dõi nhiệm vụ; tài khoản này không có vai trò đó."
+
+
+def _require_staff_side(user) -> None:
+    """The API serves the internal data: a citizen (or an account that lost its roles) gets the JSON 403."""
+    from nq57.core import access
+
+    access.require(access.can_view(user), API_STAFF_ONLY)
 
 
 # --- rate limit --------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from pydantic import Field
 
+from nq57.accounts.selectors import primary_organisation
 from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.http import idempotent, paginate
 from nq57.api.models import WebhookSubscription
@@ -30,14 +31,27 @@ class MeOut(Out):
     id: int
     username: str
     full_name: str
-    role: str
-    agency: AgencyBrief | None
+    role: str = Field(description="Vai trò chính: office, focal_point, leader, vai trò khác hoặc citizen")
+    roles: list[str] = Field(default_factory=list, description="Mọi vai trò của tài khoản (theo tư cách thành viên)")
+    agency: AgencyBrief | None = Field(None, description="Tổ chức chính (cơ quan đầu mối nếu có)")
     token: str | None = Field(None, description="Tiền tố của mã truy cập đang dùng (nếu có)")
 
 
 def me_out(user, token) -> dict:
-    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role,
-            "agency": agency_brief(user.agency) if user.agency_id else None, "token": token.prefix if token else None}
+    agency = primary_organisation(user)
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name,
+            "role": main_role(user), "roles": [role for _, role in user.membership_pairs()],
+            "agency": agency_brief(agency) if agency else None, "token": token.prefix if token else None}
+
+
+def main_role(user) -> str:
+    """One role for clients written before memberships: office > focal point > leader > other > citizen."""
+    from nq57.monitoring.roles import FOCAL_POINT, LEADER, OFFICE
+
+    held = [role for _, role in user.membership_pairs()]
+    if user.is_office:
+        return OFFICE
+    return next((r for r in (FOCAL_POINT, LEADER) if r in held), held[0] if held else "citizen")
 
 
 @me_router.get("/me", response={200: MeOut}, summary="Người dùng gắn với mã truy cập/phiên",

@@ -78,8 +78,7 @@ def _copy(token: ApiToken) -> ApiToken:
     """Fresh instances for each request, so nothing a request does to ``request.user`` leaks into another."""
     token = copy.copy(token)
     user = token.user = copy.copy(token.user)
-    if user.agency_id is not None and "agency" in user._state.fields_cache:
-        user.agency = copy.copy(user.agency)
+    user.forget_memberships()  # read afresh by each request (a membership change is not a User save)
     return token
 
 
@@ -98,7 +97,7 @@ def token_authenticate(raw: str) -> ApiToken:
     if cached is not None and cached[0] > now_mono:
         token = cached[1]
     else:
-        token = ApiToken.objects.select_related("user", "user__agency").filter(prefix=parts[1]).first()
+        token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
         if token is None or not hmac.compare_digest(token.key_hash, digest):
             raise TokenRejected("Mã truy cập không hợp lệ.")
         if token.revoked_at is not None:

@@ -1,39 +1,78 @@
 """Who may do what: the one place where permissions are decided, used by every view, the API and the services.
 
-Roles: the Standing Office does everything; a focal point sees every task but reports on, asks extensions for and
-breaks down only tasks where their agency (or one of its units) is lead or partner; a leader reads; anonymous
-users see the login page only (``core.middleware``).
+Roles come from memberships (``accounts.Membership``; codes registered in ``core.roles``): the Standing Office does
+everything; a focal point sees every task but reports on, asks extensions for and breaks down only tasks where one of
+their organisations (or one of its units) is lead or partner; a leader reads. A citizen (an account with no
+membership) sees public pages and their own things only; anonymous visitors see public pages
+(``core.middleware`` + ``core.public``).
 """
 
 from nq57.core.errors import PermissionDeniedError
 
 
 def agency_scope_ids(user) -> frozenset[int]:
-    """The agency of a focal point and all of its subordinate units (to any depth)."""
-    if not getattr(user, "is_authenticated", False) or not user.agency_id:
+    """The organisations where ``user`` is a focal point, and all of their subordinate units (to any depth).
+
+    Computed once per user instance (so once per request for ``request.user``)."""
+    if not getattr(user, "is_authenticated", False):
         return frozenset()
-    return _descendant_ids(user.agency_id)
+    cached = user.__dict__.get("_agency_scope_ids")
+    if cached is None:
+        from nq57.monitoring.roles import FOCAL_POINT
+
+        cached = user.__dict__["_agency_scope_ids"] = _descendant_ids(user.organisation_ids(FOCAL_POINT))
+    return cached
 
 
-def _descendant_ids(agency_id: int) -> frozenset[int]:
+def _descendant_ids(agency_ids) -> frozenset[int]:
     from nq57.agencies.models import Agency
 
-    ids, frontier = {agency_id}, [agency_id]
+    ids, frontier = set(agency_ids), list(agency_ids)
     while frontier:
         frontier = list(Agency.objects.filter(parent_id__in=frontier).exclude(id__in=ids).values_list("id", flat=True))
         ids.update(frontier)
     return frozenset(ids)
 
 
+class SystemActor:
+    """The platform itself acting outside any request: management commands, scheduled jobs, data loading.
+
+    Passed explicitly as ``actor=SYSTEM`` to the few services that allow it (``can_manage_people``,
+    ``can_manage_registry``); no view or API handler can obtain it, since ``request.user`` is always a real account.
+    Audit history records no person for it."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "Hệ thống"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return actor is SYSTEM
+
+
 def can_view(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+    """The internal pages and data (tasks, reports, dashboards): staff-side members only (office, focal point,
+    leader — roles registered with ``staff=True``); not citizens, not members with a generic role only."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff_side)
 
 
 def is_party_to_task(user, task, *, roles: tuple[str, ...] = ("lead", "coordinating")) -> bool:
+    """One of the user's organisations (or units) is lead/partner on ``task``; answered once per user instance and
+    task, so a view and the service it calls ask the database once per request."""
     scope = agency_scope_ids(user)
     if not scope:
         return False
-    return task.assignments.filter(agency_id__in=scope, role__in=roles).exists()
+    cache = user.__dict__.setdefault("_party_to_task", {})
+    key = (task.pk, tuple(roles))
+    if key not in cache:
+        cache[key] = task.assignments.filter(agency_id__in=scope, role__in=roles).exists()
+    return cache[key]
 
 
 def can_report_on(user, task) -> bool:
@@ -75,9 +114,72 @@ def can_manage_notices(user) -> bool:
     return can_view(user) and user.is_office
 
 
+# --- tasks: one table of actions, used by the web views, the API and the services ------------------------------
+
+STAFF_ONLY = ("Trang này dành cho cán bộ các cơ quan tham gia theo dõi, đôn đốc thực hiện nhiệm vụ. Tài khoản của "
+              "bạn chưa là cán bộ đầu mối, lãnh đạo hay Cơ quan Thường trực của tổ chức nào.")
+
+#: action -> (rule, the Vietnamese refusal); the only place these refusals are written
+TASK_ACTIONS = {
+    "view": (lambda user, task: can_view(user), STAFF_ONLY),
+    "report": (can_report_on, "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp."),
+    "extend": (can_request_extension,
+               "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp."),
+    "subtask": (can_add_subtask, "Chỉ cơ quan chủ trì nhiệm vụ hoặc Cơ quan Thường trực mới được giao nhiệm vụ con."),
+    "edit": (can_edit_task, "Bạn không có quyền sửa nhiệm vụ này."),
+    "status": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ."),
+    "schedule": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được ấn định thời hạn."),
+    "assess": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được đánh giá báo cáo."),
+    "decide_extension": (lambda user, task: can_assess(user), "Chỉ Cơ quan Thường trực được quyết định gia hạn."),
+}
+
+
+def check_task(user, task, action: str) -> None:
+    """Raise ``PermissionDeniedError`` (with the action's Vietnamese refusal) unless ``user`` may do ``action``."""
+    rule, message = TASK_ACTIONS[action]
+    require(rule(user, task), message)
+
+
+def tasks_visible_to(user, queryset=None):
+    """The tasks ``user`` may see: every task for staff-side members, none for anyone else (citizens,
+    anonymous visitors). ``Task.objects.visible_to(user)`` is this rule."""
+    from nq57.tasks.models import Task
+
+    queryset = Task.objects.all() if queryset is None else queryset
+    return queryset if can_view(user) else queryset.none()
+
+
+def task_for(user, pk, *, action: str = "view", queryset=None):
+    """Fetch a task and check ``action`` in one place: ``NotFoundError`` when it does not exist (or is not visible
+    to the user), ``PermissionDeniedError`` when the user may see it but not do ``action``."""
+    from nq57.core.errors import NotFoundError
+
+    require(can_view(user), STAFF_ONLY)
+    task = tasks_visible_to(user, queryset).filter(pk=pk).first()
+    if task is None:
+        raise NotFoundError("Không tìm thấy nhiệm vụ.")
+    check_task(user, task, action)
+    return task
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDeniedError(message)
+
+
+def can_manage_people(actor) -> bool:
+    """Adding and removing memberships: the office, or the platform itself (``SYSTEM``)."""
+    return is_system(actor) or (can_view(actor) and actor.is_office)
+
+
+def can_manage_registry(actor) -> bool:
+    """Changing the organisation registry (editing, dissolving, merging): the office, or the platform itself."""
+    return is_system(actor) or (can_view(actor) and actor.is_office)
+
+
+def can_verify_organisations(actor) -> bool:
+    """Verifying or rejecting a self-registered organisation: the Standing Office only (a person, never SYSTEM)."""
+    return can_view(actor) and actor.is_office
 
 
 def can_manage_webhooks(user) -> bool:
@@ -90,6 +192,3 @@ def can_issue_reports(user) -> bool:
     return can_view(user) and user.is_office
 
 
-def can_manage_registry(user) -> bool:
-    """Editing the agency registry (names, kinds, parents, members, aliases): the office, or a superuser."""
-    return can_view(user) and (user.is_office or user.is_superuser)

@@ -1,5 +1,7 @@
 """Errors a service raises; each carries a plain-Vietnamese message the web page or the API shows as it is."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
 
 class ServiceError(Exception):
     """The request cannot be carried out as asked; nothing was written."""
@@ -14,7 +16,10 @@ class ServiceError(Exception):
         self.errors = errors or ({field: [message]} if field else {})
 
 
-class PermissionDeniedError(ServiceError):
+class PermissionDeniedError(ServiceError, DjangoPermissionDenied):
+    """Refused: raised anywhere in a web request it becomes the one Vietnamese 403 page (``handler403`` shows the
+    message); in the API, the JSON error ``{"code": "forbidden", "message": ...}``."""
+
     code = "forbidden"
     status = 403
 

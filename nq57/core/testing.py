@@ -14,7 +14,7 @@ from pathlib import Path
 
 import factory
 
-from nq57.accounts.models import Role, User
+from nq57.accounts.models import User
 from nq57.agencies.models import Agency, AgencyKind
 from nq57.notices.models import Notice
 from nq57.tasks.models import DeadlineKind, Task
@@ -54,9 +54,44 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="vi_VN")
-    role = Role.LEADER
     # hashed before the row is written: one INSERT and one history record per user, not a second save
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def memberships(user, create, extracted, **kwargs):
+        """``memberships=[(organisation, role_code), ...]``; none makes a citizen (no organisation)."""
+        from nq57.accounts.services import membership_add
+        from nq57.core.access import SYSTEM
+
+        for organisation, role_code in extracted or ():
+            membership_add(user=user, organisation=organisation, role_code=role_code, actor=SYSTEM)
+
+
+def make_office(username: str, **fields) -> User:
+    """A Standing Office staff member (role ``office`` of the Standing Office organisation)."""
+    from nq57.agencies.services import standing_office
+    from nq57.monitoring.roles import OFFICE
+
+    return UserFactory(username=username, memberships=[(standing_office(), OFFICE)], **fields)
+
+
+def make_focal_point(username: str, organisation: Agency, **fields) -> User:
+    from nq57.monitoring.roles import FOCAL_POINT
+
+    return UserFactory(username=username, memberships=[(organisation, FOCAL_POINT)], **fields)
+
+
+def make_leader(username: str, **fields) -> User:
+    """A leader (role ``leader`` of the Standing Office organisation): reads everything, changes nothing."""
+    from nq57.agencies.services import standing_office
+    from nq57.monitoring.roles import LEADER
+
+    return UserFactory(username=username, memberships=[(standing_office(), LEADER)], **fields)
+
+
+def make_citizen(username: str, **fields) -> User:
+    """An account with no organisation membership: public pages and its own things only."""
+    return UserFactory(username=username, email=fields.pop("email", f"{username}@example.vn"), **fields)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -111,11 +146,11 @@ def build_cast() -> Cast:
     tc = AgencyFactory(name="Bộ Tài chính")
     xd = AgencyFactory(name="Bộ Xây dựng")
     xd_unit = AgencyFactory(name="Cục Phát triển đô thị", kind=AgencyKind.UNIT, parent=xd)
-    office = UserFactory(username="office", full_name="Nguyễn Văn Thường Trực", role=Role.OFFICE)
-    alice = UserFactory(username="alice", full_name="Trần Thị An", role=Role.FOCAL_POINT, agency=kh)
-    bob = UserFactory(username="bob", full_name="Lê Văn Bình", role=Role.FOCAL_POINT, agency=tc)
-    carol = UserFactory(username="carol", full_name="Phạm Thu Cúc", role=Role.FOCAL_POINT, agency=xd_unit)
-    leader = UserFactory(username="leader", full_name="Hoàng Minh Lãnh Đạo", role=Role.LEADER)
+    office = make_office("office", full_name="Nguyễn Văn Thường Trực")
+    alice = make_focal_point("alice", kh, full_name="Trần Thị An")
+    bob = make_focal_point("bob", tc, full_name="Lê Văn Bình")
+    carol = make_focal_point("carol", xd_unit, full_name="Phạm Thu Cúc")
+    leader = make_leader("leader", full_name="Hoàng Minh Lãnh Đạo")
     notice = NoticeFactory(number="30-TB/TGV")
     task_kh = make_task(notice=notice, lead=[kh], coordinating=[tc], due=dt.date(2025, 7, 30), path="1.a.1",
                         text="Xây dựng cơ chế vận hành các phòng thí nghiệm trọng điểm theo hướng mở và chia sẻ")

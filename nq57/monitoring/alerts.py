@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nq57.accounts.models import User
+from nq57.agencies.models import Agency
 from nq57.core.events import publish
 from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
 from nq57.monitoring.notifications import (  # noqa: F401 - notify, claim, reminder_step are used through alerts too
@@ -342,24 +343,26 @@ def agency_digest(*, agency_id: int, today: dt.date, due_days: int = DIGEST_DUE_
 def weekly_digest(*, today: dt.date) -> int:
     """One digest per focal point for the week of ``today`` (meant for Mondays; idempotent per week)."""
     period = week_start(today)
-    users = [user for people in all_focal_points().values() for user in people]
+    by_agency = all_focal_points()
+    agencies = Agency.objects.in_bulk(by_agency)
+    pairs = [(agency_id, user) for agency_id in sorted(by_agency) for user in by_agency[agency_id]]
     opted_out = set(NotificationPreference.objects.filter(weekly_digest=False).values_list("user_id", flat=True))
     already = set(Dispatch.objects.filter(settled_q(), kind=DIGEST, due_on=period).values_list("recipient_id",
                                                                                               flat=True))
     digests: dict[int, dict] = {}
     sent = 0
-    for user in users:
+    for agency_id, user in pairs:
         if user.pk in already or user.pk in opted_out:
             continue
-        if user.agency_id not in digests:
-            digests[user.agency_id] = agency_digest(agency_id=user.agency_id, today=today)
-        digest = digests[user.agency_id]
+        if agency_id not in digests:
+            digests[agency_id] = agency_digest(agency_id=agency_id, today=today)
+        digest = digests[agency_id]
         if not (digest["counts"]["open"] or digest["counts"]["done_last_week"]):
             continue
         dispatch = claim(kind=DIGEST, due_on=period, recipient=user)
         if dispatch is None:
             continue
-        context = {**digest, "agency": user.agency, "today": today, "period": period}
+        context = {**digest, "agency": agencies[agency_id], "today": today, "period": period}
         if send_claimed(dispatch, lambda u=user, c=context, d=dispatch: notify(
                 recipient=u, kind=DIGEST, template="digest", context=c, url=c["list_url"], dispatch=d)):
             sent += 1

@@ -10,6 +10,7 @@ import logging
 
 from django.utils import timezone
 
+from nq57.agencies.models import Agency
 from nq57.core.events import DomainEvent, listener
 from nq57.monitoring.notifications import claim, notify, register_kind, send_claimed
 from nq57.monitoring.recipients import agency_focal_points
@@ -46,7 +47,7 @@ def agencies_inform(*, name: str, payload: dict, day=None) -> int:
             dispatch = claim(kind=kind, due_on=day, target=target, recipient=user, step=context.get("step", 0))
             if dispatch is None:
                 continue
-            values = {**context, "agency": user.agency}
+            values = {**context, "agency": Agency.objects.get(pk=agency_id)}
             if send_claimed(dispatch, lambda u=user, k=kind, t=target, v=values, d=dispatch: notify(
                     recipient=u, kind=k, template="agency-notice", context=v, target=t, dispatch=d,
                     url=_task_path(v["task"]))):

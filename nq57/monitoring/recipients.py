@@ -1,42 +1,33 @@
-"""Who is told: the ONE place that turns "the focal points of agency X" or "the Standing Office" into users.
-
-Every notification, reminder and digest asks here, so moving from ``User.role``/``User.agency`` to memberships is a
-change to this module only.
+"""Who is told: the ONE place in monitoring that turns "the focal points of agency X" or "the Standing Office" into
+users. Every notification, reminder and digest asks here; the memberships behind it are read through
+``accounts.selectors``.
 """
 
 from collections.abc import Iterable
 
-from django.db.models import Q
-
-from nq57.accounts.models import Role, User
+from nq57.accounts import selectors as people
+from nq57.accounts.models import User
+from nq57.monitoring.roles import FOCAL_POINT
 
 
 def agency_focal_points(agency_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The active focal points of each agency (one query), ordered by id; agencies without one are absent."""
-    by_agency: dict[int, list[User]] = {}
+    """The active focal points of each agency, ordered by id; agencies without one are absent."""
     ids = {a for a in agency_ids if a is not None}
     if not ids:
-        return by_agency
-    for user in (User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency_id__in=ids)
-                 .select_related("agency").order_by("id")):
-        by_agency.setdefault(user.agency_id, []).append(user)
-    return by_agency
+        return {}
+    return people.people_by_organisation(ids, roles=(FOCAL_POINT,))
 
 
 def all_focal_points() -> dict[int, list[User]]:
     """Every agency's active focal points (for the weekly digest), by agency id."""
-    by_agency: dict[int, list[User]] = {}
-    for user in (User.objects.filter(role=Role.FOCAL_POINT, is_active=True, agency__isnull=False)
-                 .select_related("agency").order_by("agency_id", "id")):
-        by_agency.setdefault(user.agency_id, []).append(user)
-    return by_agency
+    return people.people_by_organisation(roles=(FOCAL_POINT,))
 
 
 def office_members() -> list[User]:
     """The Standing Office's active members (and administrators), who receive the escalation list."""
-    return list(User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True).order_by("id"))
+    return list(people.office_staff())
 
 
 def agencies_of(user) -> list[int]:
-    """The agencies a person acts for (today: ``User.agency``)."""
-    return [user.agency_id] if getattr(user, "agency_id", None) else []
+    """The agencies a person acts for as a focal point."""
+    return list(user.organisation_ids(FOCAL_POINT)) if getattr(user, "is_authenticated", False) else []

@@ -25,7 +25,7 @@ def _require_view(request) -> None:
 
 
 def _forbidden(exc: PermissionDeniedError):
-    return HttpResponse(exc.message, status=403, content_type="text/plain; charset=utf-8")
+    raise exc  # the one Vietnamese 403 page (handler403 shows the message)
 
 
 def overview(request):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from nq57.accounts.selectors import primary_organisation
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
@@ -35,9 +36,9 @@ def _reporting_agency(*, actor, task: Task):
         assignment = task.assignments.filter(agency_id__in=scope).order_by("role").first()
         if assignment:
             return assignment.agency
-        return actor.agency
+        return primary_organisation(actor)
     lead = task.assignments.filter(role="lead").select_related("agency").first()
-    return lead.agency if lead else actor.agency
+    return lead.agency if lead else primary_organisation(actor)
 
 
 @acting
@@ -54,10 +55,7 @@ def report_submit(
     attachments: Sequence[UploadedFile] = (),
     submitted_at=None,
 ) -> ProgressReport:
-    access.require(
-        access.can_report_on(actor, task),
-        "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.",
-    )
+    access.check_task(actor, task, "report")
     errors: dict[str, list[str]] = {}
     text = (text or "").strip()
     if not text:
@@ -126,7 +124,7 @@ def report_submit(
 @transaction.atomic
 def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str = "", assessed_at=None) -> Assessment:
     """Accepting applies the report's percent and claimed status to the task; asking for more leaves the task be."""
-    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được đánh giá báo cáo.")
+    access.check_task(actor, report.task, "assess")
     if verdict not in Verdict.values:
         raise ServiceError("Kết luận đánh giá không hợp lệ.", field="verdict")
     if verdict == Verdict.ASK_FOR_MORE and not (comment or "").strip():
@@ -155,7 +153,7 @@ def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str =
         if report.claimed_status != task.status or report.percent != task.progress:
             task_set_status(
                 task=task, actor=actor, status=report.claimed_status, progress=report.percent,
-                completed_on=completed_on, reason="theo báo cáo được chấp nhận", check_permission=False,
+                completed_on=completed_on, reason="theo báo cáo được chấp nhận",
                 at=assessed_at,
             )
         elif task.parent_id:
@@ -166,10 +164,7 @@ def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str =
 @acting
 @transaction.atomic
 def extension_request(*, task: Task, actor, requested_due: dt.date, reason: str, requested_at=None) -> ExtensionRequest:
-    access.require(
-        access.can_request_extension(actor, task),
-        "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.",
-    )
+    access.check_task(actor, task, "extend")
     if task.is_done:
         raise ServiceError("Nhiệm vụ đã hoàn thành, không cần gia hạn.")
     if not (reason or "").strip():
@@ -202,7 +197,7 @@ def extension_decide(
     *, request: ExtensionRequest, actor, approve: bool, note: str = "", decided_at=None
 ) -> ExtensionRequest:
     """Approval moves the due date; the original stays in ``Task.original_deadline_due`` and the history."""
-    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được quyết định gia hạn.")
+    access.check_task(actor, request.task, "decide_extension")
     new_state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     decided_at = decided_at or timezone.now()
     claimed = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionState.PENDING).update(

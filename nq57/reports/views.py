@@ -4,7 +4,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
-from nq57.accounts.views import forbidden
 from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.reports import services
@@ -20,8 +19,7 @@ LOST_FILES_NOTE = (
 @require_POST
 def report_submit(request, task_id: int):
     task = task_or_404(task_id)
-    if not access.can_report_on(request.user, task):
-        return forbidden(request, "Bạn chỉ được báo cáo về nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
+    access.check_task(request.user, task, "report")
     form = ReportForm(request.POST, request.FILES)
     chosen = [upload.name for upload in request.FILES.getlist("attachments")]
     if not form.is_valid():
@@ -42,8 +40,7 @@ def report_submit(request, task_id: int):
 def report_assess(request, pk: int):
     report = get_object_or_404(ProgressReport.objects.select_related("task"), pk=pk)
     task = task_or_404(report.task_id)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được đánh giá báo cáo.")
+    access.check_task(request.user, task, "assess")
     form = AssessmentForm(request.POST, prefix=f"a{report.pk}")
     if not form.is_valid():
         return failed(request, task, "assess", form, report_form_for=report.pk)
@@ -59,8 +56,7 @@ def report_assess(request, pk: int):
 @require_POST
 def extension_request(request, task_id: int):
     task = task_or_404(task_id)
-    if not access.can_request_extension(request.user, task):
-        return forbidden(request, "Bạn chỉ được đề xuất gia hạn nhiệm vụ mà cơ quan của bạn chủ trì hoặc phối hợp.")
+    access.check_task(request.user, task, "extend")
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "extension", form)
@@ -77,8 +73,7 @@ def extension_request(request, task_id: int):
 def extension_decide(request, pk: int):
     extension = get_object_or_404(ExtensionRequest, pk=pk)
     task = task_or_404(extension.task_id)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được quyết định gia hạn.")
+    access.check_task(request.user, task, "decide_extension")
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "decide", form, decision_form_for=extension.pk)
@@ -93,8 +88,7 @@ def extension_decide(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(ReportAttachment, pk=pk)
-    if not access.can_view(request.user):
-        return forbidden(request, "Bạn cần đăng nhập để tải tệp.")
+    access.require(access.can_view(request.user), access.STAFF_ONLY)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

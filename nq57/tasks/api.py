@@ -93,9 +93,9 @@ def task_patch(request, task_id: int, payload: TaskPatch, response: HttpResponse
     changes = payload.dict(exclude_unset=True)
     status_changes = {k: changes.pop(k) for k in STATUS_FIELDS if k in changes}
     if changes:
-        access.require(access.can_edit_task(user, task), "Bạn không có quyền sửa nhiệm vụ này.")
+        access.check_task(user, task, "edit")
     if status_changes:
-        access.require(access.can_assess(user), "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
+        access.check_task(user, task, "status")
     if not changes and not status_changes:
         raise ServiceError("Không có trường nào để sửa.")
     version = expected_version_from(request, task)

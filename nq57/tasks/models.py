@@ -199,6 +199,12 @@ def task_search_key(text: str, path: str = "") -> str:
 
 
 class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tasks ``user`` may see (the rule lives in ``core.access.tasks_visible_to``)."""
+        from nq57.core.access import tasks_visible_to
+
+        return tasks_visible_to(user, self)
+
     def with_timing(self, *, today: dt.date, due_soon_days: int | None = None):
         """Annotate ``timing`` (a ``Timing`` value) computed in the database from ``Timing.conditions``, so lists
         filter and count by it."""

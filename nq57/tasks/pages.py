@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from nq57.accounts.views import forbidden
 from nq57.agencies.models import Agency
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
@@ -144,7 +143,7 @@ def apply_errors(form, exc: ServiceError) -> None:
 def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, **extra):
     """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages."""
     if isinstance(exc, PermissionDeniedError):
-        return forbidden(request, exc.message)
+        raise exc  # the one 403 page (handler403), with the service's message
     if exc is not None:
         apply_errors(form, exc)
     status = exc.status if exc is not None else 400

@@ -165,8 +165,7 @@ def subtask_create(
     A sub-task is due by its parent's deadline — except when that deadline has passed or an extension of it is
     being requested: then the sub-task may be given a later deadline (rather than be born overdue), with a reason
     (``deadline_reason``) that is written on both timelines."""
-    access.require(access.can_add_subtask(actor, parent),
-                   "Chỉ cơ quan chủ trì nhiệm vụ mới được giao nhiệm vụ con.")
+    access.check_task(actor, parent, "subtask")
     if not actor.is_office:
         allowed = access.agency_scope_ids(actor)
         if lead.pk not in allowed:
@@ -235,7 +234,7 @@ EDITABLE_FIELDS = fields.EDITABLE
 @acting
 @transaction.atomic
 def task_update(*, task: Task, actor, expected_version: int | None, **changes) -> Task:
-    access.require(access.can_edit_task(actor, task), "Bạn không có quyền sửa nhiệm vụ này.")
+    access.check_task(actor, task, "edit")
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"themes", "lead", "coordinating"}
     if unknown:
         raise ServiceError(f"Không thể sửa trường: {', '.join(sorted(unknown))}.")
@@ -302,10 +301,9 @@ def _plain(value):
 @transaction.atomic
 def task_set_status(
     *, task: Task, actor, status: str, progress: int | None = None, completed_on: dt.date | None = None,
-    expected_version: int | None = None, reason: str = "", check_permission: bool = True, at=None,
+    expected_version: int | None = None, reason: str = "", at=None,
 ) -> Task:
-    if check_permission:
-        access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
+    access.check_task(actor, task, "status")
     if status not in TaskStatus.values:
         raise ServiceError("Tình trạng không hợp lệ.", field="status")
     if status == TaskStatus.DONE and task.is_recurring:
@@ -365,7 +363,7 @@ def progress_rollup(*, task: Task) -> None:
 @transaction.atomic
 def task_schedule_event(*, task: Task, actor, due: dt.date) -> Task:
     """An event deadline ("tại Kỳ họp thứ 10") gets its date once the event is scheduled."""
-    access.require(access.can_assess(actor), "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
+    access.check_task(actor, task, "schedule")
     if task.deadline_kind != DeadlineKind.EVENT:
         raise ServiceError("Chỉ nhiệm vụ có thời hạn theo sự kiện mới được ấn định ngày.", field="deadline_due")
     task_version_bump(task=task, expected_version=None)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from nq57.accounts.views import forbidden
+from nq57.accounts.selectors import primary_organisation
 from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.tasks import fields, services
@@ -57,7 +57,7 @@ def task_list(request):
         "tasks": tasks,
         "total": paginator.count,
         "query": params.urlencode(),
-        "my_agency": user.agency if user.is_focal_point else None,
+        "my_agency": primary_organisation(user) if user.is_focal_point else None,
         "today": today,
     })
 
@@ -154,8 +154,7 @@ def task_detail(request, pk: int):
 @require_POST
 def task_edit(request, pk: int):
     task = task_or_404(pk)
-    if not access.can_edit_task(request.user, task):
-        return forbidden(request, "Bạn không có quyền sửa nhiệm vụ này.")
+    access.check_task(request.user, task, "edit")
     form = edit_form(task, request.POST)
     if not form.is_valid():
         return failed(request, task, "edit", form)
@@ -176,8 +175,7 @@ def task_edit(request, pk: int):
 @require_POST
 def task_status(request, pk: int):
     task = task_or_404(pk)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được đổi tình trạng nhiệm vụ.")
+    access.check_task(request.user, task, "status")
     form = StatusForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "status", form)
@@ -194,8 +192,7 @@ def task_status(request, pk: int):
 @require_POST
 def task_schedule(request, pk: int):
     task = task_or_404(pk)
-    if not access.can_assess(request.user):
-        return forbidden(request, "Chỉ Cơ quan Thường trực được ấn định thời hạn.")
+    access.check_task(request.user, task, "schedule")
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         return failed(request, task, "schedule", form)
@@ -209,8 +206,7 @@ def task_schedule(request, pk: int):
 @require_POST
 def subtask_add(request, pk: int):
     task = task_or_404(pk)
-    if not access.can_add_subtask(request.user, task):
-        return forbidden(request, "Chỉ cơ quan chủ trì nhiệm vụ hoặc Cơ quan Thường trực mới được giao nhiệm vụ con.")
+    access.check_task(request.user, task, "subtask")
     form = SubtaskForm(request.POST, lead_choices=subtask_lead_choices(request.user))
     if not form.is_valid():
         return failed(request, task, "subtask", form)

@@ -120,7 +120,7 @@ def test_each_request_gets_its_own_user_instance(cast):
     _, raw = token_create(user=cast.alice, name="Kết nối")
     first, second = services.token_authenticate(raw), services.token_authenticate(raw)
     assert first.user == second.user and first.user is not second.user
-    assert first.user.agency == second.user.agency and first.user.agency is not second.user.agency
+    assert first.user.organisation_ids() == second.user.organisation_ids() == (cast.kh.pk,)
 
 
 @override_settings(API_RATE_LIMIT_PER_MINUTE=100)

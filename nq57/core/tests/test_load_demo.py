@@ -1,7 +1,8 @@
 from django.core.management import call_command
 
-from nq57.accounts.models import User
+from nq57.accounts.selectors import people_of
 from nq57.agencies.models import Agency
+from nq57.monitoring.roles import FOCAL_POINT
 from nq57.notices.models import Notice
 from nq57.reports.models import ExtensionRequest, ProgressReport
 from nq57.tasks.models import Task
@@ -18,7 +19,7 @@ def test_demo_data_loads_once_and_covers_every_state(db, capsys):
     assert counts[1] == 3 and counts[2] >= 20
     assert set(Task.objects.values_list("status", flat=True)) == {"open", "partly_done", "done"}
     assert set(ExtensionRequest.objects.values_list("state", flat=True)) == {"pending", "approved"}
-    assert User.objects.filter(role="focal_point").count() == 4
+    assert people_of(roles=[FOCAL_POINT]).count() == 4
     from nq57.monitoring.models import Notification
 
     assert Notification.objects.filter(recipient__username="bokhcn", kind="task.reminder").exists()

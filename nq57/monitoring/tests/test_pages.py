@@ -13,7 +13,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from nq57.core.testing import UserFactory
+from nq57.core.testing import make_leader
 from nq57.monitoring.models import Notification, ReportSnapshot
 from nq57.monitoring.tests.helpers import AS_OF, HAND_COUNT, build_scope
 
@@ -196,7 +196,7 @@ def test_notifications_are_per_user_with_read_and_read_all(cast, client_for):
 
 def test_anyone_signed_in_reads_dashboards_and_reports_and_nobody_else(cast, client):
     assert client.get("/dashboard/").status_code == 302
-    outsider = UserFactory(username="khach", role="leader")
+    outsider = make_leader("khach")
     client.force_login(outsider)
     for path in ("/", "/dashboard/", "/consolidated/", "/escalation/", "/notifications/"):
         assert client.get(path).status_code == 200, path

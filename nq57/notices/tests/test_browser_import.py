@@ -7,7 +7,7 @@ import pytest
 
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
-from nq57.core.testing import PASSWORD, ProgrammeFactory, UserFactory, shared_path
+from nq57.core.testing import PASSWORD, ProgrammeFactory, make_office, shared_path
 from nq57.core.tests.browser import login
 from nq57.notices.models import Notice
 from nq57.tasks.models import AssignmentRole
@@ -20,7 +20,7 @@ def test_office_imports_a_seed_notice_through_the_web(page, transactional_db):  
     shared_path("seeds", SEED.name)  # fails, not skips, without ../shared
     registry_load()
     ProgrammeFactory()
-    UserFactory(username="thuongtruc-test", role="office", password=PASSWORD)
+    make_office("thuongtruc-test", password=PASSWORD)
     login(page, "thuongtruc-test", PASSWORD)
 
     page.click("#nav-import")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nq57.agencies.services import registry_load
-from nq57.core.testing import PASSWORD, ProgrammeFactory, UserFactory
+from nq57.core.testing import PASSWORD, ProgrammeFactory, make_office
 from nq57.core.tests.browser import login
 from nq57.notices.models import Notice
 from nq57.notices.tests.test_import_services import NOTICE_41
@@ -29,8 +29,7 @@ def _paste_and_review(page, text):
 def test_reimport_shows_the_conflict_and_keeps_the_extension(page, transactional_db):
     registry_load()
     ProgrammeFactory()
-    office = UserFactory(username="thuongtruc-reimport", full_name="Nguyễn Thị Thường Trực", role="office",
-                         password=PASSWORD)
+    office = make_office("thuongtruc-reimport", full_name="Nguyễn Thị Thường Trực", password=PASSWORD)
     login(page, "thuongtruc-reimport", PASSWORD)
 
     _paste_and_review(page, NOTICE_2026)
@@ -60,7 +59,7 @@ def test_reimport_shows_the_conflict_and_keeps_the_extension(page, transactional
 def test_the_146_task_programme_is_confirmed_in_the_browser(page, transactional_db):
     registry_load()
     ProgrammeFactory()
-    UserFactory(username="thuongtruc-146", role="office", password=PASSWORD)
+    make_office("thuongtruc-146", password=PASSWORD)
     login(page, "thuongtruc-146", PASSWORD)
 
     page.goto("/notices/import/")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nq57.agencies.models import Agency
 from nq57.core.errors import PermissionDeniedError, ServiceError
-from nq57.core.testing import ProgrammeFactory, UserFactory, shared_path
+from nq57.core.testing import ProgrammeFactory, make_focal_point, make_leader, make_office, shared_path
 from nq57.notices import reading, services
 from nq57.notices.models import Notice, NoticeDraft
 from nq57.notices.review import review_build, word_diff
@@ -67,7 +67,7 @@ Phạm Gia Túc
 @pytest.fixture
 def office(db, agency_registry):
     ProgrammeFactory()
-    return UserFactory(username="office-import", role="office")
+    return make_office("office-import")
 
 
 @pytest.fixture
@@ -371,8 +371,8 @@ def test_pasted_text_errors(office, programme):
 
 
 def test_only_the_office_may_import(office, programme):
-    focal = UserFactory(username="focal-import", role="focal_point", agency=_agency("Bộ Tài chính"))
-    leader = UserFactory(username="leader-import", role="leader")
+    focal = make_focal_point("focal-import", _agency("Bộ Tài chính"))
+    leader = make_leader("leader-import")
     for user in (focal, leader):
         with pytest.raises(PermissionDeniedError):
             services.draft_create(actor=user, programme=programme, text=NOTICE_41)

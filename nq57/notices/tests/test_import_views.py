@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nq57.core.testing import ProgrammeFactory, UserFactory
+from nq57.core.testing import ProgrammeFactory, make_focal_point, make_leader, make_office
 from nq57.notices.models import Notice, NoticeDraft
 from nq57.notices.tests.test_import_services import NOTICE_41
 from nq57.tasks.models import AssignmentRole, Task
@@ -21,7 +21,7 @@ def setup(db, agency_registry):
     default = ProgrammeFactory()
     other, _ = Programme.objects.get_or_create(code="03/NQ-CP",
                                                defaults={"name": "Chương trình hành động của Chính phủ"})
-    office = UserFactory(username="office-web", role="office")
+    office = make_office("office-web")
     return default, other, office
 
 
@@ -55,8 +55,10 @@ def test_only_the_office_reaches_the_import_pages(client, setup, role):
     draft = NoticeDraft.objects.get()
     from nq57.agencies.models import Agency
 
-    user = UserFactory(username=f"u-{role}", role=role,
-                       agency=Agency.objects.get(name="Bộ Tài chính") if role == "focal_point" else None)
+    if role == "focal_point":
+        user = make_focal_point(f"u-{role}", Agency.objects.get(name="Bộ Tài chính"))
+    else:
+        user = make_leader(f"u-{role}")
     client.force_login(user)
     assert client.get(START).status_code == 403
     assert _upload(client, default).status_code == 403

@@ -8,7 +8,7 @@ import pytest
 
 from nq57.agencies.services import registry_load
 from nq57.core.errors import ConflictError, ServiceError
-from nq57.core.testing import ProgrammeFactory, UserFactory
+from nq57.core.testing import ProgrammeFactory, make_leader, make_office
 from nq57.notices import services
 from nq57.notices.models import Notice, NoticeDraft
 from nq57.notices.review import review_build
@@ -25,7 +25,7 @@ NOTICE_2026 = NOTICE_41.replace("Hoàn thành trước ngày 30/9/2025.", "Hoàn
 def office(db):
     registry_load()
     ProgrammeFactory()
-    return UserFactory(username="office-reimport", full_name="Nguyễn Thị Thường Trực", role="office")
+    return make_office("office-reimport", full_name="Nguyễn Thị Thường Trực")
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_an_unconfirmed_draft_can_be_discarded_a_confirmed_one_cannot(office, pr
     upload = SimpleUploadedFile("tb41.txt", NOTICE_41.encode())
     draft = services.draft_create(actor=office, programme=programme, upload=upload)
     assert draft.source_size == len(NOTICE_41.encode()) and draft.source_format == "Văn bản (.txt)"
-    focal = UserFactory(username="leader-discard", role="leader")
+    focal = make_leader("leader-discard")
     from nq57.core.errors import PermissionDeniedError
 
     with pytest.raises(PermissionDeniedError):

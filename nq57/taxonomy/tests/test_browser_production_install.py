@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load
-from nq57.core.testing import PASSWORD, UserFactory
+from nq57.core.testing import PASSWORD, make_focal_point, make_office
 from nq57.core.tests.browser import login
 from nq57.notices.models import Notice
 from nq57.reports.models import ProgressReport
@@ -46,7 +46,7 @@ def test_an_install_without_demo_data_imports_a_notice_and_takes_a_report(page, 
     assert CatalogueVersion.objects.get(is_current=True).decision_number == "1131/QĐ-TTg"
     assert not Notice.objects.exists()
     registry_load()  # the agency registry, as the README's production steps load it
-    UserFactory(username="vanphong", role="office", password=PASSWORD)
+    make_office("vanphong", password=PASSWORD)
 
     login(page, "vanphong", PASSWORD)
     page.goto("/notices/import/")
@@ -69,8 +69,7 @@ def test_an_install_without_demo_data_imports_a_notice_and_takes_a_report(page, 
     assert money_task.deadline_due.isoformat() == "2025-11-30"
 
     # a focal point of Bộ Tài chính reports on its task
-    UserFactory(username="daumoi-btc", role="focal_point", agency=Agency.objects.get(name="Bộ Tài chính"),
-                password=PASSWORD)
+    make_focal_point("daumoi-btc", Agency.objects.get(name="Bộ Tài chính"), password=PASSWORD)
     page.context.clear_cookies()
     login(page, "daumoi-btc", PASSWORD)
     page.goto(money_task.get_absolute_url())

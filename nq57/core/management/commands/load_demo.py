@@ -11,9 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from nq57.accounts.models import Role, User
+from nq57.accounts.models import User
+from nq57.accounts.services import membership_add
 from nq57.agencies.models import Agency
-from nq57.agencies.services import registry_load
+from nq57.agencies.services import registry_load, standing_office
+from nq57.core.access import SYSTEM
+from nq57.core.roles import role_label
+from nq57.monitoring.roles import FOCAL_POINT, LEADER, OFFICE
 from nq57.notices.models import Notice, NoticeKind
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
@@ -23,12 +27,12 @@ from nq57.taxonomy.selectors import default_programme
 DEMO_PASSWORD = "nq57-demo-2025"
 
 USERS = [
-    ("thuongtruc", "Nguyễn Thị Thường Trực", Role.OFFICE, None),
-    ("bokhcn", "Trần Văn Khoa", Role.FOCAL_POINT, "Bộ Khoa học và Công nghệ"),
-    ("botaichinh", "Lê Thị Tài", Role.FOCAL_POINT, "Bộ Tài chính"),
-    ("boxaydung", "Phạm Văn Dựng", Role.FOCAL_POINT, "Bộ Xây dựng"),
-    ("hanoi", "Đỗ Thu Hà", Role.FOCAL_POINT, "Ủy ban nhân dân Thành phố Hà Nội"),
-    ("lanhdao", "Vũ Minh Lãnh", Role.LEADER, None),
+    ("thuongtruc", "Nguyễn Thị Thường Trực", OFFICE, None),
+    ("bokhcn", "Trần Văn Khoa", FOCAL_POINT, "Bộ Khoa học và Công nghệ"),
+    ("botaichinh", "Lê Thị Tài", FOCAL_POINT, "Bộ Tài chính"),
+    ("boxaydung", "Phạm Văn Dựng", FOCAL_POINT, "Bộ Xây dựng"),
+    ("hanoi", "Đỗ Thu Hà", FOCAL_POINT, "Ủy ban nhân dân Thành phố Hà Nội"),
+    ("lanhdao", "Vũ Minh Lãnh", LEADER, None),
 ]
 
 # (text, lead names, partner names, deadline kind, months from notice date (None: none), report cadence)
@@ -329,15 +333,15 @@ class Command(BaseCommand):
     def _users(self) -> dict[str, User]:
         users = {}
         for username, full_name, role, agency_name in USERS:
-            agency = Agency.objects.get(name=agency_name) if agency_name else None
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"full_name": full_name, "role": role, "agency": agency}
-            )
+            # office staff and leaders belong to the Standing Office; a focal point to the agency they report for
+            organisation = Agency.objects.get(name=agency_name) if agency_name else standing_office()
+            user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
             if created:
                 user.set_password(DEMO_PASSWORD)
-                user.is_staff = role == Role.OFFICE
-                user.is_superuser = role == Role.OFFICE
+                user.is_staff = role == OFFICE
+                user.is_superuser = role == OFFICE
                 user.save()
+            membership_add(user=user, organisation=organisation, role_code=role, actor=SYSTEM)
             users[username] = user
         return users
 
@@ -405,7 +409,8 @@ class Command(BaseCommand):
     def _history(self, task, users, rng, issued_on, today) -> None:
         """Give the task a believable life: some reported and accepted, some partly done, some late, one extended."""
         lead = task.assignments.filter(role="lead").first().agency
-        reporter = next((u for u in users.values() if u.agency_id == lead.pk), users["thuongtruc"])
+        reporter = next((u for u in users.values() if lead.pk in u.organisation_ids(FOCAL_POINT)),
+                        users["thuongtruc"])
         roll = rng.random()
         if task.deadline_due and 0 <= (task.deadline_due - today).days <= 10:
             return  # due within days and not reported yet: what the reminders are for
@@ -438,7 +443,8 @@ class Command(BaseCommand):
         asked_at = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=3), dt.time(10)))
         for index, task in enumerate(candidates[:2]):
             lead = task.assignments.filter(role="lead").first().agency
-            reporter = next((u for u in users.values() if u.agency_id == lead.pk), users["thuongtruc"])
+            reporter = next((u for u in users.values() if lead.pk in u.organisation_ids(FOCAL_POINT)),
+                            users["thuongtruc"])
             requested_due = max(task.deadline_due, today) + dt.timedelta(days=45)
             request = extension_request(
                 task=task,
@@ -459,5 +465,5 @@ class Command(BaseCommand):
     def _print_logins(self, users, *, created: bool) -> None:
         self.stdout.write(f"\nTài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, _, role, agency_name in USERS:
-            label = dict(Role.choices)[role] + (f" — {agency_name}" if agency_name else "")
+            label = role_label(role) + (f" — {agency_name}" if agency_name else "")
             self.stdout.write(f"  {username:<12} {label}")

@@ -24,17 +24,15 @@ class Command(BaseCommand):
         imp.add_argument("--user", help="Tên đăng nhập thực hiện (mặc định: tài khoản Cơ quan Thường trực đầu tiên)")
 
     def _actor(self, username):
-        from django.db.models import Q
-
-        from nq57.accounts.models import Role, User
+        from nq57.accounts.models import User
+        from nq57.accounts.selectors import office_staff
 
         if username:
             user = User.objects.filter(username=username, is_active=True).first()
             if user is None:
                 raise CommandError(f"Không có tài khoản đang hoạt động tên “{username}”.")
             return user
-        user = (User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True)
-                .order_by("-is_superuser", "id").first())
+        user = office_staff().order_by("-is_superuser", "id").first()
         if user is None:
             raise CommandError("Chưa có tài khoản Cơ quan Thường trực nào; hãy tạo tài khoản hoặc dùng --user.")
         return user
