@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from nq57.accounts.services import membership_add
 from nq57.core.testing import make_task
 from nq57.monitoring import alerts, notifications
 from nq57.monitoring.listeners import (
@@ -20,6 +21,7 @@ from nq57.monitoring.listeners import (
     TASK_ASSIGNED,
 )
 from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
+from nq57.monitoring.roles import FOCAL_POINT
 from nq57.reports.models import ExtensionRequest, ProgressReport, Verdict
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
 from nq57.tasks.services import task_update
@@ -149,8 +151,7 @@ def test_agencies_are_told_when_a_task_is_assigned_to_them(mailed, django_captur
     assert not _about(cast.carol, TASK_ASSIGNED).exists()
 
     # a partner added later is told; the agencies already on the task are not told again
-    cast.carol.agency = cast.xd
-    cast.carol.save()
+    membership_add(user=cast.carol, organisation=cast.xd, role_code=FOCAL_POINT, actor=cast.office)
     task.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         task_update(task=task, actor=cast.office, expected_version=task.version, coordinating=[cast.tc, cast.xd])
