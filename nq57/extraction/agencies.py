@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nq57.text.vietnamese import fold, strip_markdown_emphasis
+
 from .registry import AgencyResolver, loose_key
-from .vietnamese import fold, strip_markdown_emphasis
 
 _F = re.IGNORECASE
 

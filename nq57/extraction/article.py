@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from nq57.text.vietnamese import strip_markdown_emphasis
+
 from .agencies import AgencyParser, AgencyRef
-from .vietnamese import strip_markdown_emphasis
 
 RE_SENT = re.compile(r"(?<=[.!?…])(?<!\bTP\.)(?<!\bTp\.)\s+(?=[A-ZĐÀ-Ỹ“\"(])")
 RE_CUE = re.compile(

@@ -5,6 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from nq57.text.vietnamese import (
+    NO_DEADLINE,
+    Deadline,
+    Report,
+    analyse_schedule,
+    canon,
+    find_deadlines,
+    fold,
+    parse_deadline,
+    strip_markdown_emphasis,
+)
+
 from .agencies import (
     PREDICATE,
     RE_HEAD,
@@ -30,17 +42,6 @@ from .notice import (
 from .registry import AgencyResolver, default_resolver
 from .structure import RE_SCHEDULE_LINE, Node, iter_nodes, parse_document
 from .tables import joined_text, parse_table
-from .vietnamese import (
-    NO_DEADLINE,
-    Deadline,
-    Report,
-    analyse_schedule,
-    canon,
-    find_deadlines,
-    fold,
-    parse_deadline,
-    strip_markdown_emphasis,
-)
 
 RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 # letters only Vietnamese uses (d with stroke, breve, horn, dot below, hook above, circumflex + tone)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nq57.text.vietnamese import fold, strip_markdown_emphasis
+
 from .agencies import RE_PERSON
-from .vietnamese import fold, strip_markdown_emphasis
 
 _F = re.IGNORECASE
 RE_NUMBER = re.compile(

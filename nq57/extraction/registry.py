@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .vietnamese import fold
+from nq57.text.vietnamese import fold
 
 __all__ = ["AGENCIES", "KINDS", "AgencyRecord", "AgencyResolver", "default_resolver", "loose_key", "key_tokens"]
 

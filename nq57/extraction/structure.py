@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vietnamese import roman_to_int, strip_markdown_emphasis
+from nq57.text.vietnamese import roman_to_int, strip_markdown_emphasis
 
 RE_MD_HEADING = re.compile(r"^#{1,6}\s+")
 RE_ROMAN = re.compile(r"^(?:\*\*)?(?P<label>[IVXL]{1,5})\s*(?:\.|-|–|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
