@@ -152,10 +152,34 @@ def _relative_label(parent: Node, label: str) -> str:
                                               or parent.label == head.rpartition(".")[2]) else label
 
 
+RE_PLAIN_TABLE_ROW = re.compile(r"^[^|]*\S[^|]*(?:\|[^|]*){2,}$")
+
+
+def _table_line(line: str) -> bool:
+    """A row of a table: Markdown ("| a | b |") or plain cells separated by "|" without framing (at least three cells,
+    as a text layer or a converter writes a table: "TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn")."""
+    return line.startswith("|") or (line.count("|") >= 2 and RE_PLAIN_TABLE_ROW.match(line) is not None)
+
+
+def _table_lines(lines: list[str]) -> list[bool]:
+    """Which lines belong to a table. Blank lines between two rows do not end the table (each row its own paragraph)."""
+    rows = [_table_line(ln.strip()) for ln in lines]
+    out = list(rows)
+    last_row = -1
+    for i, is_row in enumerate(rows):
+        if is_row:
+            if last_row >= 0 and all(not lines[j].strip() for j in range(last_row + 1, i)):
+                for j in range(last_row + 1, i):
+                    out[j] = True
+            last_row = i
+    return out
+
+
 def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
     lines = text.split("\n")
+    in_table = _table_lines(lines) if "|" in text else [False] * len(lines)
     width = wrap_width(lines)
     previous = ""  # the line before this one, "" after a blank line
     closing_of: Node | None = None  # the group whose schedule line the previous line was
@@ -179,6 +203,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         # a dash opening this line was pushed down by the wrapping only when it could not fit on a full previous line
         dash_pushed_down = carried_on and len(previous) >= width * 0.93
         previous_line, previous = previous, line
+        if in_table[idx]:
+            if line:
+                block.append(line)
+                if table is None:
+                    table = []
+                table.append(line)
+            current = None
+            continue
         if not line:
             if block:
                 paragraphs.append(" ".join(block))
@@ -188,12 +220,6 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 table = None
             continue
         block.append(line)
-        if line.startswith("|"):
-            if table is None:
-                table = []
-            table.append(line)
-            current = None
-            continue
         if table is not None:
             tables.append(table)
             table = None
