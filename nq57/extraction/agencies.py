@@ -218,7 +218,12 @@ class AgencyParser:
                 return [AgencyRef(official, True, collective=True)], end
             name = written if pre else "các " + _lower1(written)
             return [AgencyRef(expand_abbreviations(_cap(name)), False, collective=True)], end
-        # plain noun list: segment it into registry collectives
+        # plain noun list: one collective as written ("các bộ, ngành, cơ quan thuộc Chính phủ") when only commas join
+        # it; otherwise segment it into registry collectives
+        if len(nouns) > 1 and " và " not in nouns_txt and pre == "các":
+            official = self.resolver.resolve(written)
+            return [AgencyRef(official or _cap(expand_abbreviations(written)), official is not None,
+                              collective=True)], end
         out: list[AgencyRef] = []
         i = 0
         while i < len(nouns):
