@@ -26,12 +26,16 @@ _NOUNS = (
     "đơn vị", "địa phương", "tổ chức", "doanh nghiệp nhà nước", "doanh nghiệp", "tập đoàn", "hiệp hội", "tỉnh",
     "thành phố", "viện nghiên cứu", "viện", "trường đại học", "trường", "cơ sở đào tạo", "cơ sở nghiên cứu",
     "chuyên gia", "nhà khoa học", "cá nhân", "ban", "sở", "cấp ủy", "tổ chức đảng", "đảng ủy", "tỉnh ủy", "thành ủy",
-    "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện",
+    "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện", "tổ chức chính trị - xã hội", "hộ gia đình",
+    "phường", "xã", "đặc khu", "sở, ban, ngành",
 )
 _NOUN = r"(?:" + "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)) + r")(?![\w])"
 _QUAL = (
     r"(?:\s+(?P<qual>(?:có\s+)?liên\s+quan|trực\s+thuộc\s+(?:Trung\s+ương|TW)|ở\s+Trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương"
-    r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$))?"
+    r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$"
+    # "các cơ quan của Đảng", "các cơ quan, đơn vị của Trung ương": of a named body (capitalised words)
+    r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
+    r"|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
     r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
@@ -90,6 +94,7 @@ RE_ADVERBIAL = re.compile(
 )
 # a request verb before the addressee: "Đề nghị Bộ Y tế ...", "Giao Bộ Công an chủ trì ...", "Yêu cầu các tỉnh ..."
 RE_REQUEST = re.compile(r"(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
+RE_REQUEST_AFTER = re.compile(r"\s*,?\s*(?:đề\s+nghị|yêu\s+cầu|giao(?:\s+cho)?)\s*:?\s+(?=\S)", _F)
 # "Đối với Bộ Y tế", "Đối với các địa phương, cần ...": the addressee after "đối với"
 RE_AS_FOR = re.compile(r"(?:Riêng\s+)?(?:Đối\s+với|Với)\s+")
 RE_AS_FOR_END = re.compile(r"\s*(?:[:.]\s*)?$|\s*[,:]\s*")
@@ -208,7 +213,7 @@ class AgencyParser:
             official = self.resolver.resolve(written)
             name = official or expand_abbreviations(_cap(written))
             return [AgencyRef(name, official is not None, collective=True)], end
-        if qual and RE_RELATED_QUAL.match(qual):
+        if qual and RE_RELATED_QUAL.search(qual):
             official = self.resolver.resolve(written)
             name = official or _cap(("các " + _lower1(written) if not pre else written).strip())
             return [AgencyRef(expand_abbreviations(name), official is not None, related=True, collective=True)], end
@@ -469,6 +474,12 @@ class AgencyParser:
                 continue
             if RE_OF_TAIL.match(text, end):
                 continue
+            # "Ủy ban nhân dân Thành phố X đề nghị các sở, ban, ngành ...": the requester names the addressees
+            req = RE_REQUEST_AFTER.match(text, end)
+            if req:
+                asked, asked_end = self.agency_list(text, req.end())
+                if asked:
+                    return asked, asked_end
             return refs, end
         return [], 0
 

@@ -229,6 +229,7 @@ MERGED_PROVINCES = {
 }
 _EXTRA_PLACE_ALIASES = {
     "Hồ Chí Minh": ("HCM", "TPHCM", "TP HCM", "TP.HCM", "Sài Gòn"), "Huế": ("Thừa Thiên Huế",),
+    "Hà Nội": ("Thủ đô Hà Nội",),
     "Đắk Lắk": ("Đăk Lăk", "Đắc Lắc"), "Đắk Nông": ("Đăk Nông",), "Kon Tum": ("Kontum",),
 }
 
