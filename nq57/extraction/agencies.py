@@ -34,6 +34,7 @@ _QUAL = (
     r"(?:\s+(?P<qual>(?:có\s+)?liên\s+quan|trực\s+thuộc\s+(?:Trung\s+ương|TW)|ở\s+Trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương"
     r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$"
     # "các cơ quan của Đảng", "các cơ quan, đơn vị của Trung ương": of a named body (capitalised words)
+    r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước)(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
@@ -42,6 +43,7 @@ RE_COLLECTIVE = re.compile(
     + _QUAL,
     _F,
 )
+RE_AND_SPLIT = re.compile(r"\s+và\s+(?:các\s+)?", _F)
 RE_NOUN_SPLIT = re.compile(r"\s*,\s*(?:các\s+)?|\s+và\s+(?:các\s+)?", _F)
 # "các Bộ: Tài chính, Khoa học và Công nghệ" / "các địa phương Bắc Ninh, Bình Dương"
 RE_ENUM_HEAD = re.compile(
@@ -61,6 +63,7 @@ RE_HEAD_TITLE = re.compile(
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
+RE_COLLECTIVE_PRE = re.compile(r"(?:các|những)\s", _F)
 RE_TITLE_KEEP = re.compile(r"Tổng\s+Thanh\s+tra\s+$", _F)
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tô Trương Đinh Lâm Mai Đào Tạ Cao Hà "
@@ -225,10 +228,19 @@ class AgencyParser:
             return [AgencyRef(expand_abbreviations(_cap(name)), False, collective=True)], end
         # plain noun list: one collective as written ("các bộ, ngành, cơ quan thuộc Chính phủ") when only commas join
         # it; otherwise segment it into registry collectives
-        if len(nouns) > 1 and " và " not in nouns_txt and pre == "các":
+        if len(nouns) > 1 and pre == "các":
             official = self.resolver.resolve(written)
-            return [AgencyRef(official or _cap(expand_abbreviations(written)), official is not None,
-                              collective=True)], end
+            if official:
+                return [AgencyRef(official, True, collective=True)], end
+            groups = [g for g in RE_AND_SPLIT.split(written[len(m.group("pre")):]) if g.strip()]
+            if len(groups) > 1 and all(len(RE_NOUN_SPLIT.split(g)) == 1 for g in groups):
+                groups = [", ".join(groups)]  # "các bộ và ngành": one collective
+            out = []
+            for g in groups:
+                official = self.resolver.resolve("các " + g)
+                out.append(AgencyRef(official or _cap(expand_abbreviations("các " + g.strip())), official is not None,
+                                     collective=True))
+            return out, end
         out: list[AgencyRef] = []
         i = 0
         while i < len(nouns):
@@ -385,6 +397,10 @@ class AgencyParser:
                 rec = self.resolver.records.get(hit[0])
                 if rec is not None and rec.kind != "collective":
                     return self._tail([AgencyRef(hit[0], True)], text, pos, hit[1])
+            # "Thủ trưởng các cơ quan, đơn vị": the heads stand for their collective
+            coll = self._collective(text, start, cell)
+            if coll and coll[0] and RE_COLLECTIVE_PRE.match(text, start):
+                return self._tail(coll[0], text, pos, coll[1])
         cands: list[tuple[list[AgencyRef], int]] = []
         hit = self.resolver.match_at(text, pos)
         if hit:

@@ -69,6 +69,28 @@ def looks_like_addressee(text: str) -> bool:
     if not (RE_GENERIC_ADDRESSEE.match(t) or RE_HEAD.match(t)):
         return False
     return not PREDICATE.search(t.lower().split(" ", 2)[-1] if len(t.split()) > 2 else "")
+# an official document's layout (the national motto, its number line, its recipients), not a news article
+RE_OFFICIAL_LAYOUT = re.compile(
+    r"CỘNG\s+HO[ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
+    re.MULTILINE,
+)
+RE_PROSE_CONTEXT = re.compile(
+    r"^(?:Kính\s+gửi|Căn\s+cứ|Xét|Theo\s+đề\s+nghị|Thực\s+hiện\s+(?:ý\s+kiến|chỉ\s+đạo|Nghị|Quyết|Kết)|Số\s*:|V/v|Ngày\s+\d)",
+    re.IGNORECASE,
+)
+RE_CLOSING_FORMULA = re.compile(
+    r"\b(?:thông\s+báo\s+để|xin\s+thông\s+báo|trân\s+trọng\s+thông\s+báo|biết,?\s+thực\s+hiện\s*\.?/?\.?$)",
+    re.IGNORECASE,
+)
+RE_REQUEST_CUE = re.compile(r"(?:^|\s)(?:đề\s+nghị|yêu\s+cầu|giao)\s", re.IGNORECASE)
+RE_PROSE_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+RE_RECIPIENTS_START = re.compile(r"^[*_]*\s*Nơi\s+nhận\b", re.IGNORECASE)
+RE_NOT_ASSIGNING = re.compile(r"(?:đã|được|là|có\s+ý\s+kiến|cho\s+biết|báo\s+cáo\s+(?:về|tại))\b", re.IGNORECASE)
+RE_ASSIGNING = re.compile(
+    r"(?:có\s+ý\s+kiến\s+(?:đối\s+với|về)|có\s+trách\s+nhiệm|gửi|nộp|thực\s+hiện|chỉ\s+đạo|kiểm\s+tra|nghiên\s+cứu"
+    r"|xem\s+xét|khẩn\s+trương|chủ\s+động)\b",
+    re.IGNORECASE,
+)
 RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp)\b")
 
 
@@ -250,13 +272,18 @@ class _Extractor:
 
     # --- task assembly ------------------------------------------------------------------------------------------
     def make_task(self, path: str, section: str | None, raw_text: str, inh: Inherited,
-                  extra_schedule: tuple[Deadline, Report | None] | None = None, imperative_ok: bool = True) -> None:
+                  extra_schedule: tuple[Deadline, Report | None] | None = None, imperative_ok: bool = True,
+                  lead_override: list[AgencyRef] | None = None) -> None:
         text = _clean(raw_text)
         if not text:
             return
         plain = _clean(strip_markdown_emphasis(text))
         a = self.parser.analyse(plain)
-        if a.lead and not a.directing and a.subject_end == 0 and inh.lead:
+        if lead_override:
+            lead, others_from_lead = _lead_refs(lead_override)
+            coordinating = list(a.coordinating)
+            others = a.others or others_from_lead
+        elif a.lead and not a.directing and a.subject_end == 0 and inh.lead:
             # no subject of its own, a joint lead in a later clause: it joins the inherited lead
             later, others_from_lead = _lead_refs(a.lead)
             lead = dedupe(list(inh.lead) + later)
@@ -409,7 +436,7 @@ class _Extractor:
         has_items = any(c.kind in ("num", "letter", "roman") for c in doc.root.children)
         if task_tables:
             self.kind = "action_programme"
-        elif self.number is None and not has_items:
+        elif self.number is None and not has_items and not RE_OFFICIAL_LAYOUT.search(self.text[:3000]):
             self.kind = "news_article"
         else:
             self.kind = "conclusion_notice"
@@ -430,6 +457,8 @@ class _Extractor:
         inh = Inherited(deadline=default)
         if self.kind == "news_article":
             self.run_article(doc)
+        elif not has_items and not task_tables:
+            self.run_prose(doc)
         else:
             self.walk(doc.root, inh, [], None, True)
             for t in task_tables:
@@ -466,6 +495,44 @@ class _Extractor:
             if summary:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
+
+    def prose_assignment(self, paragraph: str) -> list[AgencyRef]:
+        """The addressees of a paragraph of an unnumbered letter or notice that assigns work, or [] when it does not
+        (a recital, a reference, the closing formula). Each sentence (and each clause after ";") may name its own."""
+        plain = _clean(strip_markdown_emphasis(paragraph))
+        if len(plain) < 40 or RE_PROSE_CONTEXT.match(plain) or RE_CLOSING_FORMULA.search(plain):
+            return []
+        lead: list[AgencyRef] = []
+        for clause in RE_PROSE_CLAUSE.split(plain):
+            refs, end = self.parser.subject(clause)
+            refs = [r for r in refs if not r.person]
+            if not refs or end == 0:
+                continue
+            rest = clause[end:].lstrip(" ,:")
+            if not RE_REQUEST_CUE.search(clause[:end]) and (RE_NOT_ASSIGNING.match(rest) or not (
+                    PREDICATE.match(rest[:40].lower()) or RE_ASSIGNING.match(rest))):
+                continue
+            lead.extend(refs)
+        return dedupe(lead)
+
+    def run_prose(self, doc) -> None:
+        """A letter or notice without numbered items: each body paragraph that assigns work is a task."""
+        n = 0
+        started = False
+        for para in doc.paragraphs:
+            plain = strip_markdown_emphasis(para).strip()
+            if RE_RECIPIENTS_START.match(plain):
+                break
+            if not started:
+                # the body starts after the header (title, subject line, "Kính gửi" list)
+                started = bool(re.search(r"[.:;]$", plain)) and len(plain) > 80
+                if not started:
+                    continue
+            lead = self.prose_assignment(para)
+            if not lead:
+                continue
+            n += 1
+            self.make_task(str(n), None, para, Inherited(), lead_override=lead)
 
     def run_article(self, doc) -> None:
         for path, sent, refs, others in article_tasks(doc.paragraphs, self.parser):
