@@ -17,7 +17,18 @@ _HEADS = (
     "Học viện", "Ngân hàng", "Thanh tra", "Kiểm toán", "Tòa án", "Toà án", "Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ",
     "Thành ủy", "Thành uỷ", "Thông tấn xã", "Hội đồng", "Tập đoàn", "Tổng công ty", "Công ty", "Cục", "Tổng cục", "Sở",
     "Quỹ", "Hiệp hội", "Liên hiệp", "Mặt trận", "Tổ", "Thường trực", "Quân ủy", "Quân uỷ", "Bảo hiểm", "Hội",
+    # provincial and local bodies, departments of a ministry
+    "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
+    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý",
 )
+# a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
+RE_MANAGEMENT_BOARD = re.compile(
+    r"Ban\s+Quản\s+lý\s+(?:các\s+)?(?:khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao)"
+    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
+    r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
+)
+_LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở"}
+RE_LOCAL_LEVEL = re.compile(r"\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh|cấp\s+xã|xã|phường|huyện|quận)\b")
 RE_HEAD = re.compile(r"(?:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) + r")\b")
 
 # Generic nouns of collective addressees ("các bộ, ngành, địa phương").
@@ -89,6 +100,14 @@ _NAME_STOP = set(
     "bố đề tham cần phải nên sớm khẩn tiếp tăng chịu có chỉ và các của về tại trong với để được đã sẽ đang là cùng "
     "liên nhằm thì mà như gồm".split()
 )
+# words that never belong inside a name (a name ends before them)
+_NAME_FUNCTION = set(
+    "và các của về tại trong với để được đã sẽ đang là cùng liên nhằm thì mà như gồm có ở trên theo thuộc này đó "
+    "khác những mọi từng cho sau trước".split()
+)
+RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
+# "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
+RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
 RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
 RE_PARTNER = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|cùng\s+với)\s+", _F)
 RE_ADVERBIAL = re.compile(
@@ -343,24 +362,43 @@ class AgencyParser:
         if not m:
             return None
         end = m.end()
-        prev_cap = True
+        lower_run = 0  # lower-case syllables since the last capitalised word ("Phát triển", "Quỹ đất")
         caps = 0
-        for tok in RE_NAME_TOKEN.finditer(text, end):
-            if tok.start() != end or "\n" in tok.group(0):
+        p = end
+        while True:
+            tok = RE_NAME_TOKEN.match(text, p)
+            if tok is None:
+                # "Cục Thông tin, Thống kê": a comma inside the name, before a capitalised word that opens no new name
+                cm = RE_NAME_COMMA.match(text, p)
+                after = cm.end() + 1 if cm else 0
+                if cm and caps and not RE_HEAD.match(text, after) and RE_NAME_COMMA_END.match(text, cm.end()) \
+                        and self.resolver.match_at(text, after) is None:
+                    p = cm.end()
+                    continue
+                break
+            if "\n" in tok.group(0):
                 break
             word = tok.group("w")
             if word[:1].isupper():
                 caps += 1
-                prev_cap = True
+                lower_run = 0
             elif word in ("và", "của", "thuộc") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2):
-                prev_cap = False
-            elif prev_cap and word not in _NAME_STOP:
-                prev_cap = False
+                lower_run = 0
+            elif (caps or lower_run == 0) and lower_run < 2 and word not in _NAME_FUNCTION \
+                    and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
+                lower_run += 1
             else:
                 break
-            end = tok.end()
-        if caps == 0:
-            return None
+            end = p = tok.end()
+        if caps == 0 or fold(m.group(0)) == "thue":
+            board = RE_MANAGEMENT_BOARD.match(text, pos)
+            local = RE_LOCAL_LEVEL.match(text, m.end())
+            if board:
+                end = board.end()
+            elif local and m.group(0) in _LOCAL_HEADS:
+                end = local.end()
+            else:
+                return None
         name = text[pos:end].strip()
         while name.split()[-1] in ("và", "của", "thuộc"):
             name = name.rsplit(" ", 1)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from nq57.text.vietnamese import (
@@ -39,7 +40,7 @@ from .notice import (
     sentence_targets,
     table_year,
 )
-from .registry import AgencyResolver, default_resolver
+from .registry import AgencyResolver, default_resolver, resolver_with
 from .structure import RE_SCHEDULE_LINE, Node, iter_nodes, parse_document
 from .tables import joined_text, parse_table
 
@@ -604,10 +605,16 @@ def status_summary(text: str) -> dict | None:
     return out or None
 
 
-def extract_text(text: str, *, source: str | None = None, resolver: AgencyResolver | None = None) -> dict:
-    """Extract the notice metadata, tasks and targets of *text* (see SCHEMA.md)."""
+def extract_text(text: str, *, source: str | None = None, resolver: AgencyResolver | None = None,
+                 agencies: Iterable[str] | None = None) -> dict:
+    """Extract the notice metadata, tasks and targets of *text* (see SCHEMA.md).
+
+    *agencies*: official names of further agencies the caller knows (the organisations of its database), recognised
+    beside the built-in registry: a name written in full in the text is then kept whole and not flagged unknown."""
     text = normalise_text(text)
     check_vietnamese(text)
+    if agencies:
+        resolver = resolver_with(resolver or default_resolver(), agencies)
     try:
         return _Extractor(text, source, resolver or default_resolver()).run()
     except ExtractionError:

@@ -483,3 +483,22 @@ class AgencyResolver:
 def default_resolver() -> AgencyResolver:
     """The resolver over :data:`AGENCIES`, built once."""
     return AgencyResolver(AGENCIES)
+
+
+_EXTENDED: dict[tuple[int, tuple[str, ...]], AgencyResolver] = {}
+
+
+def resolver_with(base: AgencyResolver, names) -> AgencyResolver:
+    """*base* plus the agencies named in *names* (official names, e.g. from the caller's database) that it does not
+    know yet. Built once per (base, set of names) and kept (a server passes the same list again and again)."""
+    extra = tuple(sorted({" ".join(str(n).split()) for n in names if n and str(n).strip()}))
+    key = (id(base), extra)
+    got = _EXTENDED.get(key)
+    if got is not None:
+        return got
+    new = tuple(AgencyRecord(n, "other") for n in extra if base.resolve(n) is None)
+    got = AgencyResolver(tuple(base.records.values()) + new) if new else base
+    if len(_EXTENDED) > 16:
+        _EXTENDED.clear()
+    _EXTENDED[key] = got
+    return got
