@@ -47,7 +47,7 @@ _QUAL = (
     # "các cơ quan của Đảng", "các cơ quan, đơn vị của Trung ương": of a named body (capitalised words)
     r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước)(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
-    r"|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
+    r"|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
     r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
@@ -70,7 +70,7 @@ RE_PERSON_PREFIX = re.compile(r"(?:các\s+)?đồng\s+chí\s*:?\s*", _F)
 # "Thống đốc Ngân hàng Nhà nước Việt Nam", "Tổng Kiểm toán Nhà nước" (the title stands for the agency it heads)
 RE_HEAD_TITLE = re.compile(
     r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng\s+ban|Trưởng"
-    r"|Bí\s+thư|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
+    r"|Bí\s+thư|Lãnh\s+đạo|Tổ\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
@@ -102,9 +102,11 @@ _NAME_STOP = set(
 )
 # words that never belong inside a name (a name ends before them)
 _NAME_FUNCTION = set(
-    "và các của về tại trong với để được đã sẽ đang là cùng liên nhằm thì mà như gồm có ở trên theo thuộc này đó "
+    "và các của về tại trong với để được đã sẽ đang là cùng liên nhằm thì mà như gồm có trên theo thuộc này đó "
     "khác những mọi từng cho sau trước".split()
 )
+# a field abbreviation inside a name, read as one capitalised word: "KH,CN&MT", "TN&MT", "NN&PTNT"
+RE_NAME_ABBREV = re.compile(r"[ \t]+(?P<w>[A-ZĐ]{1,4}(?:\s*[,&]\s*[A-ZĐ]{1,5})+)\b")
 RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
 # "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
 RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
@@ -112,7 +114,8 @@ RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
 RE_PARTNER = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|cùng\s+với)\s+", _F)
 RE_ADVERBIAL = re.compile(
     r"^(?:Trên\s+cơ\s+sở|Căn\s+cứ|Để|Đối\s+với|Về|Theo|Sau\s+khi|Trước\s+mắt|Đồng\s+thời|Do\s+đó|Vì\s+vậy|Trong|Nếu"
-    r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay)\b"
+    r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay|Định\s+kỳ|Hằng\s+năm|Hàng\s+năm|Hằng\s+quý|Hàng\s+quý|Hằng\s+tháng"
+    r"|Hàng\s+tháng|Trước\s+ngày|Trong\s+năm)\b"
 )
 # a request verb before the addressee: "Đề nghị Bộ Y tế ...", "Giao Bộ Công an chủ trì ...", "Yêu cầu các tỉnh ..."
 RE_REQUEST = re.compile(r"(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
@@ -166,6 +169,19 @@ RE_MODIFIER_VERB = re.compile(
 _DISPLAY_ABBREV = (
     (re.compile(r"\bCSDLQG\b"), "cơ sở dữ liệu quốc gia"),
     (re.compile(r"\bCSDL\b"), "cơ sở dữ liệu"),
+    # field abbreviations inside names: "Ủy ban KH,CN&MT", "Sở TN&MT", "Sở NN&PTNT", "Sở GD&ĐT"
+    (re.compile(r"\bKH\s*,\s*CN\s*&\s*MT\b"), "Khoa học, Công nghệ và Môi trường"),
+    (re.compile(r"\bKH\s*,\s*CN\s*(?:&|,)\s*ĐMST\b"), "khoa học, công nghệ và đổi mới sáng tạo"),
+    (re.compile(r"\bKH\s*&\s*CN\b|\bKHCN\b"), "Khoa học và Công nghệ"),
+    (re.compile(r"\bTN\s*&\s*MT\b|\bTNMT\b"), "Tài nguyên và Môi trường"),
+    (re.compile(r"\bNN\s*&\s*PTNT\b|\bNN\s+và\s+PTNT\b"), "Nông nghiệp và Phát triển nông thôn"),
+    (re.compile(r"\bNN\s*&\s*MT\b"), "Nông nghiệp và Môi trường"),
+    (re.compile(r"\bGD\s*&\s*ĐT\b|\bGDĐT\b"), "Giáo dục và Đào tạo"),
+    (re.compile(r"\bLĐ\s*-?\s*TB\s*&\s*XH\b"), "Lao động - Thương binh và Xã hội"),
+    (re.compile(r"\bVH\s*,\s*TT\s*&\s*DL\b"), "Văn hóa, Thể thao và Du lịch"),
+    (re.compile(r"\bTT\s*&\s*TT\b"), "Thông tin và Truyền thông"),
+    (re.compile(r"\bUBTVQH\b"), "Ủy ban Thường vụ Quốc hội"),
+    (re.compile(r"\bĐBQH\b"), "đại biểu Quốc hội"),
     (re.compile(r"\bTW\b"), "Trung ương"),
     (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
 )
@@ -366,7 +382,7 @@ class AgencyParser:
         caps = 0
         p = end
         while True:
-            tok = RE_NAME_TOKEN.match(text, p)
+            tok = RE_NAME_ABBREV.match(text, p) or RE_NAME_TOKEN.match(text, p)
             if tok is None:
                 # "Cục Thông tin, Thống kê": a comma inside the name, before a capitalised word that opens no new name
                 cm = RE_NAME_COMMA.match(text, p)
@@ -439,6 +455,10 @@ class AgencyParser:
             coll = self._collective(text, start, cell)
             if coll and coll[0] and RE_COLLECTIVE_PRE.match(text, start):
                 return self._tail(coll[0], text, pos, coll[1])
+            if not hit and RE_HEAD.match(text, start):  # "Lãnh đạo Ban Dân nguyện": the body the title heads
+                unk = self._unknown(text, start)
+                if unk:
+                    return self._tail(unk[0], text, pos, unk[1])
         cands: list[tuple[list[AgencyRef], int]] = []
         hit = self.resolver.match_at(text, pos)
         if hit:

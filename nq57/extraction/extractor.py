@@ -50,7 +50,18 @@ RE_VI_MARKED = re.compile(r"[ăđơưạảẽẹỉịỏọủụỳỷỹỵ�
 # runs of letters: summing the run lengths counts the letters without building one string per character
 RE_LETTER_RUN = re.compile(r"[^\W\d_]+")
 RE_VI_WORDS = re.compile(r"\b(?:và|của|các|được|những|trong|với|cho|này|không|người|nhiệm vụ)\b", re.IGNORECASE)
-RE_RECITAL_SECTION = re.compile(r"\b(?:ket qua|tinh hinh|danh gia|han che|ton tai|quan diem|muc tieu|boi canh)\b")
+RE_RECITAL_SECTION = re.compile(
+    r"\b(?:ket qua|tinh hinh|danh gia|han che|ton tai|quan diem|muc tieu|boi canh|muc dich|yeu cau)\b"
+)
+# "... Bộ X xác định các nhiệm vụ trọng tâm sau:", "Bộ X có trách nhiệm thực hiện các nhiệm vụ sau:": the items below
+# are the addressee's tasks (the heading itself assigns nothing)
+RE_LEADIN_FORMULA = re.compile(
+    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
+    r"|tập\s+trung(?:\s+thực\s+hiện)?|có\s+trách\s+nhiệm(?:\s+thực\s+hiện)?|chịu\s+trách\s+nhiệm(?:\s+thực\s+hiện)?"
+    r"|được\s+giao|cần)\s+(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|nội\s+dung|công\s+việc|giải\s+pháp)"
+    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
+    re.IGNORECASE,
+)
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
@@ -231,7 +242,7 @@ class _Extractor:
             rest = plain[a.subject_end:].strip()
             if a.directing:
                 return "directing", None
-            if not rest.strip(" :.") or re.fullmatch(r"[:.]?\s*", rest):
+            if not rest.strip(" :.") or re.fullmatch(r"[:.]?\s*", rest) or RE_LEADIN_FORMULA.match(rest):
                 return "agency", a
             m = re.match(r"(?:khẩn\s+trương\s+)?(?:chủ\s+trì|phối\s+hợp)\b,?\s*", rest, re.IGNORECASE)
             if m:

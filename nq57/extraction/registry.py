@@ -130,7 +130,7 @@ def _party_and_state() -> list[AgencyRecord]:
         AgencyRecord("Văn phòng Tổng Bí thư", "other"),
         AgencyRecord("Hội đồng Tư vấn Quốc gia", "other", (), ("Hội đồng Tư vấn quốc gia",)),
         AgencyRecord("Quốc hội", na),
-        AgencyRecord("Ủy ban Thường vụ Quốc hội", na),
+        AgencyRecord("Ủy ban Thường vụ Quốc hội", na, ("UBTVQH",)),
         AgencyRecord("Văn phòng Quốc hội", na),
         AgencyRecord("Hội đồng Dân tộc của Quốc hội", na, (), ("Hội đồng Dân tộc",)),
         AgencyRecord("Ủy ban Pháp luật và Tư pháp của Quốc hội", na, (), ("Ủy ban Pháp luật và Tư pháp",)),
@@ -317,6 +317,12 @@ def _collectives() -> list[AgencyRecord]:
                      member_kinds=("university", "academy")),
         AgencyRecord("Các cơ quan của Quốc hội", c, (), ("Các cơ quan Quốc hội",),
                      member_kinds=("national_assembly_body",)),
+        AgencyRecord("Các Ủy ban của Quốc hội", c, (), ("Các Ủy ban Quốc hội", "Các Ủy ban của QH"),
+                     member_kinds=("national_assembly_body",)),
+        AgencyRecord("Các cơ quan thuộc Ủy ban Thường vụ Quốc hội", c, (), ("Các cơ quan thuộc UBTVQH",)),
+        AgencyRecord("Các Đoàn đại biểu Quốc hội", c, (),
+                     ("Các Đoàn ĐBQH", "Đoàn đại biểu Quốc hội các tỉnh, thành phố")),
+        AgencyRecord("Các đại biểu Quốc hội", c, (), ("Các ĐBQH", "Đại biểu Quốc hội")),
         AgencyRecord("Các cơ quan Đảng", c, (), ("Các cơ quan đảng", "Các cơ quan Đảng Trung ương",
                                               "Các cơ quan đảng ở Trung ương"), member_kinds=("party_body",)),
         AgencyRecord("Các cơ quan đảng ở Trung ương và địa phương", c, (),
@@ -354,6 +360,15 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "bcdtw": ("ban", "chi", "dao", "trung", "uong"),
     "mttq": ("mat", "tran", "to", "quoc"),
     "tmcp": ("thuong", "mai", "co", "phan"),
+    # field abbreviations inside names ("Ủy ban KH,CN&MT", "Sở TN&MT", "Bộ NN&PTNT", "Sở GD&ĐT")
+    "kh": ("khoa", "hoc"),
+    "cn": ("cong", "nghe"),
+    "mt": ("moi", "truong"),
+    "tn": ("tai", "nguyen"),
+    "ptnt": ("phat", "trien", "nong", "thon"),
+    "gd": ("giao", "duc"),
+    "dmst": ("doi", "moi", "sang", "tao"),
+    "qh": ("quoc", "hoi"),
 }
 # tokens that never distinguish two agencies ("và", "các", "của"... plus "có" in "có liên quan")
 _IGNORED = {"va", "cac", "&"}
