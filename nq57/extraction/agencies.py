@@ -19,7 +19,7 @@ _HEADS = (
     "Quỹ", "Hiệp hội", "Liên hiệp", "Mặt trận", "Tổ", "Thường trực", "Quân ủy", "Quân uỷ", "Bảo hiểm", "Hội",
     # provincial and local bodies, departments of a ministry
     "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
-    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý",
+    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Đảng đoàn", "Đảng bộ", "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
 )
 # a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
 RE_MANAGEMENT_BOARD = re.compile(
@@ -163,7 +163,8 @@ _MODIFIER_STOP = set(
 RE_MODIFIER_VERB = re.compile(
     r"(?:đào\s+tạo|cung\s+cấp|hỗ\s+trợ|ứng\s+dụng|tham\s+gia|sản\s+xuất|kinh\s+doanh|hoạt\s+động|quản\s+lý|vận\s+hành"
     r"|giải\s+quyết|nâng\s+cao|khai\s+thác|huy\s+động|đặt\s+hàng|tiếp\s+nhận|nhận|góp\s+ý|cho\s+ý\s+kiến|thống\s+nhất"
-    r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa)\b"
+    r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa|xác\s+định|giúp|tiếp\s+nhận|lãnh\s+đạo"
+    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành)\b"
 )
 
 _DISPLAY_ABBREV = (
@@ -234,6 +235,10 @@ class AgencyParser:
         qual = m.group("qual")
         # "Bộ Tài chính", "Trung tâm ...": a generic noun followed by a capitalised name is not a collective
         if not qual and RE_CAP_AFTER_SPACE.match(text, nouns_end, nouns_end + 3) and "," not in m.group("nouns"):
+            return None
+        # "Đảng ủy cơ quan Văn phòng Quốc hội": a capitalised noun without "các" opens the name of one body
+        if not m.group("pre") and RE_CAP.match(text, m.start()) and "," not in m.group("nouns") \
+                and " và " not in m.group("nouns") and RE_CAP_AFTER_SPACE.search(text, nouns_end, nouns_end + 40):
             return None
         end = m.end()
         pre = (m.group("pre") or "").strip().lower()
@@ -400,7 +405,7 @@ class AgencyParser:
                 lower_run = 0
             elif word in ("và", "của", "thuộc") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2):
                 lower_run = 0
-            elif (caps or lower_run == 0) and lower_run < 2 and word not in _NAME_FUNCTION \
+            elif lower_run < 2 and word not in _NAME_FUNCTION \
                     and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
                 lower_run += 1
             else:
