@@ -19,7 +19,8 @@ _HEADS = (
     "Quỹ", "Hiệp hội", "Liên hiệp", "Mặt trận", "Tổ", "Thường trực", "Quân ủy", "Quân uỷ", "Bảo hiểm", "Hội",
     # provincial and local bodies, departments of a ministry
     "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
-    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Đảng đoàn", "Đảng bộ", "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
+    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đảng đoàn", "Đảng bộ",
+    "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
 )
 # a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
 RE_MANAGEMENT_BOARD = re.compile(
@@ -27,7 +28,8 @@ RE_MANAGEMENT_BOARD = re.compile(
     r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
     r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
 )
-_LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở"}
+_LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở", "Ủy ban nhân dân",
+                "Hội đồng nhân dân"}
 RE_LOCAL_LEVEL = re.compile(r"\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh|cấp\s+xã|xã|phường|huyện|quận)\b")
 RE_HEAD = re.compile(r"(?:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) + r")\b")
 
@@ -45,7 +47,8 @@ _QUAL = (
     r"(?:\s+(?P<qual>(?:có\s+)?liên\s+quan|trực\s+thuộc\s+(?:Trung\s+ương|TW)|ở\s+Trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương"
     r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$"
     # "các cơ quan của Đảng", "các cơ quan, đơn vị của Trung ương": of a named body (capitalised words)
-    r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước)(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
+    r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước|(?:Ủy\s+ban|Hội\s+đồng)\s+nhân\s+dân(?:\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh))?)"
+    r"(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
@@ -70,7 +73,7 @@ RE_PERSON_PREFIX = re.compile(r"(?:các\s+)?đồng\s+chí\s*:?\s*", _F)
 # "Thống đốc Ngân hàng Nhà nước Việt Nam", "Tổng Kiểm toán Nhà nước" (the title stands for the agency it heads)
 RE_HEAD_TITLE = re.compile(
     r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng\s+ban|Trưởng"
-    r"|Bí\s+thư|Lãnh\s+đạo|Tổ\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
+    r"|Bí\s+thư|(?-i:Lãnh)\s+đạo|(?-i:Tổ)\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
@@ -106,7 +109,7 @@ _NAME_FUNCTION = set(
     "khác những mọi từng cho sau trước".split()
 )
 # a field abbreviation inside a name, read as one capitalised word: "KH,CN&MT", "TN&MT", "NN&PTNT"
-RE_NAME_ABBREV = re.compile(r"[ \t]+(?P<w>[A-ZĐ]{1,4}(?:\s*[,&]\s*[A-ZĐ]{1,5})+)\b")
+RE_NAME_ABBREV = re.compile(r"[ \t]+(?P<w>[A-ZĐ]{1,4}(?:\s*[,&]\s*[A-ZĐ]{1,5})+|(?<=ban|ồng)[ \t]+nhân\s+dân)\b")
 RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
 # "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
 RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
@@ -400,17 +403,25 @@ class AgencyParser:
             if "\n" in tok.group(0):
                 break
             word = tok.group("w")
-            if word[:1].isupper():
+            if word[:1].isupper() or word.startswith("nhân"):  # "Hội đồng nhân dân" inside a name
                 caps += 1
                 lower_run = 0
-            elif word in ("và", "của", "thuộc") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2):
-                lower_run = 0
+            elif word in ("và", "của", "thuộc", "-") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2) \
+                    and not (word == "và" and RE_HEAD.match(text, tok.end() + 1)):
+                lower_run = 0  # "Bộ Văn hóa, Thể thao và Du lịch", "Ban Kinh tế - Ngân sách" (not "Sở A và Sở B")
             elif lower_run < 2 and word not in _NAME_FUNCTION \
                     and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
                 lower_run += 1
             else:
                 break
             end = p = tok.end()
+        level = RE_LOCAL_LEVEL.match(text, end)
+        if caps and level and not RE_NAME_TOKEN.match(text, level.end()):
+            end = level.end()  # "Đảng đoàn Hội đồng nhân dân tỉnh"
+        elif caps and level:
+            nxt = RE_NAME_TOKEN.match(text, level.end())
+            if PREDICATE.match(text, nxt.start("w")) or RE_MODIFIER_VERB.match(text, nxt.start("w")):
+                end = level.end()
         if caps == 0 or fold(m.group(0)) == "thue":
             board = RE_MANAGEMENT_BOARD.match(text, pos)
             local = RE_LOCAL_LEVEL.match(text, m.end())

@@ -531,7 +531,10 @@ class _Extractor:
         """A letter or notice without numbered items: each body paragraph that assigns work is a task."""
         n = 0
         started = False
-        for para in doc.paragraphs:
+        paragraphs = doc.paragraphs
+        if len(paragraphs) < 4:  # no blank lines between paragraphs (a .docx, a pasted text): one paragraph a line
+            paragraphs = [ln.strip() for ln in self.text.split("\n") if ln.strip()]
+        for para in paragraphs:
             plain = strip_markdown_emphasis(para).strip()
             if RE_RECIPIENTS_START.match(plain):
                 break
