@@ -95,7 +95,8 @@ RE_CLOSING_FORMULA = re.compile(
     re.IGNORECASE,
 )
 RE_REQUEST_CUE = re.compile(r"(?:^|\s)(?:đề\s+nghị|yêu\s+cầu|giao)\s", re.IGNORECASE)
-RE_PROSE_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+RE_PROSE_CLAUSE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+RE_SEMICOLON = re.compile(r";\s+")
 RE_RECIPIENTS_START = re.compile(r"^[*_]*\s*Nơi\s+nhận\b", re.IGNORECASE)
 RE_NOT_ASSIGNING = re.compile(r"(?:đã|được|là|có\s+ý\s+kiến|cho\s+biết|báo\s+cáo\s+(?:về|tại))\b", re.IGNORECASE)
 RE_ASSIGNING = re.compile(
@@ -515,7 +516,12 @@ class _Extractor:
         if len(plain) < 40 or RE_PROSE_CONTEXT.match(plain) or RE_CLOSING_FORMULA.search(plain):
             return []
         lead: list[AgencyRef] = []
-        for clause in RE_PROSE_CLAUSE.split(plain):
+        clauses = []
+        for sentence in RE_PROSE_CLAUSE.split(plain):
+            # each sentence, and each clause after ";" that opens with its own subject
+            clauses.append(sentence)
+            clauses.extend(RE_SEMICOLON.split(sentence)[1:])
+        for clause in clauses:
             refs, end = self.parser.subject(clause)
             refs = [r for r in refs if not r.person]
             if not refs or end == 0:
