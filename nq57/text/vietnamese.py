@@ -325,7 +325,11 @@ RE_TRIGGER = re.compile(
 RE_RECURRING = re.compile(
     r"(?:nhiệm\s+vụ|thực\s+hiện|triển\s+khai)\s+thường\s+xuyên"
     r"|(?:thực\s+hiện|bảo\s+đảm|bố\s+trí)[^.;]{0,40}?\s(?:hằng|hàng)\s+năm(?=\s*[.;]|\s*$|\s+theo\b)"
-    r"|\d{4}\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo",
+    r"|\d{4}\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
+    # "Chương trình xây dựng luật năm 2025 và các năm tiếp theo"
+    r"|(?<![\w/])[^.;,]{0,80}?\s\d{4}\b[^.;\d]{0,60}?\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
+    # a clause opening with its cadence: "Thường xuyên nắm tình hình ...", "Định kỳ, Bộ X chủ trì ..."
+    r"|(?:^|(?<=[.;:]\s))(?:Thường\s+xuyên(?=\s+\w)|Định\s+kỳ(?=\s*,))",
     _F,
 )
 RE_EVENT = re.compile(
@@ -362,6 +366,12 @@ RE_REPORT_CADENCE = re.compile(
 RE_REPORT_CADENCE_AFTER = re.compile(
     r"báo\s+cáo[^.;]{0,80}?\b(?P<cad>(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng"
     r"|định\s+kỳ\s+(?:hằng\s+|hàng\s+)?(?:tuần|tháng|quý|năm))",
+    _F,
+)
+# "Định kỳ hàng năm, đánh giá tình hình thực hiện ..., báo cáo Thủ tướng Chính phủ": the cadence opens the sentence
+RE_REPORT_CADENCE_LEAD = re.compile(
+    r"(?:định\s+kỳ\s+)?(?P<cad>(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng)\s*,"
+    r"[^.;]{0,200}?\bbáo\s+cáo",
     _F,
 )
 RE_REPORT_BEFORE = re.compile(r"\b(?:phải\s+|có\s+)?(?:viết|gửi|nộp|có)\s+báo\s+cáo\b", _F)
@@ -476,7 +486,7 @@ def find_deadlines(text: str, *, year_hint: int | None = None) -> list[Mention]:
 # Cheap prefilters: a pattern can only match when one of its words occurs in the lower-cased text. Every character
 # that matches one of these letters under re.IGNORECASE lower-cases to that very letter (checked over all of
 # Unicode), so "no keyword in text.lower()" proves "no match" and the result is unchanged.
-_MARKER_KEYWORDS = {"recurring": ("thường", "năm"), "event": ("kỳ", "lực", "quốc"), "roadmap": ("lộ",)}
+_MARKER_KEYWORDS = {"recurring": ("thường", "năm", "định kỳ"), "event": ("kỳ", "lực", "quốc"), "roadmap": ("lộ",)}
 _TRIGGER_KEYWORDS = ("trước", "trong", "từ", "vào", "chậm", "muộn", "đến", "hạn", "hết", "hoàn", "xong")
 
 
@@ -560,7 +570,7 @@ def parse_report(text: str, *, year_hint: int | None = None) -> Report | None:
         low = sent.lower()
         if "báo cáo" not in low:
             continue
-        m = RE_REPORT_CADENCE.search(sent) or RE_REPORT_CADENCE_AFTER.search(sent)
+        m = RE_REPORT_CADENCE.search(sent) or RE_REPORT_CADENCE_AFTER.search(sent) or RE_REPORT_CADENCE_LEAD.match(sent)
         if m:
             raw = sent[m.start():].strip(" .;*")
             return Report(None, _cadence(m.group("cad")), _clean_raw(raw))

@@ -18,7 +18,7 @@ DEV = SHARED / "extraction" / "dev"
 # The figures below the goal are the floors reached so far: raise them as the extractor learns the layout.
 FLOORS = {
     "cv3722-vpcp-2026": (0.95, 0.95, 0.95),
-    "kh3260-ddqh-2025": (0.95, 0.95, 0.90),
+    "kh3260-ddqh-2025": (0.95, 0.95, 0.95),
     "nq12-cp-2023": (0.95, 0.95, 0.95),
     "tb453-ubndhn-2026": (0.95, 0.95, 0.95),
     "ct11-ttg-2020": (0.70, 0.80, 0.80),
