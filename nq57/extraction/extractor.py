@@ -314,7 +314,10 @@ class _Extractor:
             others = inh.others or a.others
             if not lead:
                 first = plain.split(" ", 2)
-                if not imperative_ok or not first or not PREDICATE.match(plain[:30].lower()):
+                # an item without an addressee of its own or above it: kept when it reads as an instruction (never
+                # dropped for its first word alone), not when it is a bare phrase or a heading
+                if not imperative_ok or not first or (not PREDICATE.match(plain[:30].lower())
+                                                      and (len(first) < 3 or len(plain.split()) < 8)):
                     return
         lead = dedupe(lead)
         coordinating = dedupe(coordinating)

@@ -140,8 +140,11 @@ def _party_and_state() -> list[AgencyRecord]:
         AgencyRecord("Ủy ban Văn hóa và Xã hội của Quốc hội", na, (), ("Ủy ban Văn hóa và Xã hội",)),
         AgencyRecord("Ủy ban Quốc phòng, An ninh và Đối ngoại của Quốc hội", na, (),
                      ("Ủy ban Quốc phòng, An ninh và Đối ngoại",)),
-        AgencyRecord("Ủy ban Công tác đại biểu", na, (), ("Ban Công tác đại biểu",)),
-        AgencyRecord("Ủy ban Dân nguyện và Giám sát", na, (), ("Ban Dân nguyện",)),
+        AgencyRecord("Ủy ban Công tác đại biểu", na),
+        AgencyRecord("Ủy ban Dân nguyện và Giám sát", na),
+        # the boards of the Standing Committee before they became committees of the National Assembly (2025)
+        AgencyRecord("Ban Công tác đại biểu", na, successor="Ủy ban Công tác đại biểu", dissolved_on=MINISTRY_MERGE),
+        AgencyRecord("Ban Dân nguyện", na, successor="Ủy ban Dân nguyện và Giám sát", dissolved_on=MINISTRY_MERGE),
         # committees merged by the National Assembly's 2025 restructuring (older documents still name them)
         *[AgencyRecord(f"{old} của Quốc hội", na, (), (old,), successor=f"{new} của Quốc hội")
           for old, new in (("Ủy ban Pháp luật", "Ủy ban Pháp luật và Tư pháp"),

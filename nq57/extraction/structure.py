@@ -18,7 +18,15 @@ RE_LETTER = re.compile(r"^(?:\*\*)?(?P<label>[a-zđ])\s*\)(?:\*\*)?\s*(?P<rest>\
 RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S.*)$")
 RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
 RE_UPPER_LINE = re.compile(r"^[^a-zà-ỹđ]*[A-ZĐÀ-Ỹ]{2,}[^a-zà-ỹđ]*$")
-RE_RECIPIENTS = re.compile(r"^[*_]*\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+RE_RECIPIENTS = re.compile(r"^[*_]*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)  # "Noi nhận": OCR drops marks
+# a page break left in the text by a converter or an OCR run, or a bare page number: no part of the content
+RE_PAGE_MARK = re.compile(
+    r"^(?:-{2,}\s*(?:PAGE\s+BREAK|NEW\s+PAGE|TRANG\s+MỚI)\s*-{2,}|\f+|\d{1,3}|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$",
+    re.IGNORECASE,
+)
+# a section heading in capitals whose roman number OCR misread: "Il. TỔ CHỨC THỰC HIỆN", "HI. ...", "1. TINH THẦN ..."
+RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>[^a-zà-ỹđ]{4,})$")
+_OCR_ROMAN = {"H": "II", "HI": "III", "IH": "III"}
 RE_CLOSING = re.compile(
     r"\b(?:trân\s+trọng\s+thông\s+báo|thông\s+báo\s+(?:để|ý\s+kiến|kết\s+luận)|xin\s+thông\s+báo)\b", re.IGNORECASE
 )
@@ -175,10 +183,31 @@ def _table_lines(lines: list[str]) -> list[bool]:
     return out
 
 
+def _ocr_romans(lines: list[str]) -> list[str]:
+    """Section headings whose roman number an OCR run misread ("Il.", "HI.", "1." before a title in capitals) get their
+    roman number back. Digits are read as a roman number only where the document numbers other sections in romans."""
+    hits = [(i, m) for i, ln in enumerate(lines) if (m := RE_OCR_ROMAN.match(ln.strip())) and RE_UPPER_LINE.match(
+        m.group("rest"))]
+    if not hits:
+        return lines
+    romans = any(RE_ROMAN.match(ln.strip()) and ln.strip()[:2] in ("II", "IV", "V.", "VI") for ln in lines)
+    out = list(lines)
+    for i, m in hits:
+        label = m.group("label")
+        if label.isdigit() and not romans:
+            continue
+        fixed = _OCR_ROMAN.get(label) or label.replace("l", "I").replace("1", "I").replace("|", "I")
+        if roman_to_int(fixed):
+            out[i] = f"{fixed}. {m.group('rest')}"
+    return out
+
+
 def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
-    lines = text.split("\n")
+    lines = [ln for ln in text.split("\n") if not RE_PAGE_MARK.match(ln.strip())] if (
+        "PAGE" in text or "\f" in text or "Trang" in text) else text.split("\n")
+    lines = _ocr_romans(lines)
     in_table = _table_lines(lines) if "|" in text else [False] * len(lines)
     width = wrap_width(lines)
     previous = ""  # the line before this one, "" after a blank line
