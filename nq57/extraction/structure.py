@@ -26,6 +26,7 @@ RE_PAGE_MARK = re.compile(
 )
 # a section heading in capitals whose roman number OCR misread: "Il. TỔ CHỨC THỰC HIỆN", "HI. ...", "1. TINH THẦN ..."
 RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>[^a-zà-ỹđ]{4,})$")
+RE_OCR_LEAD = re.compile(r"^[_~`'·|]{1,3}\s+(?=[-+•]\s|\(?\d{1,2}[.)]\s|[a-zđ]\)\s)")
 _OCR_ROMAN = {"H": "II", "HI": "III", "IH": "III"}
 RE_CLOSING = re.compile(
     r"\b(?:trân\s+trọng\s+thông\s+báo|thông\s+báo\s+(?:để|ý\s+kiến|kết\s+luận)|xin\s+thông\s+báo)\b", re.IGNORECASE
@@ -252,6 +253,8 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         if table is not None:
             tables.append(table)
             table = None
+        if line[:1] in "_~`'·|" and RE_OCR_LEAD.match(line):
+            line = RE_OCR_LEAD.sub("", line)  # "__ - Trình Chính phủ ...": specks an OCR run put before a mark
         heading = bool(RE_MD_HEADING.match(line))
         line = RE_MD_HEADING.sub("", line)
         if RE_RECIPIENTS.match(line):
