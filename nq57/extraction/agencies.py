@@ -72,7 +72,7 @@ RE_PERSON_PREFIX = re.compile(r"(?:các\s+)?đồng\s+chí\s*:?\s*", _F)
 # the title of the head of an agency, before the agency's name: "Bộ trưởng Bộ Y tế", "Chủ tịch UBND tỉnh X",
 # "Thống đốc Ngân hàng Nhà nước Việt Nam", "Tổng Kiểm toán Nhà nước" (the title stands for the agency it heads)
 RE_HEAD_TITLE = re.compile(
-    r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng\s+ban|Trưởng"
+    r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng"
     r"|Bí\s+thư|(?-i:Lãnh)\s+đạo|(?-i:Tổ)\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
@@ -395,7 +395,8 @@ class AgencyParser:
                 # "Cục Thông tin, Thống kê": a comma inside the name, before a capitalised word that opens no new name
                 cm = RE_NAME_COMMA.match(text, p)
                 after = cm.end() + 1 if cm else 0
-                if cm and caps and not RE_HEAD.match(text, after) and RE_NAME_COMMA_END.match(text, cm.end()) \
+                if cm and caps and not RE_HEAD.match(text, after) and not RE_HEAD_TITLE.match(text, after) \
+                        and RE_NAME_COMMA_END.match(text, cm.end()) \
                         and self.resolver.match_at(text, after) is None:
                     p = cm.end()
                     continue
@@ -463,6 +464,11 @@ class AgencyParser:
             if RE_TITLE_KEEP.search(tm.group(0)):  # "Tổng Thanh tra Chính phủ" heads the "Thanh tra Chính phủ"
                 start -= len("Thanh tra ")
             hit = self.resolver.match_at(text, start)
+            if not hit and fold(tm.group(0)).rstrip().endswith("bo truong"):
+                # "Bộ trưởng Công an": the minister of the "Bộ Công an"
+                ministry = self.resolver.match_at("Bộ " + text[start:start + 120], 0)
+                if ministry and ministry[1] > 3:
+                    return self._tail([AgencyRef(ministry[0], True)], text, pos, start + ministry[1] - 3)
             if hit:
                 rec = self.resolver.records.get(hit[0])
                 if rec is not None and rec.kind != "collective":

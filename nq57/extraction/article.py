@@ -18,11 +18,42 @@ RE_GENERIC_ADDRESSEE = re.compile(
     r"(?=\s+(?:tiếp\s+tục|phải|cần|nghiên\s+cứu|khẩn\s+trương|chủ\s+động|thực\s+hiện|rà\s+soát|báo\s+cáo)\b)"
 )
 RE_PARENS = re.compile(r"\([^()]*\)")
+# "Về ..., Tổng Bí thư nêu rõ, " / "Đối với ..., Tổng Bí thư yêu cầu: " / "Cùng đó, ": what comes before the addressee
+RE_SPEECH_PREFIX = re.compile(
+    r"(?:(?:Về|Đối\s+với|Cùng\s+đó|Bên\s+cạnh\s+đó|Đồng\s+thời|Ngoài\s+ra)\b[^:]{0,160}?,\s*)?"
+    r"(?:(?:Tổng\s+Bí\s+thư|Thủ\s+tướng|Chủ\s+tịch|Trưởng\s+Ban|đồng\s+chí)[^,:]{0,40}?\s"
+    r"(?:nêu\s+rõ|nhấn\s+mạnh|chỉ\s+rõ|yêu\s+cầu|đề\s+nghị|lưu\s+ý|giao)\s*[,:]?\s*)?"
+)
+RE_GOVERNMENT = re.compile(r"(?:Thủ\s+tướng\s+)?Chính\s+phủ(?=\s)")
+# the speaker himself ("Tổng Bí thư đánh giá cao ...") is no addressee
+RE_SPEAKER = re.compile(r"Tổng\s+Bí\s+thư\b")
+# the verb of a reported assignment, right after the addressee (or after "theo chức năng nhiệm vụ,")
+RE_ASSIGNED_VERB = re.compile(
+    r"\s*(?:,?\s*theo\s+chức\s+năng[^,.;]{0,40},\s*)?(?:\w+\s+)?(?:chỉ\s+đạo|có\s+kế\s+hoạch|trình|chủ\s+trì"
+    r"|khẩn\s+trương|phải|cần\s+phải)\b"
+)
 RE_AFTER_CUE = re.compile(r"^[\s,:]*(?:\d+\s+[\wà-ỹđ]+(?:\s+[\wà-ỹđ]+)?\s+là\s+)?(?:các\s+đồng\s+chí\s+)?")
 
 
 def split_sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in RE_SENT.split(paragraph) if s.strip()]
+
+
+def reported_assignment(plain: str, parser: AgencyParser) -> list[AgencyRef]:
+    """"Bộ trưởng Bộ X chỉ đạo xây dựng ...", "Tổng Bí thư nêu rõ, Thường trực Ban Bí thư ... chỉ đạo ...": the work a
+    leader hands out, reported as what each addressee is to do; [] when the sentence is no such assignment."""
+    m = RE_SPEECH_PREFIX.match(plain)
+    start = m.end() if m else 0
+    rest = plain[start:]
+    gm = RE_GOVERNMENT.match(rest)
+    if gm:  # the Government and its head are addressees of a Party leader's conclusions
+        refs, end = [AgencyRef(" ".join(gm.group(0).split()), True)], gm.end()
+    else:
+        refs, end = parser.agency_list(rest, 0)
+    refs = [r for r in refs if not r.person]
+    if not refs or end == 0 or RE_SPEAKER.match(rest):
+        return []
+    return refs if RE_ASSIGNED_VERB.match(rest, end) else []
 
 
 def article_tasks(paragraphs: list[str], parser: AgencyParser) -> list[tuple[str, str, list[AgencyRef], bool]]:
@@ -33,6 +64,11 @@ def article_tasks(paragraphs: list[str], parser: AgencyParser) -> list[tuple[str
             continue
         for si, sent in enumerate(split_sentences(para), 1):
             plain = RE_PARENS.sub(" ", strip_markdown_emphasis(sent))
+            reported = reported_assignment(plain, parser)
+            if reported:
+                _partners, others = parser.partners(plain)
+                out.append((f"p{pi}.{si}", sent, reported, others))
+                continue
             cue = RE_CUE.search(plain)
             if not cue or RE_REPORTED.search(plain[: cue.start() + 1]):
                 continue

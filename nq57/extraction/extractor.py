@@ -62,6 +62,7 @@ RE_LEADIN_FORMULA = re.compile(
     r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
     re.IGNORECASE,
 )
+RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
@@ -559,8 +560,20 @@ class _Extractor:
             self.make_task(str(n), None, para, Inherited(), lead_override=lead)
 
     def run_article(self, doc) -> None:
+        # "Về một số nhiệm vụ trọng tâm trong Quý I năm 2025, ...": a topic opening a paragraph dates the assignments
+        # under it, in that paragraph and the following ones, until the next topic ("Về ...", "Đối với ...")
+        topic_of: dict[int, Deadline] = {}
+        current = NO_DEADLINE
+        for pi, para in enumerate(doc.paragraphs, 1):
+            tm = RE_ARTICLE_TOPIC.match(strip_markdown_emphasis(para).strip())
+            if tm:
+                found = find_deadlines(tm.group(0), year_hint=self.year)
+                current = found[-1].deadline if found else NO_DEADLINE
+            topic_of[pi] = current
         for path, sent, refs, others in article_tasks(doc.paragraphs, self.parser):
             dl, rep = analyse_schedule(sent, year_hint=self.year)
+            if dl.kind == "none":
+                dl = topic_of.get(int(path[1:].split(".")[0]), NO_DEADLINE)
             lead, lead_others = _lead_refs(refs)
             task = {
                 "path": path, "section": None, "text": _clean(sent), "lead": _names(dedupe(lead)),
