@@ -191,7 +191,12 @@ _DISPLAY_ABBREV = (
 )
 
 
+RE_ANY_DISPLAY_ABBREV = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _DISPLAY_ABBREV))
+
+
 def expand_abbreviations(name: str) -> str:
+    if not RE_ANY_DISPLAY_ABBREV.search(name):
+        return name
     for rx, rep in _DISPLAY_ABBREV:
         name = rx.sub(rep, name)
     return name

@@ -327,7 +327,7 @@ RE_RECURRING = re.compile(
     r"|(?:thực\s+hiện|bảo\s+đảm|bố\s+trí)[^.;]{0,40}?\s(?:hằng|hàng)\s+năm(?=\s*[.;]|\s*$|\s+theo\b)"
     r"|\d{4}\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
     # "Chương trình xây dựng luật năm 2025 và các năm tiếp theo"
-    r"|(?<![\w/])[^.;,]{0,80}?\s\d{4}\b[^.;\d]{0,60}?\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
+    r"|\b\d{4}\b[^.;\d]{1,60}?\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
     # a clause opening with its cadence: "Thường xuyên nắm tình hình ...", "Định kỳ, Bộ X chủ trì ..."
     r"|(?:^|(?<=[.;:]\s))(?:Thường\s+xuyên(?=\s+\w)|Định\s+kỳ(?=\s*,))",
     _F,
