@@ -62,8 +62,11 @@ RE_LEADIN_FORMULA = re.compile(
     r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
     re.IGNORECASE,
 )
+# the closing clause of a lead-in that introduces the items below it
+RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau|với\s+các)\b[^:]*:?\s*$"
+                            r"|[^,;]*\bsau\s*:\s*$", re.IGNORECASE)
 RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
-RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b")
+RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
@@ -352,6 +355,20 @@ class _Extractor:
             task["unknown_agencies"] = list(dict.fromkeys(unknown))
         self.tasks.append(task)
 
+    def leadin_is_task(self, leadin: str) -> bool:
+        """A lead-in paragraph ("Các bộ ... chủ động phối hợp thường xuyên với ..., trong đó tập trung vào một số nội
+        dung sau:") that assigns work of its own before introducing its items, not only a formula introducing them."""
+        plain = _clean(strip_markdown_emphasis(leadin))
+        a = self.parser.analyse(plain)
+        if not a.lead or a.subject_end == 0 or a.directing:
+            return False
+        rest = plain[a.subject_end:]
+        if RE_LEADIN_FORMULA.match(rest):
+            return False
+        cut = list(RE_LEADIN_TAIL.finditer(rest))
+        own = rest[:cut[-1].start()] if cut else rest
+        return len(own.split()) >= 12
+
     def split_inline(self, raw: str) -> tuple[list[str], str] | None:
         """"Addressee: (1) ... (2) ..." -> (parts, trailing marker) when the text before the colon is an addressee."""
         colon = raw.find(":")
@@ -404,6 +421,8 @@ class _Extractor:
             if top and child.children:
                 sec = _clean(strip_markdown_emphasis(child.text)).rstrip(":. ")
             if child.children:
+                if child.leadin and self.leadin_is_task(child.leadin):
+                    self.make_task(".".join(path), sec, child.leadin, self.inherit(child, inh))
                 kind, _ = self.heading_assignment(child.text)
                 if kind == "content" and _clean(strip_markdown_emphasis(child.text)).endswith(":") \
                         and not child.leadin and all(not c.children for c in child.children):

@@ -323,7 +323,7 @@ RE_TRIGGER = re.compile(
 )
 
 RE_RECURRING = re.compile(
-    r"(?:nhiệm\s+vụ|thực\s+hiện|triển\s+khai)\s+thường\s+xuyên"
+    r"(?:nhiệm\s+vụ|thực\s+hiện|triển\s+khai|phối\s+hợp)\s+thường\s+xuyên"
     r"|(?:thực\s+hiện|bảo\s+đảm|bố\s+trí)[^.;]{0,40}?\s(?:hằng|hàng)\s+năm(?=\s*[.;]|\s*$|\s+theo\b)"
     r"|\d{4}\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo"
     # "Chương trình xây dựng luật năm 2025 và các năm tiếp theo"

@@ -201,3 +201,14 @@ def test_field_abbreviations_in_names_resolve():
     assert tasks[0]["lead"] == ["Sở Khoa học và Công nghệ"]
     assert tasks[0]["coordinating"] == ["Sở Tài nguyên và Môi trường", "Sở Giáo dục và Đào tạo"]
     assert tasks[1]["lead"] == ["Bộ Nông nghiệp và Phát triển nông thôn"]
+
+
+def test_a_lead_in_that_assigns_work_of_its_own_is_a_task_beside_its_items():
+    text = HEADER + ("KẾ HOẠCH\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Đối với các sở, ngành\n\n"
+                     "Các sở, ngành chủ động phối hợp thường xuyên với Ủy ban nhân dân các huyện, có cơ chế trao đổi "
+                     "thông tin định kỳ để tháo gỡ vướng mắc, trong đó tập trung vào các nội dung sau:\n\n"
+                     "- Xây dựng kế hoạch thực hiện của ngành.\n\n- Rà soát thủ tục hành chính liên quan.\n")
+    tasks = _tasks(text)
+    assert len(tasks) == 3
+    assert tasks[0]["text"].startswith("Các sở, ngành chủ động") and tasks[0]["deadline"]["kind"] == "recurring"
+    assert all(t["lead"] == ["Các sở, ngành"] for t in tasks)
