@@ -24,7 +24,11 @@ RE_SPEECH_PREFIX = re.compile(
     r"(?:(?:Tổng\s+Bí\s+thư|Thủ\s+tướng|Chủ\s+tịch|Trưởng\s+Ban|đồng\s+chí)[^,:]{0,40}?\s"
     r"(?:nêu\s+rõ|nhấn\s+mạnh|chỉ\s+rõ|yêu\s+cầu|đề\s+nghị|lưu\s+ý|giao)\s*[,:]?\s*)?"
 )
-RE_GOVERNMENT = re.compile(r"(?:Thủ\s+tướng\s+)?Chính\s+phủ(?=\s)")
+RE_GOVERNMENT = re.compile(r"(?P<who>(?:Thủ\s+tướng\s+)?Chính\s+phủ)(?=\s)")
+_LEADER = (r"(?:(?:các\s+)?đồng\s+chí\s+)?(?P<who>(?:Phó\s+)?(?:Chủ\s+tịch|Thủ\s+tướng)\s+"
+           r"(?:Quốc\s+hội|Chính\s+phủ|nước)|(?:Thủ\s+tướng\s+)?Chính\s+phủ)(?=\s)")
+RE_LEADER = re.compile(_LEADER)
+RE_AND_LEADER = re.compile(r"\s*(?:,|và)\s*" + _LEADER)
 # the speaker himself ("Tổng Bí thư đánh giá cao ...") is no addressee
 RE_SPEAKER = re.compile(r"Tổng\s+Bí\s+thư\b")
 # the verb of a reported assignment, right after the addressee (or after "theo chức năng nhiệm vụ,")
@@ -45,9 +49,12 @@ def reported_assignment(plain: str, parser: AgencyParser) -> list[AgencyRef]:
     m = RE_SPEECH_PREFIX.match(plain)
     start = m.end() if m else 0
     rest = plain[start:]
-    gm = RE_GOVERNMENT.match(rest)
-    if gm:  # the Government and its head are addressees of a Party leader's conclusions
-        refs, end = [AgencyRef(" ".join(gm.group(0).split()), True)], gm.end()
+    gm = RE_GOVERNMENT.match(rest) or RE_LEADER.match(rest)
+    if gm:  # the Government, its head, the leaders of the state are addressees of a Party leader's conclusions
+        refs, end = [AgencyRef(" ".join(gm.group("who").split()), True)], gm.end()
+        while (more := RE_AND_LEADER.match(rest, end)) is not None:
+            refs.append(AgencyRef(" ".join(more.group("who").split()), True))
+            end = more.end()
     else:
         refs, end = parser.agency_list(rest, 0)
     refs = [r for r in refs if not r.person]
@@ -87,7 +94,7 @@ def article_tasks(paragraphs: list[str], parser: AgencyParser) -> list[tuple[str
                             name = (det + g.group("noun") + " " + g.group("mod")).strip().capitalize()
                             got = [AgencyRef(name, False)]
                     refs.extend(got)
-            if not refs and cue.group(0).lower() not in ("đề nghị", "yêu cầu"):
+            if not refs:  # a request with no addressee ("Tổng Bí thư lưu ý ... phải ...") assigns no one
                 continue
             partners, others = parser.partners(plain)
             out.append((f"p{pi}.{si}", sent, refs, others))
