@@ -50,7 +50,7 @@ _QUAL = (
     r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước|(?:Ủy\s+ban|Hội\s+đồng)\s+nhân\s+dân(?:\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh))?)"
     r"(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
     r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
-    r"|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
+    r"|(?:ở\s+)?trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
     r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
