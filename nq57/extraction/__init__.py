@@ -2,8 +2,9 @@
 
 Public API::
 
-    extract_text(text, *, source=None, resolver=None) -> dict   # the SCHEMA.md shape
-    extract_file(path) -> dict
+    extract_text(text, *, source=None, resolver=None, agencies=None) -> dict   # the SCHEMA.md shape
+    extract_file(path, *, agencies=None) -> dict
+    (agencies: further official agency names the caller knows, e.g. from its database, beside the built-in registry)
     read_document(data: bytes, filename: str) -> str
     ExtractionError                                           # str() is a Vietnamese message for the user
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from .errors import ExtractionError
 from .extractor import extract_text
 from .reader import MAX_BYTES, read_document
-from .registry import AGENCIES, AgencyRecord, AgencyResolver, default_resolver
+from .registry import AGENCIES, AgencyRecord, AgencyResolver, default_resolver, resolver_with
 
 __all__ = [
     "AGENCIES",
@@ -27,10 +28,11 @@ __all__ = [
     "extract_file",
     "extract_text",
     "read_document",
+    "resolver_with",
 ]
 
 
-def extract_file(path: str | os.PathLike) -> dict:
+def extract_file(path: str | os.PathLike, *, agencies=None) -> dict:
     """Read *path* (any supported format) and extract it; ``source`` is the file name."""
     p = Path(path)
     try:
@@ -44,4 +46,4 @@ def extract_file(path: str | os.PathLike) -> dict:
         raise ExtractionError(f"{p.name} là thư mục, không phải tệp văn bản.") from exc
     except OSError as exc:
         raise ExtractionError(f"Không mở được tệp {p.name}.") from exc
-    return extract_text(read_document(data, p.name), source=p.name)
+    return extract_text(read_document(data, p.name), source=p.name, agencies=agencies)

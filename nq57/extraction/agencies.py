@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nq57.text.vietnamese import fold, strip_markdown_emphasis
+
 from .registry import AgencyResolver, loose_key
-from .vietnamese import fold, strip_markdown_emphasis
 
 _F = re.IGNORECASE
 
@@ -16,7 +17,20 @@ _HEADS = (
     "Học viện", "Ngân hàng", "Thanh tra", "Kiểm toán", "Tòa án", "Toà án", "Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ",
     "Thành ủy", "Thành uỷ", "Thông tấn xã", "Hội đồng", "Tập đoàn", "Tổng công ty", "Công ty", "Cục", "Tổng cục", "Sở",
     "Quỹ", "Hiệp hội", "Liên hiệp", "Mặt trận", "Tổ", "Thường trực", "Quân ủy", "Quân uỷ", "Bảo hiểm", "Hội",
+    # provincial and local bodies, departments of a ministry
+    "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
+    "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đảng đoàn", "Đảng bộ",
+    "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
 )
+# a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
+RE_MANAGEMENT_BOARD = re.compile(
+    r"Ban\s+Quản\s+lý\s+(?:các\s+)?(?:khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao)"
+    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
+    r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
+)
+_LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở", "Ủy ban nhân dân",
+                "Hội đồng nhân dân"}
+RE_LOCAL_LEVEL = re.compile(r"\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh|cấp\s+xã|xã|phường|huyện|quận)\b")
 RE_HEAD = re.compile(r"(?:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) + r")\b")
 
 # Generic nouns of collective addressees ("các bộ, ngành, địa phương").
@@ -25,18 +39,25 @@ _NOUNS = (
     "đơn vị", "địa phương", "tổ chức", "doanh nghiệp nhà nước", "doanh nghiệp", "tập đoàn", "hiệp hội", "tỉnh",
     "thành phố", "viện nghiên cứu", "viện", "trường đại học", "trường", "cơ sở đào tạo", "cơ sở nghiên cứu",
     "chuyên gia", "nhà khoa học", "cá nhân", "ban", "sở", "cấp ủy", "tổ chức đảng", "đảng ủy", "tỉnh ủy", "thành ủy",
-    "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện",
+    "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện", "tổ chức chính trị - xã hội", "hộ gia đình",
+    "phường", "xã", "đặc khu", "sở, ban, ngành",
 )
 _NOUN = r"(?:" + "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)) + r")(?![\w])"
 _QUAL = (
     r"(?:\s+(?P<qual>(?:có\s+)?liên\s+quan|trực\s+thuộc\s+(?:Trung\s+ương|TW)|ở\s+Trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương"
-    r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$))?"
+    r"|(?:có\s+)?đủ\s+điều\s+kiện|được\s+lựa\s+chọn|là\s+[^;]+$"
+    # "các cơ quan của Đảng", "các cơ quan, đơn vị của Trung ương": of a named body (capitalised words)
+    r"|(?:của|thuộc)\s+(?:Trung\s+ương|Nhà\s+nước|(?:Ủy\s+ban|Hội\s+đồng)\s+nhân\s+dân(?:\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh))?)"
+    r"(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
+    r"|(?:của|thuộc)\s+(?-i:[A-ZĐÂÊÔƠƯÁÀẢÃẠ][\wà-ỹđ]*)(?:\s+(?-i:[A-ZĐ][\wà-ỹđ]*))*(?=\s*(?:[,;.:]|$|\s(?-i:[a-zà-ỹđ])))"
+    r"|(?:ở\s+)?trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
     r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
     + _QUAL,
     _F,
 )
+RE_AND_SPLIT = re.compile(r"\s+và\s+(?:các\s+)?", _F)
 RE_NOUN_SPLIT = re.compile(r"\s*,\s*(?:các\s+)?|\s+và\s+(?:các\s+)?", _F)
 # "các Bộ: Tài chính, Khoa học và Công nghệ" / "các địa phương Bắc Ninh, Bình Dương"
 RE_ENUM_HEAD = re.compile(
@@ -51,11 +72,12 @@ RE_PERSON_PREFIX = re.compile(r"(?:các\s+)?đồng\s+chí\s*:?\s*", _F)
 # the title of the head of an agency, before the agency's name: "Bộ trưởng Bộ Y tế", "Chủ tịch UBND tỉnh X",
 # "Thống đốc Ngân hàng Nhà nước Việt Nam", "Tổng Kiểm toán Nhà nước" (the title stands for the agency it heads)
 RE_HEAD_TITLE = re.compile(
-    r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng\s+ban|Trưởng"
-    r"|Bí\s+thư|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
+    r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Chủ\s+nhiệm|Trưởng"
+    r"|Bí\s+thư|(?-i:Lãnh)\s+đạo|(?-i:Tổ)\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+án|Viện\s+trưởng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Giám\s+đốc|Tổng(?=\s+Kiểm\s+toán)"
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
+RE_COLLECTIVE_PRE = re.compile(r"(?:các|những)\s", _F)
 RE_TITLE_KEEP = re.compile(r"Tổng\s+Thanh\s+tra\s+$", _F)
 _SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Tô Trương Đinh Lâm Mai Đào Tạ Cao Hà "
@@ -81,14 +103,26 @@ _NAME_STOP = set(
     "bố đề tham cần phải nên sớm khẩn tiếp tăng chịu có chỉ và các của về tại trong với để được đã sẽ đang là cùng "
     "liên nhằm thì mà như gồm".split()
 )
+# words that never belong inside a name (a name ends before them)
+_NAME_FUNCTION = set(
+    "và các của về tại trong với để được đã sẽ đang là cùng liên nhằm thì mà như gồm có trên theo thuộc này đó "
+    "khác những mọi từng cho sau trước".split()
+)
+# a field abbreviation inside a name, read as one capitalised word: "KH,CN&MT", "TN&MT", "NN&PTNT"
+RE_NAME_ABBREV = re.compile(r"[ \t]+(?P<w>[A-ZĐ]{1,4}(?:\s*[,&]\s*[A-ZĐ]{1,5})+|(?<=ban|ồng)[ \t]+nhân\s+dân)\b")
+RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
+# "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
+RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
 RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
 RE_PARTNER = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|cùng\s+với)\s+", _F)
 RE_ADVERBIAL = re.compile(
     r"^(?:Trên\s+cơ\s+sở|Căn\s+cứ|Để|Đối\s+với|Về|Theo|Sau\s+khi|Trước\s+mắt|Đồng\s+thời|Do\s+đó|Vì\s+vậy|Trong|Nếu"
-    r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay)\b"
+    r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay|Định\s+kỳ|Hằng\s+năm|Hàng\s+năm|Hằng\s+quý|Hàng\s+quý|Hằng\s+tháng"
+    r"|Hàng\s+tháng|Trước\s+ngày|Trong\s+năm)\b"
 )
 # a request verb before the addressee: "Đề nghị Bộ Y tế ...", "Giao Bộ Công an chủ trì ...", "Yêu cầu các tỉnh ..."
 RE_REQUEST = re.compile(r"(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
+RE_REQUEST_AFTER = re.compile(r"\s*,?\s*(?:đề\s+nghị|yêu\s+cầu|giao(?:\s+cho)?)\s*:?\s+(?=\S)", _F)
 # "Đối với Bộ Y tế", "Đối với các địa phương, cần ...": the addressee after "đối với"
 RE_AS_FOR = re.compile(r"(?:Riêng\s+)?(?:Đối\s+với|Với)\s+")
 RE_AS_FOR_END = re.compile(r"\s*(?:[:.]\s*)?$|\s*[,:]\s*")
@@ -132,18 +166,37 @@ _MODIFIER_STOP = set(
 RE_MODIFIER_VERB = re.compile(
     r"(?:đào\s+tạo|cung\s+cấp|hỗ\s+trợ|ứng\s+dụng|tham\s+gia|sản\s+xuất|kinh\s+doanh|hoạt\s+động|quản\s+lý|vận\s+hành"
     r"|giải\s+quyết|nâng\s+cao|khai\s+thác|huy\s+động|đặt\s+hàng|tiếp\s+nhận|nhận|góp\s+ý|cho\s+ý\s+kiến|thống\s+nhất"
-    r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa)\b"
+    r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa|xác\s+định|giúp|tiếp\s+nhận|lãnh\s+đạo"
+    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành)\b"
 )
 
 _DISPLAY_ABBREV = (
     (re.compile(r"\bCSDLQG\b"), "cơ sở dữ liệu quốc gia"),
     (re.compile(r"\bCSDL\b"), "cơ sở dữ liệu"),
+    # field abbreviations inside names: "Ủy ban KH,CN&MT", "Sở TN&MT", "Sở NN&PTNT", "Sở GD&ĐT"
+    (re.compile(r"\bKH\s*,\s*CN\s*&\s*MT\b"), "Khoa học, Công nghệ và Môi trường"),
+    (re.compile(r"\bKH\s*,\s*CN\s*(?:&|,)\s*ĐMST\b"), "khoa học, công nghệ và đổi mới sáng tạo"),
+    (re.compile(r"\bKH\s*&\s*CN\b|\bKHCN\b"), "Khoa học và Công nghệ"),
+    (re.compile(r"\bTN\s*&\s*MT\b|\bTNMT\b"), "Tài nguyên và Môi trường"),
+    (re.compile(r"\bNN\s*&\s*PTNT\b|\bNN\s+và\s+PTNT\b"), "Nông nghiệp và Phát triển nông thôn"),
+    (re.compile(r"\bNN\s*&\s*MT\b"), "Nông nghiệp và Môi trường"),
+    (re.compile(r"\bGD\s*&\s*ĐT\b|\bGDĐT\b"), "Giáo dục và Đào tạo"),
+    (re.compile(r"\bLĐ\s*-?\s*TB\s*&\s*XH\b"), "Lao động - Thương binh và Xã hội"),
+    (re.compile(r"\bVH\s*,\s*TT\s*&\s*DL\b"), "Văn hóa, Thể thao và Du lịch"),
+    (re.compile(r"\bTT\s*&\s*TT\b"), "Thông tin và Truyền thông"),
+    (re.compile(r"\bUBTVQH\b"), "Ủy ban Thường vụ Quốc hội"),
+    (re.compile(r"\bĐBQH\b"), "đại biểu Quốc hội"),
     (re.compile(r"\bTW\b"), "Trung ương"),
     (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
 )
 
 
+RE_ANY_DISPLAY_ABBREV = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _DISPLAY_ABBREV))
+
+
 def expand_abbreviations(name: str) -> str:
+    if not RE_ANY_DISPLAY_ABBREV.search(name):
+        return name
     for rx, rep in _DISPLAY_ABBREV:
         name = rx.sub(rep, name)
     return name
@@ -191,6 +244,10 @@ class AgencyParser:
         # "Bộ Tài chính", "Trung tâm ...": a generic noun followed by a capitalised name is not a collective
         if not qual and RE_CAP_AFTER_SPACE.match(text, nouns_end, nouns_end + 3) and "," not in m.group("nouns"):
             return None
+        # "Đảng ủy cơ quan Văn phòng Quốc hội": a capitalised noun without "các" opens the name of one body
+        if not m.group("pre") and RE_CAP.match(text, m.start()) and "," not in m.group("nouns") \
+                and " và " not in m.group("nouns") and RE_CAP_AFTER_SPACE.search(text, nouns_end, nouns_end + 40):
+            return None
         end = m.end()
         pre = (m.group("pre") or "").strip().lower()
         nouns_txt = m.group("nouns")
@@ -207,7 +264,7 @@ class AgencyParser:
             official = self.resolver.resolve(written)
             name = official or expand_abbreviations(_cap(written))
             return [AgencyRef(name, official is not None, collective=True)], end
-        if qual and RE_RELATED_QUAL.match(qual):
+        if qual and RE_RELATED_QUAL.search(qual):
             official = self.resolver.resolve(written)
             name = official or _cap(("các " + _lower1(written) if not pre else written).strip())
             return [AgencyRef(expand_abbreviations(name), official is not None, related=True, collective=True)], end
@@ -217,7 +274,21 @@ class AgencyParser:
                 return [AgencyRef(official, True, collective=True)], end
             name = written if pre else "các " + _lower1(written)
             return [AgencyRef(expand_abbreviations(_cap(name)), False, collective=True)], end
-        # plain noun list: segment it into registry collectives
+        # plain noun list: one collective as written ("các bộ, ngành, cơ quan thuộc Chính phủ") when only commas join
+        # it; otherwise segment it into registry collectives
+        if len(nouns) > 1 and pre == "các":
+            official = self.resolver.resolve(written)
+            if official:
+                return [AgencyRef(official, True, collective=True)], end
+            groups = [g for g in RE_AND_SPLIT.split(written[len(m.group("pre")):]) if g.strip()]
+            if len(groups) > 1 and all(len(RE_NOUN_SPLIT.split(g)) == 1 for g in groups):
+                groups = [", ".join(groups)]  # "các bộ và ngành": one collective
+            out = []
+            for g in groups:
+                official = self.resolver.resolve("các " + g)
+                out.append(AgencyRef(official or _cap(expand_abbreviations("các " + g.strip())), official is not None,
+                                     collective=True))
+            return out, end
         out: list[AgencyRef] = []
         i = 0
         while i < len(nouns):
@@ -320,24 +391,52 @@ class AgencyParser:
         if not m:
             return None
         end = m.end()
-        prev_cap = True
+        lower_run = 0  # lower-case syllables since the last capitalised word ("Phát triển", "Quỹ đất")
         caps = 0
-        for tok in RE_NAME_TOKEN.finditer(text, end):
-            if tok.start() != end or "\n" in tok.group(0):
+        p = end
+        while True:
+            tok = RE_NAME_ABBREV.match(text, p) or RE_NAME_TOKEN.match(text, p)
+            if tok is None:
+                # "Cục Thông tin, Thống kê": a comma inside the name, before a capitalised word that opens no new name
+                cm = RE_NAME_COMMA.match(text, p)
+                after = cm.end() + 1 if cm else 0
+                if cm and caps and not RE_HEAD.match(text, after) and not RE_HEAD_TITLE.match(text, after) \
+                        and RE_NAME_COMMA_END.match(text, cm.end()) \
+                        and self.resolver.match_at(text, after) is None:
+                    p = cm.end()
+                    continue
+                break
+            if "\n" in tok.group(0):
                 break
             word = tok.group("w")
-            if word[:1].isupper():
+            if word[:1].isupper() or word.startswith("nhân"):  # "Hội đồng nhân dân" inside a name
                 caps += 1
-                prev_cap = True
-            elif word in ("và", "của", "thuộc") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2):
-                prev_cap = False
-            elif prev_cap and word not in _NAME_STOP:
-                prev_cap = False
+                lower_run = 0
+            elif word in ("và", "của", "thuộc", "-") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2) \
+                    and not (word == "và" and RE_HEAD.match(text, tok.end() + 1)):
+                lower_run = 0  # "Bộ Văn hóa, Thể thao và Du lịch", "Ban Kinh tế - Ngân sách" (not "Sở A và Sở B")
+            elif lower_run < 2 and word not in _NAME_FUNCTION \
+                    and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
+                lower_run += 1
             else:
                 break
-            end = tok.end()
-        if caps == 0:
-            return None
+            end = p = tok.end()
+        level = RE_LOCAL_LEVEL.match(text, end)
+        if caps and level and not RE_NAME_TOKEN.match(text, level.end()):
+            end = level.end()  # "Đảng đoàn Hội đồng nhân dân tỉnh"
+        elif caps and level:
+            nxt = RE_NAME_TOKEN.match(text, level.end())
+            if PREDICATE.match(text, nxt.start("w")) or RE_MODIFIER_VERB.match(text, nxt.start("w")):
+                end = level.end()
+        if caps == 0 or fold(m.group(0)) == "thue":
+            board = RE_MANAGEMENT_BOARD.match(text, pos)
+            local = RE_LOCAL_LEVEL.match(text, m.end())
+            if board:
+                end = board.end()
+            elif local and m.group(0) in _LOCAL_HEADS:
+                end = local.end()
+            else:
+                return None
         name = text[pos:end].strip()
         while name.split()[-1] in ("và", "của", "thuộc"):
             name = name.rsplit(" ", 1)[0]
@@ -370,10 +469,23 @@ class AgencyParser:
             if RE_TITLE_KEEP.search(tm.group(0)):  # "Tổng Thanh tra Chính phủ" heads the "Thanh tra Chính phủ"
                 start -= len("Thanh tra ")
             hit = self.resolver.match_at(text, start)
+            if not hit and fold(tm.group(0)).rstrip().endswith("bo truong"):
+                # "Bộ trưởng Công an": the minister of the "Bộ Công an"
+                ministry = self.resolver.match_at("Bộ " + text[start:start + 120], 0)
+                if ministry and ministry[1] > 3:
+                    return self._tail([AgencyRef(ministry[0], True)], text, pos, start + ministry[1] - 3)
             if hit:
                 rec = self.resolver.records.get(hit[0])
                 if rec is not None and rec.kind != "collective":
                     return self._tail([AgencyRef(hit[0], True)], text, pos, hit[1])
+            # "Thủ trưởng các cơ quan, đơn vị": the heads stand for their collective
+            coll = self._collective(text, start, cell)
+            if coll and coll[0] and RE_COLLECTIVE_PRE.match(text, start):
+                return self._tail(coll[0], text, pos, coll[1])
+            if not hit and RE_HEAD.match(text, start):  # "Lãnh đạo Ban Dân nguyện": the body the title heads
+                unk = self._unknown(text, start)
+                if unk:
+                    return self._tail(unk[0], text, pos, unk[1])
         cands: list[tuple[list[AgencyRef], int]] = []
         hit = self.resolver.match_at(text, pos)
         if hit:
@@ -463,6 +575,12 @@ class AgencyParser:
                 continue
             if RE_OF_TAIL.match(text, end):
                 continue
+            # "Ủy ban nhân dân Thành phố X đề nghị các sở, ban, ngành ...": the requester names the addressees
+            req = RE_REQUEST_AFTER.match(text, end)
+            if req:
+                asked, asked_end = self.agency_list(text, req.end())
+                if asked:
+                    return asked, asked_end
             return refs, end
         return [], 0
 

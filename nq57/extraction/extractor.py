@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+from nq57.text.vietnamese import (
+    NO_DEADLINE,
+    Deadline,
+    Report,
+    analyse_schedule,
+    canon,
+    find_deadlines,
+    fold,
+    parse_deadline,
+    strip_markdown_emphasis,
+)
 
 from .agencies import (
     PREDICATE,
@@ -27,20 +40,9 @@ from .notice import (
     sentence_targets,
     table_year,
 )
-from .registry import AgencyResolver, default_resolver
+from .registry import AgencyResolver, default_resolver, resolver_with
 from .structure import RE_SCHEDULE_LINE, Node, iter_nodes, parse_document
 from .tables import joined_text, parse_table
-from .vietnamese import (
-    NO_DEADLINE,
-    Deadline,
-    Report,
-    analyse_schedule,
-    canon,
-    find_deadlines,
-    fold,
-    parse_deadline,
-    strip_markdown_emphasis,
-)
 
 RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 # letters only Vietnamese uses (d with stroke, breve, horn, dot below, hook above, circumflex + tone)
@@ -48,8 +50,23 @@ RE_VI_MARKED = re.compile(r"[ăđơưạảẽẹỉịỏọủụỳỷỹỵ�
 # runs of letters: summing the run lengths counts the letters without building one string per character
 RE_LETTER_RUN = re.compile(r"[^\W\d_]+")
 RE_VI_WORDS = re.compile(r"\b(?:và|của|các|được|những|trong|với|cho|này|không|người|nhiệm vụ)\b", re.IGNORECASE)
-RE_RECITAL_SECTION = re.compile(r"\b(?:ket qua|tinh hinh|danh gia|han che|ton tai|quan diem|muc tieu|boi canh)\b")
-RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b")
+RE_RECITAL_SECTION = re.compile(
+    r"\b(?:ket qua|tinh hinh|danh gia|han che|ton tai|quan diem|muc tieu|boi canh|muc dich|yeu cau)\b"
+)
+# "... Bộ X xác định các nhiệm vụ trọng tâm sau:", "Bộ X có trách nhiệm thực hiện các nhiệm vụ sau:": the items below
+# are the addressee's tasks (the heading itself assigns nothing)
+RE_LEADIN_FORMULA = re.compile(
+    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
+    r"|tập\s+trung(?:\s+thực\s+hiện)?|có\s+trách\s+nhiệm(?:\s+thực\s+hiện)?|chịu\s+trách\s+nhiệm(?:\s+thực\s+hiện)?"
+    r"|được\s+giao|cần)\s+(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|nội\s+dung|công\s+việc|giải\s+pháp)"
+    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
+    re.IGNORECASE,
+)
+# the closing clause of a lead-in that introduces the items below it
+RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau|với\s+các)\b[^:]*:?\s*$"
+                            r"|[^,;]*\bsau\s*:\s*$", re.IGNORECASE)
+RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
+RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
@@ -68,6 +85,29 @@ def looks_like_addressee(text: str) -> bool:
     if not (RE_GENERIC_ADDRESSEE.match(t) or RE_HEAD.match(t)):
         return False
     return not PREDICATE.search(t.lower().split(" ", 2)[-1] if len(t.split()) > 2 else "")
+# an official document's layout (the national motto, its number line, its recipients), not a news article
+RE_OFFICIAL_LAYOUT = re.compile(
+    r"CỘNG\s+HO[ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
+    re.MULTILINE,
+)
+RE_PROSE_CONTEXT = re.compile(
+    r"^(?:Kính\s+gửi|Căn\s+cứ|Xét|Theo\s+đề\s+nghị|Thực\s+hiện\s+(?:ý\s+kiến|chỉ\s+đạo|Nghị|Quyết|Kết)|Số\s*:|V/v|Ngày\s+\d)",
+    re.IGNORECASE,
+)
+RE_CLOSING_FORMULA = re.compile(
+    r"\b(?:thông\s+báo\s+để|xin\s+thông\s+báo|trân\s+trọng\s+thông\s+báo|biết,?\s+thực\s+hiện\s*\.?/?\.?$)",
+    re.IGNORECASE,
+)
+RE_REQUEST_CUE = re.compile(r"(?:^|\s)(?:đề\s+nghị|yêu\s+cầu|giao)\s", re.IGNORECASE)
+RE_PROSE_CLAUSE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+RE_SEMICOLON = re.compile(r";\s+")
+RE_RECIPIENTS_START = re.compile(r"^[*_]*\s*Nơi\s+nhận\b", re.IGNORECASE)
+RE_NOT_ASSIGNING = re.compile(r"(?:đã|được|là|có\s+ý\s+kiến|cho\s+biết|báo\s+cáo\s+(?:về|tại))\b", re.IGNORECASE)
+RE_ASSIGNING = re.compile(
+    r"(?:có\s+ý\s+kiến\s+(?:đối\s+với|về)|có\s+trách\s+nhiệm|gửi|nộp|thực\s+hiện|chỉ\s+đạo|kiểm\s+tra|nghiên\s+cứu"
+    r"|xem\s+xét|khẩn\s+trương|chủ\s+động)\b",
+    re.IGNORECASE,
+)
 RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp)\b")
 
 
@@ -207,7 +247,7 @@ class _Extractor:
             rest = plain[a.subject_end:].strip()
             if a.directing:
                 return "directing", None
-            if not rest.strip(" :.") or re.fullmatch(r"[:.]?\s*", rest):
+            if not rest.strip(" :.") or re.fullmatch(r"[:.]?\s*", rest) or RE_LEADIN_FORMULA.match(rest):
                 return "agency", a
             m = re.match(r"(?:khẩn\s+trương\s+)?(?:chủ\s+trì|phối\s+hợp)\b,?\s*", rest, re.IGNORECASE)
             if m:
@@ -249,13 +289,18 @@ class _Extractor:
 
     # --- task assembly ------------------------------------------------------------------------------------------
     def make_task(self, path: str, section: str | None, raw_text: str, inh: Inherited,
-                  extra_schedule: tuple[Deadline, Report | None] | None = None, imperative_ok: bool = True) -> None:
+                  extra_schedule: tuple[Deadline, Report | None] | None = None, imperative_ok: bool = True,
+                  lead_override: list[AgencyRef] | None = None) -> None:
         text = _clean(raw_text)
         if not text:
             return
         plain = _clean(strip_markdown_emphasis(text))
         a = self.parser.analyse(plain)
-        if a.lead and not a.directing and a.subject_end == 0 and inh.lead:
+        if lead_override:
+            lead, others_from_lead = _lead_refs(lead_override)
+            coordinating = list(a.coordinating)
+            others = a.others or others_from_lead
+        elif a.lead and not a.directing and a.subject_end == 0 and inh.lead:
             # no subject of its own, a joint lead in a later clause: it joins the inherited lead
             later, others_from_lead = _lead_refs(a.lead)
             lead = dedupe(list(inh.lead) + later)
@@ -273,7 +318,10 @@ class _Extractor:
             others = inh.others or a.others
             if not lead:
                 first = plain.split(" ", 2)
-                if not imperative_ok or not first or not PREDICATE.match(plain[:30].lower()):
+                # an item without an addressee of its own or above it: kept when it reads as an instruction (never
+                # dropped for its first word alone), not when it is a bare phrase or a heading
+                if not imperative_ok or not first or (not PREDICATE.match(plain[:30].lower())
+                                                      and (len(first) < 3 or len(plain.split()) < 8)):
                     return
         lead = dedupe(lead)
         coordinating = dedupe(coordinating)
@@ -306,6 +354,20 @@ class _Extractor:
         if unknown:
             task["unknown_agencies"] = list(dict.fromkeys(unknown))
         self.tasks.append(task)
+
+    def leadin_is_task(self, leadin: str) -> bool:
+        """A lead-in paragraph ("Các bộ ... chủ động phối hợp thường xuyên với ..., trong đó tập trung vào một số nội
+        dung sau:") that assigns work of its own before introducing its items, not only a formula introducing them."""
+        plain = _clean(strip_markdown_emphasis(leadin))
+        a = self.parser.analyse(plain)
+        if not a.lead or a.subject_end == 0 or a.directing:
+            return False
+        rest = plain[a.subject_end:]
+        if RE_LEADIN_FORMULA.match(rest):
+            return False
+        cut = list(RE_LEADIN_TAIL.finditer(rest))
+        own = rest[:cut[-1].start()] if cut else rest
+        return len(own.split()) >= 12
 
     def split_inline(self, raw: str) -> tuple[list[str], str] | None:
         """"Addressee: (1) ... (2) ..." -> (parts, trailing marker) when the text before the colon is an addressee."""
@@ -359,6 +421,8 @@ class _Extractor:
             if top and child.children:
                 sec = _clean(strip_markdown_emphasis(child.text)).rstrip(":. ")
             if child.children:
+                if child.leadin and self.leadin_is_task(child.leadin):
+                    self.make_task(".".join(path), sec, child.leadin, self.inherit(child, inh))
                 kind, _ = self.heading_assignment(child.text)
                 if kind == "content" and _clean(strip_markdown_emphasis(child.text)).endswith(":") \
                         and not child.leadin and all(not c.children for c in child.children):
@@ -408,7 +472,7 @@ class _Extractor:
         has_items = any(c.kind in ("num", "letter", "roman") for c in doc.root.children)
         if task_tables:
             self.kind = "action_programme"
-        elif self.number is None and not has_items:
+        elif self.number is None and not has_items and not RE_OFFICIAL_LAYOUT.search(self.text[:3000]):
             self.kind = "news_article"
         else:
             self.kind = "conclusion_notice"
@@ -429,6 +493,8 @@ class _Extractor:
         inh = Inherited(deadline=default)
         if self.kind == "news_article":
             self.run_article(doc)
+        elif not has_items and not task_tables:
+            self.run_prose(doc)
         else:
             self.walk(doc.root, inh, [], None, True)
             for t in task_tables:
@@ -466,9 +532,67 @@ class _Extractor:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
 
+    def prose_assignment(self, paragraph: str) -> list[AgencyRef]:
+        """The addressees of a paragraph of an unnumbered letter or notice that assigns work, or [] when it does not
+        (a recital, a reference, the closing formula). Each sentence (and each clause after ";") may name its own."""
+        plain = _clean(strip_markdown_emphasis(paragraph))
+        if len(plain) < 40 or RE_PROSE_CONTEXT.match(plain) or RE_CLOSING_FORMULA.search(plain):
+            return []
+        lead: list[AgencyRef] = []
+        clauses = []
+        for sentence in RE_PROSE_CLAUSE.split(plain):
+            # each sentence, and each clause after ";" that opens with its own subject
+            clauses.append(sentence)
+            clauses.extend(RE_SEMICOLON.split(sentence)[1:])
+        for clause in clauses:
+            refs, end = self.parser.subject(clause)
+            refs = [r for r in refs if not r.person]
+            if not refs or end == 0:
+                continue
+            rest = clause[end:].lstrip(" ,:")
+            if not RE_REQUEST_CUE.search(clause[:end]) and (RE_NOT_ASSIGNING.match(rest) or not (
+                    PREDICATE.match(rest[:40].lower()) or RE_ASSIGNING.match(rest))):
+                continue
+            lead.extend(refs)
+        return dedupe(lead)
+
+    def run_prose(self, doc) -> None:
+        """A letter or notice without numbered items: each body paragraph that assigns work is a task."""
+        n = 0
+        started = False
+        paragraphs = doc.paragraphs
+        if len(paragraphs) < 4:  # no blank lines between paragraphs (a .docx, a pasted text): one paragraph a line
+            paragraphs = [ln.strip() for ln in self.text.split("\n") if ln.strip()]
+        for para in paragraphs:
+            plain = strip_markdown_emphasis(para).strip()
+            if RE_RECIPIENTS_START.match(plain):
+                break
+            if not started:
+                # the body starts after the header (title, subject line, "Kính gửi" list)
+                started = bool(re.search(r"[.:;]$", plain)) and len(plain) > 80
+                if not started:
+                    continue
+            lead = self.prose_assignment(para)
+            if not lead:
+                continue
+            n += 1
+            self.make_task(str(n), None, para, Inherited(), lead_override=lead)
+
     def run_article(self, doc) -> None:
+        # "Về một số nhiệm vụ trọng tâm trong Quý I năm 2025, ...": a topic opening a paragraph dates the assignments
+        # under it, in that paragraph and the following ones, until the next topic ("Về ...", "Đối với ...")
+        topic_of: dict[int, Deadline] = {}
+        current = NO_DEADLINE
+        for pi, para in enumerate(doc.paragraphs, 1):
+            tm = RE_ARTICLE_TOPIC.match(strip_markdown_emphasis(para).strip())
+            if tm:
+                found = find_deadlines(tm.group(0), year_hint=self.year)
+                current = found[-1].deadline if found else NO_DEADLINE
+            topic_of[pi] = current
         for path, sent, refs, others in article_tasks(doc.paragraphs, self.parser):
             dl, rep = analyse_schedule(sent, year_hint=self.year)
+            if dl.kind == "none":
+                dl = topic_of.get(int(path[1:].split(".")[0]), NO_DEADLINE)
             lead, lead_others = _lead_refs(refs)
             task = {
                 "path": path, "section": None, "text": _clean(sent), "lead": _names(dedupe(lead)),
@@ -536,10 +660,16 @@ def status_summary(text: str) -> dict | None:
     return out or None
 
 
-def extract_text(text: str, *, source: str | None = None, resolver: AgencyResolver | None = None) -> dict:
-    """Extract the notice metadata, tasks and targets of *text* (see SCHEMA.md)."""
+def extract_text(text: str, *, source: str | None = None, resolver: AgencyResolver | None = None,
+                 agencies: Iterable[str] | None = None) -> dict:
+    """Extract the notice metadata, tasks and targets of *text* (see SCHEMA.md).
+
+    *agencies*: official names of further agencies the caller knows (the organisations of its database), recognised
+    beside the built-in registry: a name written in full in the text is then kept whole and not flagged unknown."""
     text = normalise_text(text)
     check_vietnamese(text)
+    if agencies:
+        resolver = resolver_with(resolver or default_resolver(), agencies)
     try:
         return _Extractor(text, source, resolver or default_resolver()).run()
     except ExtractionError:

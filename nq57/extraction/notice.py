@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nq57.text.vietnamese import fold, strip_markdown_emphasis
+
 from .agencies import RE_PERSON
-from .vietnamese import fold, strip_markdown_emphasis
 
 _F = re.IGNORECASE
 RE_NUMBER = re.compile(
@@ -44,8 +45,20 @@ def find_number(text: str) -> str | None:
     return re.sub(r"\s+", "", m.group(1))
 
 
+# the place-and-date line of the header with the day left blank for the signer ("Hà Nội, ngày    tháng    năm 2026")
+RE_BLANK_ISSUE_DATE = re.compile(
+    r"^[^\n,]{2,40},\s*ngày\s*[.…_ ]*\s+tháng\s*[.…_ ]*\s+năm\b(?:\s*\d{4})?\s*$", _F | re.MULTILINE
+)
+
+
 def find_issue_date(text: str) -> date | None:
     head = text[:4000]
+    blank = RE_BLANK_ISSUE_DATE.search(head[:1500])
+    if blank:
+        # the document's own date is blank: never take a cited document's or an event's date instead
+        first = RE_ISSUE_DATE.search(head)
+        if first is None or first.start() > blank.start():
+            return None
     for m in RE_ISSUE_DATE.finditer(head):
         # skip the dates of cited resolutions ("Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024")
         before = fold(head[max(0, m.start() - 60):m.start()])

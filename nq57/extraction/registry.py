@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .vietnamese import fold
+from nq57.text.vietnamese import fold
 
 __all__ = ["AGENCIES", "KINDS", "AgencyRecord", "AgencyResolver", "default_resolver", "loose_key", "key_tokens"]
 
@@ -130,7 +130,7 @@ def _party_and_state() -> list[AgencyRecord]:
         AgencyRecord("Văn phòng Tổng Bí thư", "other"),
         AgencyRecord("Hội đồng Tư vấn Quốc gia", "other", (), ("Hội đồng Tư vấn quốc gia",)),
         AgencyRecord("Quốc hội", na),
-        AgencyRecord("Ủy ban Thường vụ Quốc hội", na),
+        AgencyRecord("Ủy ban Thường vụ Quốc hội", na, ("UBTVQH",)),
         AgencyRecord("Văn phòng Quốc hội", na),
         AgencyRecord("Hội đồng Dân tộc của Quốc hội", na, (), ("Hội đồng Dân tộc",)),
         AgencyRecord("Ủy ban Pháp luật và Tư pháp của Quốc hội", na, (), ("Ủy ban Pháp luật và Tư pháp",)),
@@ -140,8 +140,11 @@ def _party_and_state() -> list[AgencyRecord]:
         AgencyRecord("Ủy ban Văn hóa và Xã hội của Quốc hội", na, (), ("Ủy ban Văn hóa và Xã hội",)),
         AgencyRecord("Ủy ban Quốc phòng, An ninh và Đối ngoại của Quốc hội", na, (),
                      ("Ủy ban Quốc phòng, An ninh và Đối ngoại",)),
-        AgencyRecord("Ủy ban Công tác đại biểu", na, (), ("Ban Công tác đại biểu",)),
-        AgencyRecord("Ủy ban Dân nguyện và Giám sát", na, (), ("Ban Dân nguyện",)),
+        AgencyRecord("Ủy ban Công tác đại biểu", na),
+        AgencyRecord("Ủy ban Dân nguyện và Giám sát", na),
+        # the boards of the Standing Committee before they became committees of the National Assembly (2025)
+        AgencyRecord("Ban Công tác đại biểu", na, successor="Ủy ban Công tác đại biểu", dissolved_on=MINISTRY_MERGE),
+        AgencyRecord("Ban Dân nguyện", na, successor="Ủy ban Dân nguyện và Giám sát", dissolved_on=MINISTRY_MERGE),
         # committees merged by the National Assembly's 2025 restructuring (older documents still name them)
         *[AgencyRecord(f"{old} của Quốc hội", na, (), (old,), successor=f"{new} của Quốc hội")
           for old, new in (("Ủy ban Pháp luật", "Ủy ban Pháp luật và Tư pháp"),
@@ -229,6 +232,7 @@ MERGED_PROVINCES = {
 }
 _EXTRA_PLACE_ALIASES = {
     "Hồ Chí Minh": ("HCM", "TPHCM", "TP HCM", "TP.HCM", "Sài Gòn"), "Huế": ("Thừa Thiên Huế",),
+    "Hà Nội": ("Thủ đô Hà Nội",),
     "Đắk Lắk": ("Đăk Lăk", "Đắc Lắc"), "Đắk Nông": ("Đăk Nông",), "Kon Tum": ("Kontum",),
 }
 
@@ -302,6 +306,11 @@ def _collectives() -> list[AgencyRecord]:
         AgencyRecord("Ủy ban nhân dân các thành phố trực thuộc Trung ương", c, (),
                      ("Chủ tịch Ủy ban nhân dân các thành phố trực thuộc Trung ương",), members=cities),
         AgencyRecord("Các thành phố trực thuộc Trung ương", c, (), (), members=cities),
+        AgencyRecord("Ủy ban nhân dân các phường, xã", c, (),
+                     ("Ủy ban nhân dân cấp xã", "Ủy ban nhân dân các xã, phường",
+                      "Ủy ban nhân dân các xã, phường, đặc khu", "Ủy ban nhân dân các phường, xã, đặc khu",
+                      "Ủy ban nhân dân xã, phường")),
+        AgencyRecord("Ủy ban nhân dân các cấp", c, (), ("Ủy ban nhân dân cấp tỉnh, cấp xã",)),
         AgencyRecord("Các tỉnh ủy, thành ủy", c, (), ("Tỉnh ủy, thành ủy", "Bí thư tỉnh ủy, thành ủy",
                                                     "Các đồng chí Bí thư tỉnh ủy, thành ủy"),
                      member_kinds=("provincial_party_committee",)),
@@ -311,6 +320,12 @@ def _collectives() -> list[AgencyRecord]:
                      member_kinds=("university", "academy")),
         AgencyRecord("Các cơ quan của Quốc hội", c, (), ("Các cơ quan Quốc hội",),
                      member_kinds=("national_assembly_body",)),
+        AgencyRecord("Các Ủy ban của Quốc hội", c, (), ("Các Ủy ban Quốc hội", "Các Ủy ban của QH"),
+                     member_kinds=("national_assembly_body",)),
+        AgencyRecord("Các cơ quan thuộc Ủy ban Thường vụ Quốc hội", c, (), ("Các cơ quan thuộc UBTVQH",)),
+        AgencyRecord("Các Đoàn đại biểu Quốc hội", c, (),
+                     ("Các Đoàn ĐBQH", "Đoàn đại biểu Quốc hội các tỉnh, thành phố")),
+        AgencyRecord("Các đại biểu Quốc hội", c, (), ("Các ĐBQH", "Đại biểu Quốc hội")),
         AgencyRecord("Các cơ quan Đảng", c, (), ("Các cơ quan đảng", "Các cơ quan Đảng Trung ương",
                                               "Các cơ quan đảng ở Trung ương"), member_kinds=("party_body",)),
         AgencyRecord("Các cơ quan đảng ở Trung ương và địa phương", c, (),
@@ -348,6 +363,15 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "bcdtw": ("ban", "chi", "dao", "trung", "uong"),
     "mttq": ("mat", "tran", "to", "quoc"),
     "tmcp": ("thuong", "mai", "co", "phan"),
+    # field abbreviations inside names ("Ủy ban KH,CN&MT", "Sở TN&MT", "Bộ NN&PTNT", "Sở GD&ĐT")
+    "kh": ("khoa", "hoc"),
+    "cn": ("cong", "nghe"),
+    "mt": ("moi", "truong"),
+    "tn": ("tai", "nguyen"),
+    "ptnt": ("phat", "trien", "nong", "thon"),
+    "gd": ("giao", "duc"),
+    "dmst": ("doi", "moi", "sang", "tao"),
+    "qh": ("quoc", "hoi"),
 }
 # tokens that never distinguish two agencies ("và", "các", "của"... plus "có" in "có liên quan")
 _IGNORED = {"va", "cac", "&"}
@@ -477,3 +501,22 @@ class AgencyResolver:
 def default_resolver() -> AgencyResolver:
     """The resolver over :data:`AGENCIES`, built once."""
     return AgencyResolver(AGENCIES)
+
+
+_EXTENDED: dict[tuple[int, tuple[str, ...]], AgencyResolver] = {}
+
+
+def resolver_with(base: AgencyResolver, names) -> AgencyResolver:
+    """*base* plus the agencies named in *names* (official names, e.g. from the caller's database) that it does not
+    know yet. Built once per (base, set of names) and kept (a server passes the same list again and again)."""
+    extra = tuple(sorted({" ".join(str(n).split()) for n in names if n and str(n).strip()}))
+    key = (id(base), extra)
+    got = _EXTENDED.get(key)
+    if got is not None:
+        return got
+    new = tuple(AgencyRecord(n, "other") for n in extra if base.resolve(n) is None)
+    got = AgencyResolver(tuple(base.records.values()) + new) if new else base
+    if len(_EXTENDED) > 16:
+        _EXTENDED.clear()
+    _EXTENDED[key] = got
+    return got

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vietnamese import roman_to_int, strip_markdown_emphasis
+from nq57.text.vietnamese import roman_to_int, strip_markdown_emphasis
 
 RE_MD_HEADING = re.compile(r"^#{1,6}\s+")
 RE_ROMAN = re.compile(r"^(?:\*\*)?(?P<label>[IVXL]{1,5})\s*(?:\.|-|–|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
@@ -18,7 +18,16 @@ RE_LETTER = re.compile(r"^(?:\*\*)?(?P<label>[a-zđ])\s*\)(?:\*\*)?\s*(?P<rest>\
 RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S.*)$")
 RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
 RE_UPPER_LINE = re.compile(r"^[^a-zà-ỹđ]*[A-ZĐÀ-Ỹ]{2,}[^a-zà-ỹđ]*$")
-RE_RECIPIENTS = re.compile(r"^[*_]*\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+RE_RECIPIENTS = re.compile(r"^[*_]*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)  # "Noi nhận": OCR drops marks
+# a page break left in the text by a converter or an OCR run, or a bare page number: no part of the content
+RE_PAGE_MARK = re.compile(
+    r"^(?:-{2,}\s*(?:PAGE\s+BREAK|NEW\s+PAGE|TRANG\s+MỚI)\s*-{2,}|\f+|\d{1,3}|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$",
+    re.IGNORECASE,
+)
+# a section heading in capitals whose roman number OCR misread: "Il. TỔ CHỨC THỰC HIỆN", "HI. ...", "1. TINH THẦN ..."
+RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>[^a-zà-ỹđ]{4,})$")
+RE_OCR_LEAD = re.compile(r"^[_~`'·|]{1,3}\s+(?=[-+•]\s|\(?\d{1,2}[.)]\s|[a-zđ]\)\s)")
+_OCR_ROMAN = {"H": "II", "HI": "III", "IH": "III"}
 RE_CLOSING = re.compile(
     r"\b(?:trân\s+trọng\s+thông\s+báo|thông\s+báo\s+(?:để|ý\s+kiến|kết\s+luận)|xin\s+thông\s+báo)\b", re.IGNORECASE
 )
@@ -152,10 +161,55 @@ def _relative_label(parent: Node, label: str) -> str:
                                               or parent.label == head.rpartition(".")[2]) else label
 
 
+RE_PLAIN_TABLE_ROW = re.compile(r"^[^|]*\S[^|]*(?:\|[^|]*){2,}$")
+
+
+def _table_line(line: str) -> bool:
+    """A row of a table: Markdown ("| a | b |") or plain cells separated by "|" without framing (at least three cells,
+    as a text layer or a converter writes a table: "TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn")."""
+    return line.startswith("|") or (line.count("|") >= 2 and RE_PLAIN_TABLE_ROW.match(line) is not None)
+
+
+def _table_lines(lines: list[str]) -> list[bool]:
+    """Which lines belong to a table. Blank lines between two rows do not end the table (each row its own paragraph)."""
+    rows = [_table_line(ln.strip()) for ln in lines]
+    out = list(rows)
+    last_row = -1
+    for i, is_row in enumerate(rows):
+        if is_row:
+            if last_row >= 0 and all(not lines[j].strip() for j in range(last_row + 1, i)):
+                for j in range(last_row + 1, i):
+                    out[j] = True
+            last_row = i
+    return out
+
+
+def _ocr_romans(lines: list[str]) -> list[str]:
+    """Section headings whose roman number an OCR run misread ("Il.", "HI.", "1." before a title in capitals) get their
+    roman number back. Digits are read as a roman number only where the document numbers other sections in romans."""
+    hits = [(i, m) for i, ln in enumerate(lines) if (m := RE_OCR_ROMAN.match(ln.strip())) and RE_UPPER_LINE.match(
+        m.group("rest"))]
+    if not hits:
+        return lines
+    romans = any(RE_ROMAN.match(ln.strip()) and ln.strip()[:2] in ("II", "IV", "V.", "VI") for ln in lines)
+    out = list(lines)
+    for i, m in hits:
+        label = m.group("label")
+        if label.isdigit() and not romans:
+            continue
+        fixed = _OCR_ROMAN.get(label) or label.replace("l", "I").replace("1", "I").replace("|", "I")
+        if roman_to_int(fixed):
+            out[i] = f"{fixed}. {m.group('rest')}"
+    return out
+
+
 def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
-    lines = text.split("\n")
+    lines = [ln for ln in text.split("\n") if not RE_PAGE_MARK.match(ln.strip())] if (
+        "PAGE" in text or "\f" in text or "Trang" in text) else text.split("\n")
+    lines = _ocr_romans(lines)
+    in_table = _table_lines(lines) if "|" in text else [False] * len(lines)
     width = wrap_width(lines)
     previous = ""  # the line before this one, "" after a blank line
     closing_of: Node | None = None  # the group whose schedule line the previous line was
@@ -179,6 +233,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         # a dash opening this line was pushed down by the wrapping only when it could not fit on a full previous line
         dash_pushed_down = carried_on and len(previous) >= width * 0.93
         previous_line, previous = previous, line
+        if in_table[idx]:
+            if line:
+                block.append(line)
+                if table is None:
+                    table = []
+                table.append(line)
+            current = None
+            continue
         if not line:
             if block:
                 paragraphs.append(" ".join(block))
@@ -188,15 +250,11 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 table = None
             continue
         block.append(line)
-        if line.startswith("|"):
-            if table is None:
-                table = []
-            table.append(line)
-            current = None
-            continue
         if table is not None:
             tables.append(table)
             table = None
+        if line[:1] in "_~`'·|" and RE_OCR_LEAD.match(line):
+            line = RE_OCR_LEAD.sub("", line)  # "__ - Trình Chính phủ ...": specks an OCR run put before a mark
         heading = bool(RE_MD_HEADING.match(line))
         line = RE_MD_HEADING.sub("", line)
         if RE_RECIPIENTS.match(line):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vietnamese import fold, roman_to_int, strip_markdown_emphasis
+from nq57.text.vietnamese import fold, roman_to_int, strip_markdown_emphasis
 
 RE_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 RE_ROW_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})?)\.?$")
