@@ -121,7 +121,8 @@ def _collapse(text: str | None) -> str:
 
 def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]:
     """(text, file name, raw bytes) of an uploaded file, or of pasted text; ServiceError in Vietnamese otherwise."""
-    from nq57.extraction import ExtractionError, read_document
+    from nq57.core.sandbox import run_limited
+    from nq57.extraction import read_document
 
     if upload is not None:
         if (upload.size or 0) > IMPORT_MAX_BYTES:
@@ -137,10 +138,8 @@ def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]
         name = PurePath(upload.name).name
         upload.seek(0)
         data = upload.read()
-        try:
-            return read_document(data, name), name, data
-        except ExtractionError as error:
-            raise ServiceError(str(error), field="upload") from None
+        # read in a limited child process: a hostile file costs a refusal, not the web process's memory
+        return run_limited(read_document, data, name, field="upload"), name, data
     if not (text or "").strip():
         raise ServiceError("Hãy chọn tệp văn bản hoặc dán nội dung thông báo.", field="text")
     size = len(text.encode("utf-8"))
@@ -199,16 +198,15 @@ def proposal_from_extraction(extracted: dict) -> dict:
 @transaction.atomic
 def draft_create(*, actor, programme: Programme, upload=None, text: str = "") -> NoticeDraft:
     """Read and extract a notice; keep it as a draft for review. Bad input raises ServiceError and writes nothing."""
-    from nq57.extraction import ExtractionError, extract_text
+    from nq57.core.sandbox import run_limited
+    from nq57.extraction import extract_text
 
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập thông báo.")
     if programme is None:
         raise ServiceError("Hãy chọn chương trình.", field="programme")
     source_text, name, data = source_read(upload=upload, text=text)
-    try:
-        extracted = extract_text(source_text, source=name or None)
-    except ExtractionError as error:
-        raise ServiceError(str(error), field="upload" if upload is not None else "text") from None
+    extracted = run_limited(extract_text, source_text, source=name or None,
+                            field="upload" if upload is not None else "text")
     if not extracted.get("tasks"):
         raise ServiceError(
             "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra đây có đúng là thông báo kết luận, chương trình "
