@@ -172,17 +172,7 @@ def subtask_create(
     """A lead agency breaks its task into sub-tasks for itself or its own units, to any depth."""
     access.require(access.can_add_subtask(actor, parent),
                    "Chỉ cơ quan chủ trì nhiệm vụ mới được giao nhiệm vụ con.")
-    if not actor.is_office:
-        allowed = access.agency_scope_ids(actor)
-        if lead.pk not in allowed:
-            raise ServiceError(
-                "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field="lead"
-            )
-    if deadline_due and parent.deadline_due and deadline_due > parent.deadline_due:
-        raise ServiceError(
-            f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}).",
-            field="deadline_due",
-        )
+    subtask_rules_check(parent=parent, actor=actor, agencies={"lead": [lead]}, deadline_due=deadline_due)
     return task_create(
         notice=parent.notice,
         parent=parent,
@@ -196,6 +186,25 @@ def subtask_create(
         deadline_text=deadline_text or (f"trước ngày {deadline_due:%d/%m/%Y}" if deadline_due else ""),
         themes=list(parent.themes.all()),
     )
+
+
+def subtask_rules_check(*, parent: Task, actor, agencies: dict[str, Iterable[Agency]],
+                        deadline_due: dt.date | None) -> None:
+    """The rules a sub-task obeys whoever writes it, when it is created and at every later edit (web form, API,
+    exchange): a focal point gives it only to its own agency or that agency's units (*agencies*: the agencies being
+    given the sub-task, by role key ``lead``/``coordinating``); its deadline is not after the parent's."""
+    if not actor.is_office:
+        allowed = access.agency_scope_ids(actor)
+        for field, given in agencies.items():
+            if any(agency.pk not in allowed for agency in given):
+                raise ServiceError(
+                    "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field=field
+                )
+    if deadline_due and parent.deadline_due and deadline_due > parent.deadline_due:
+        raise ServiceError(
+            f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}).",
+            field="deadline_due",
+        )
 
 
 def _bump_version(*, task: Task, expected_version: int | None) -> None:
@@ -236,6 +245,14 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
     if not (task.text or "").strip():
         raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
     _validate_deadline(kind=task.deadline_kind, due=task.deadline_due)
+    if task.parent_id is not None:
+        given = {}
+        for role_key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
+            if role_key in changes:
+                existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
+                given[role_key] = [agency for agency in changes[role_key] if agency.pk not in existing]
+        changed_due = task.deadline_due if task.deadline_due != before["deadline_due"] else None
+        subtask_rules_check(parent=task.parent, actor=actor, agencies=given, deadline_due=changed_due)
     if "deadline_due" in changes and before["deadline_due"] is None and task.original_deadline_due is None:
         task.original_deadline_due = task.deadline_due
     task.save()
