@@ -3,6 +3,7 @@
 
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,11 +21,20 @@ def read_xlsx(data: bytes):
     return len(read_first_sheet(data))
 
 
+def _watch(started: float) -> None:
+    """Every 10 s, the peak resident size so far (a run killed by a time limit still tells how far it grew)."""
+    while True:
+        time.sleep(10)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"  … {time.monotonic() - started:.0f} s, peak RSS {peak} MB", file=sys.stderr, flush=True)
+
+
 def main(path: str, sandboxed: bool) -> None:
     from nq57.extraction import extract_text, read_document
 
     data = Path(path).read_bytes()
     started = time.monotonic()
+    threading.Thread(target=_watch, args=(started,), daemon=True).start()
     try:
         if path.endswith(".xlsx"):
             work, args = read_xlsx, (data,)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nq57.core.spreadsheet import neutralise_workbook
 from nq57.monitoring.services import ConsolidatedReport
 
 ISSUER_PARENT = "BAN CHỈ ĐẠO TRUNG ƯƠNG VỀ PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ, ĐỔI MỚI SÁNG TẠO VÀ CHUYỂN ĐỔI SỐ"
@@ -280,6 +281,7 @@ def report_xlsx(report: ConsolidatedReport) -> bytes:
         _sheet_header(changes, ["TT", "Nhiệm vụ", "Thay đổi"], [6, 24, 70])
         for i, change in enumerate(report.changes, 1):
             changes.append([i, change.label, change.description])
+    neutralise_workbook(workbook)  # task texts starting with "=" stay text, never formulas
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
