@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "nq57.monitoring",
     "nq57.api",
     "nq57.exchange",
+    "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "nq57.core.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Vietnamese "locked out" page
 ]
 
 ROOT_URLCONF = "nq57.urls"
@@ -162,6 +164,19 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# --- Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# that account / address is locked for AXES_COOLOFF_MINUTES; every attempt is kept (admin: "Axes")
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "monitoring:overview"
 LOGOUT_REDIRECT_URL = "login"
