@@ -18,6 +18,7 @@ MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # all members, as declared and as infla
 MAX_ZIP_XML_BYTES = 40 * 1024 * 1024  # XML members only: the parsers hold ~10x this in memory
 MAX_ZIP_RATIO = 200  # inflated / compressed, for members over 1 MB inflated
 MAX_PDF_PAGES = 1000
+MAX_PAGE_CHARS = 30_000  # a dense A4 page in 9 pt type holds ~8,000
 MAX_TEXT_CHARS = 1_500_000  # a 300-page action programme is ~900,000 characters
 MAX_TABLE_CELLS = 200_000
 MAX_SHEET_ROWS = 100_000  # rows walked in a worksheet, blank ones included

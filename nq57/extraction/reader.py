@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from .errors import ExtractionError
-from .limits import MAX_PDF_PAGES, MAX_TABLE_CELLS, MAX_TEXT_CHARS, check_zip, refuse
+from .limits import MAX_PAGE_CHARS, MAX_PDF_PAGES, MAX_TABLE_CELLS, MAX_TEXT_CHARS, check_zip, refuse
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
@@ -214,6 +214,9 @@ def _pdf_text(data: bytes) -> str:
             if declared > MAX_PDF_PAGES or len(pdf.pages) > MAX_PDF_PAGES:
                 raise refuse(f"hơn {MAX_PDF_PAGES} trang")
             for page in pdf.pages:
+                # counted before the costly table search: a page drawing one huge shared stream stops here
+                if len(page.chars) > MAX_PAGE_CHARS:
+                    raise refuse(f"một trang có hơn {MAX_PAGE_CHARS} ký tự")
                 page_blocks = _pdf_page_blocks(page)
                 page.close()  # drop the page's parsed objects before the next one
                 length += sum(len(b) if isinstance(b, str) else sum(len(c) for r in b for c in r) for b in page_blocks)
