@@ -232,6 +232,8 @@ DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7)
 REMINDER_DAYS_BEFORE = [int(x) for x in env_list("REMINDER_DAYS_BEFORE", "7,3,1")]
 
 # --- API (nq57.api): per-token rate limit, counted in a cache every web process shares -------------------------
+# webhooks to private/loopback addresses (nq57.core.netguard); off in production
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)  # 0 turns the limit off
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
