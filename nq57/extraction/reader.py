@@ -205,6 +205,10 @@ def _pdf_text(data: bytes) -> str:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover
         raise ExtractionError("Máy chủ chưa cài thư viện đọc tệp PDF.") from exc
+    # page objects written out in the file, counted before pdfminer parses anything (a 100,000-page tree takes
+    # pdfminer a minute to open); pages inside compressed object streams are caught by the page tree's count below
+    if len(re.findall(rb"/Type\s*/Page(?![\w])", data)) > MAX_PDF_PAGES:
+        raise refuse(f"hơn {MAX_PDF_PAGES} trang")
     blocks: list[str | list[list[str]]] = []
     length = 0
     try:
