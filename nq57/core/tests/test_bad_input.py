@@ -1,0 +1,63 @@
+"""Bad input answers a 4xx with a Vietnamese page or JSON body, never a 500; error pages are in Vietnamese."""
+
+import pytest
+from django.test import Client, RequestFactory
+
+from nq57.api.services import token_create
+
+
+@pytest.fixture
+def office(cast):
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.office)
+    return client
+
+
+@pytest.mark.parametrize("url", [
+    "/consolidated/?as_of=9999-12-31", "/consolidated/?due_to=9999-12-31", "/consolidated/?as_of=0001-01-01",
+])
+def test_out_of_range_dates_are_a_400(office, url):
+    response = office.get(url)
+    assert response.status_code == 400
+    assert "năm 1900 đến năm 2200" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "/tasks/?agency=99999999999999999999", "/tasks/99999999999999999999/", "/tasks/?q=a%00b",
+    "/tasks/export.xlsx?agency=99999999999999999999", "/?as_of=9999-12-31", "/dashboard/?as_of=9999-12-31",
+])
+def test_huge_numbers_and_nul_bytes_in_web_queries_are_not_a_500(office, url):
+    assert office.get(url).status_code < 500
+
+
+@pytest.mark.parametrize("url", ["tasks/99999999999999999999", "tasks?agency=99999999999999999999"])
+def test_huge_numbers_in_api_paths_and_filters_are_a_4xx_json(cast, url):
+    _, raw = token_create(user=cast.office, name="bad-input")
+    response = Client(raise_request_exception=False).get(f"/api/v1/{url}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"code", "message", "errors"}
+
+
+def test_the_not_found_page_is_in_vietnamese(office):
+    response = office.get("/khong-co-trang-nay/")
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.content.decode()
+
+
+def test_the_server_error_page_is_in_vietnamese():
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500 and "Hệ thống gặp lỗi" in response.content.decode()
+
+
+def test_the_bad_request_page_is_in_vietnamese():
+    from django.views.defaults import bad_request
+
+    response = bad_request(RequestFactory().get("/"), exception=None)
+    assert response.status_code == 400 and "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+def test_a_form_posted_without_its_csrf_token_gets_the_vietnamese_page(db):
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in response.content.decode()
