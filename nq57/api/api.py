@@ -4,7 +4,10 @@ import logging
 from pathlib import Path
 
 import ninja
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -124,6 +127,18 @@ def _http_error(request, exc: HttpError):
     if isinstance(exc, Throttled) and exc.wait:
         message = f"Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {int(exc.wait) + 1} giây."
     return json_response(error_body(code, message), status=exc.status_code, headers=headers)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return json_response(error_body("too_large", f"Nội dung yêu cầu quá lớn (tối đa {limit} MB)."), status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request, exc):
+    return json_response(error_body("bad_request", "Biểu mẫu nhiều phần (multipart) sai định dạng: thiếu hoặc sai "
+                                                   "boundary."), status=400)
 
 
 @api.exception_handler(Exception)

@@ -317,7 +317,7 @@ def expected_version_from(request: HttpRequest, task) -> int:
                        "để không ghi đè thay đổi của người khác.")
     candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
     current = task_etag(task)
-    if current in candidates:
+    if current in candidates or candidates == ["*"]:  # RFC 9110: "*" matches any current representation
         return task.version
     raise ApiError(412, "precondition_failed",
                    "Nhiệm vụ đã được người khác cập nhật sau lần bạn đọc (ETag không còn đúng). "

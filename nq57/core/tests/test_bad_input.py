@@ -61,3 +61,50 @@ def test_a_form_posted_without_its_csrf_token_gets_the_vietnamese_page(db):
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
     assert response.status_code == 403
     assert "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+@pytest.fixture
+def api_patch(cast):
+    _, raw = token_create(user=cast.office, name="bad-input-patch")
+    client = Client(raise_request_exception=False)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/tasks/{cast.task_kh.pk}"
+
+    def send(body: bytes, *, content_type="application/json", if_match=None, auth=True):
+        extra = dict(headers) if auth else {}
+        extra["HTTP_IF_MATCH"] = if_match or client.get(url, **headers)["ETag"]
+        return client.patch(url, body, content_type=content_type, **extra)
+
+    return send
+
+
+def test_an_api_body_over_the_limit_is_a_413(api_patch, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = api_patch(b'{"text":"' + b"a" * (2 * 1024 * 1024) + b'"}')
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"[" * 100000 + b"]" * 100000, "application/json"),
+    (b"text=x", "application/x-www-form-urlencoded"),
+])
+def test_unreadable_api_bodies_are_a_400(api_patch, body, content_type):
+    response = api_patch(body, content_type=content_type)
+    assert response.status_code == 400 and set(response.json()) == {"code", "message", "errors"}
+
+
+def test_multipart_without_a_boundary_is_a_400(cast):
+    _, raw = token_create(user=cast.office, name="bad-multipart")
+    response = Client(raise_request_exception=False).generic(
+        "POST", f"/api/v1/tasks/{cast.task_kh.pk}/reports", b"xx", content_type="multipart/form-data",
+        HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400 and "boundary" in response.json()["message"]
+
+
+def test_if_match_star_matches_the_current_task(api_patch):
+    assert api_patch(b'{"text":"Ban h\\u00e0nh quy ch\\u1ebf"}', if_match="*").status_code == 200
+
+
+def test_an_unsafe_api_request_without_credentials_is_a_401(api_patch):
+    response = api_patch(b'{"text":"x"}', auth=False, if_match='"x"')
+    assert response.status_code == 401
