@@ -73,7 +73,17 @@ def _json_405(view):
     return wrapped
 
 
+class _NoNulParser(ninja.parser.Parser):
+    """JSON bodies as ninja reads them, minus NUL characters: PostgreSQL refuses them in text (a 500 otherwise)."""
+
+    def parse_body(self, request):
+        if b"\\u0000" in request.body or b"\x00" in request.body:
+            raise ApiError(400, "bad_request", "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.")
+        return super().parse_body(request)
+
+
 api = Nq57API(
+    parser=_NoNulParser(),
     title="nq57 API",
     version="1",
     description=(

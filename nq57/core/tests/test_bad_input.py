@@ -108,3 +108,11 @@ def test_if_match_star_matches_the_current_task(api_patch):
 def test_an_unsafe_api_request_without_credentials_is_a_401(api_patch):
     response = api_patch(b'{"text":"x"}', auth=False, if_match='"x"')
     assert response.status_code == 401
+
+
+def test_a_nul_character_in_an_api_body_is_a_400(api_patch, cast):
+    from nq57.tasks.models import Task
+
+    response = api_patch(b'{"text":"a\\u0000b"}')
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    assert "\x00" not in Task.objects.get(pk=cast.task_kh.pk).text
