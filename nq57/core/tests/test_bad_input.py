@@ -116,3 +116,30 @@ def test_a_nul_character_in_an_api_body_is_a_400(api_patch, cast):
     response = api_patch(b'{"text":"a\\u0000b"}')
     assert response.status_code == 400 and response.json()["code"] == "bad_request"
     assert "\x00" not in Task.objects.get(pk=cast.task_kh.pk).text
+
+
+def test_an_attachment_with_a_600_byte_name_is_stored_under_a_short_name(cast, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nq57.reports.models import ReportAttachment
+
+    name = "Báo cáo tiến độ " * 30 + ".pdf"
+    assert len(name.encode("utf-8")) > 600
+    client.force_login(cast.alice)
+    response = client.post(_report_url(cast), {
+        "period_start": "2025-06-01", "period_end": "2025-06-30", "text": "Đã xây dựng dự thảo.", "percent": "40",
+        "claimed_status": "partly_done",
+        "attachments": SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    })
+    assert response.status_code == 302, response.content.decode()[:500]
+    attachment = ReportAttachment.objects.get()
+    assert attachment.original_name.startswith("Báo cáo tiến độ") and attachment.original_name.endswith(".pdf")
+    stored = attachment.file.name.rsplit("/", 1)[-1]
+    assert stored.endswith(".pdf") and len(stored.encode("utf-8")) <= 120
+    assert attachment.file.read() == b"%PDF-1.4\n%%EOF\n"
+
+
+def _report_url(cast):
+    from django.urls import reverse
+
+    return reverse("reports:report_submit", args=[cast.task_kh.pk])
