@@ -5,7 +5,10 @@ from pathlib import Path
 
 import ninja
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Router
@@ -72,7 +75,17 @@ def _json_405(view):
     return wrapped
 
 
+class _NoNulParser(ninja.parser.Parser):
+    """JSON bodies as ninja reads them, minus NUL characters: PostgreSQL refuses them in text (a 500 otherwise)."""
+
+    def parse_body(self, request):
+        if b"\\u0000" in request.body or b"\x00" in request.body:
+            raise ApiError(400, "bad_request", "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.")
+        return super().parse_body(request)
+
+
 api = Nq57API(
+    parser=_NoNulParser(),
     title="nq57 API",
     version="1",
     description=(
@@ -126,6 +139,18 @@ def _http_error(request, exc: HttpError):
     if isinstance(exc, Throttled) and exc.wait:
         message = f"Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {int(exc.wait) + 1} giây."
     return json_response(error_body(code, message), status=exc.status_code, headers=headers)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return json_response(error_body("too_large", f"Nội dung yêu cầu quá lớn (tối đa {limit} MB)."), status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request, exc):
+    return json_response(error_body("bad_request", "Biểu mẫu nhiều phần (multipart) sai định dạng: thiếu hoặc sai "
+                                                   "boundary."), status=400)
 
 
 @api.exception_handler(Exception)

@@ -116,7 +116,8 @@ def rate_limit_reset() -> None:
 
 
 class TokenRateThrottle(BaseThrottle):
-    """A fixed one-minute window per token (or per session user), counted in the shared ``api`` cache.
+    """A fixed one-minute window per user (all of their tokens together; anonymous: per address), counted in the
+    shared ``api`` cache.
 
     The shared cache (files without Redis) costs more than the rest of a small request, so each process counts
     locally and adds its count to the shared one every ``RATE_FLUSH_EVERY`` requests or ``RATE_FLUSH_SECONDS``
@@ -130,7 +131,7 @@ class TokenRateThrottle(BaseThrottle):
             return True
         token = getattr(request, "api_token", None)
         if token is not None:
-            ident = f"t{token.pk}"
+            ident = f"u{token.user_id}"  # per person: several tokens share one limit
         elif getattr(request, "auth", None) is not None:
             ident = f"u{request.auth.pk}"
         else:
@@ -336,7 +337,7 @@ def expected_version_from(request: HttpRequest, task) -> int:
                        "để không ghi đè thay đổi của người khác.")
     candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
     current = task_etag(task)
-    if current in candidates:
+    if current in candidates or candidates == ["*"]:  # RFC 9110: "*" matches any current representation
         return task.version
     raise ApiError(412, "precondition_failed",
                    "Nhiệm vụ đã được người khác cập nhật sau lần bạn đọc (ETag không còn đúng). "

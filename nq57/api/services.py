@@ -16,6 +16,7 @@ from nq57.api.models import WEBHOOK_EVENTS, ApiToken, DeliveryState, WebhookSubs
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import NotFoundError, ServiceError
+from nq57.core.netguard import destination_check
 
 TOKEN_PREFIX = "nq57_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -123,6 +124,7 @@ def _validate_webhook_url(url: str) -> str:
         raise ServiceError("Địa chỉ nhận phải bắt đầu bằng http:// hoặc https:// và có tên máy chủ.", field="url")
     if len(url) > 500:
         raise ServiceError("Địa chỉ nhận tối đa 500 ký tự.", field="url")
+    destination_check(url)  # public addresses only, after DNS resolution
     return url
 
 

@@ -24,7 +24,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from nq57.api.models import DeliveryState, WebhookDelivery, WebhookSubscription
+from nq57.core.errors import ServiceError
 from nq57.core.events import ANY_EVENT, DomainEvent, listener
+from nq57.core.netguard import destination_check
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,11 @@ def _opener(url: str):
     return urllib.request.build_opener(urllib.request.ProxyHandler(proxies), _NoRedirect())
 
 
+def _size_only(response) -> str:
+    """What the log keeps of an answer: its size, never its body (it may hold another system's data)."""
+    return f"{len(response.read(EXCERPT_CHARS * 64))} byte"
+
+
 def delivery_attempt(delivery: WebhookDelivery) -> bool:
     """POST the delivery once; record the outcome; schedule nothing (the caller decides about retries)."""
     subscription = delivery.subscription
@@ -110,12 +117,15 @@ def delivery_attempt(delivery: WebhookDelivery) -> bool:
     status, excerpt, error = None, "", ""
     started = time.monotonic()
     try:
+        destination_check(subscription.url)  # again at delivery: DNS may now point somewhere private
         with _opener(subscription.url).open(request, timeout=timeout_seconds()) as response:
             status = response.status
-            excerpt = response.read(EXCERPT_CHARS * 4).decode("utf-8", "replace")[:EXCERPT_CHARS]
+            excerpt = _size_only(response)
+    except ServiceError as exc:
+        error = exc.message
     except urllib.error.HTTPError as exc:
         status = exc.code
-        excerpt = exc.read(EXCERPT_CHARS * 4).decode("utf-8", "replace")[:EXCERPT_CHARS]
+        excerpt = _size_only(exc)
         error = f"Máy nhận trả về mã {exc.code}."
     except TimeoutError:
         error = f"Máy nhận không trả lời trong {timeout_seconds():g} giây."

@@ -106,7 +106,9 @@ def can_edit_task(user, task) -> bool:
     if user.is_office:
         return True
     if user.is_focal_point and task.parent_id is not None:
-        return is_party_to_task(user, task.parent, roles=("lead",))
+        # a sub-task the office gave to another agency is not theirs to edit (nor to take over)
+        return is_party_to_task(user, task.parent, roles=("lead",)) and not task.assignments.filter(
+            role="lead").exclude(agency_id__in=agency_scope_ids(user)).exists()
     return False
 
 

@@ -1,8 +1,10 @@
 """Upload checks shared by every form and API that takes a file: size, extension and the file's real type."""
 
+import os
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 
 from nq57.core.errors import ServiceError
@@ -67,3 +69,20 @@ def _peek(uploaded, length: int) -> bytes:
     head = uploaded.read(length)
     uploaded.seek(position)
     return head
+
+
+class SafeNameFileSystemStorage(FileSystemStorage):
+    """The default storage, with stored names short enough for every file system: an uploaded file called by a
+    600-byte name (UTF-8 Vietnamese is 2-3 bytes a letter) is stored under its first letters and its extension, so
+    saving never fails with "file name too long" (the original name is kept in the model, e.g. ``original_name``)."""
+
+    MAX_NAME_BYTES = 120
+
+    def get_valid_name(self, name):
+        name = super().get_valid_name(name)
+        if len(name.encode("utf-8")) <= self.MAX_NAME_BYTES:
+            return name
+        stem, suffix = os.path.splitext(name)
+        suffix = suffix[:16]
+        budget = self.MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+        return stem.encode("utf-8")[:budget].decode("utf-8", "ignore") + suffix

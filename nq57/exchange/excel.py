@@ -13,6 +13,7 @@ from nq57.core import access
 from nq57.core.errors import ServiceError
 
 MAX_ROWS = 20000
+EXCEL_MAX_BYTES = 20 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
 COLUMNS = {  # key -> (label shown to users, folded header spellings accepted)
     "notice": ("Số thông báo", ("so thong bao", "so hieu thong bao", "thong bao", "so van ban")),
@@ -136,10 +137,10 @@ def _deadline(cell, *, year_hint: int | None) -> tuple[str, dt.date | None, str]
     return parsed.kind, parsed.due, text[:500]
 
 
-def _header(ws) -> tuple[int, dict[str, int]]:
+def _header(rows: list[tuple]) -> tuple[int, dict[str, int]]:
     from nq57.extraction.vietnamese import fold
 
-    for row_number, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+    for row_number, row in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
         found: dict[str, int] = {}
         for index, value in enumerate(row):
             key = fold(_text(value)).strip(" :*")
@@ -153,31 +154,33 @@ def _header(ws) -> tuple[int, dict[str, int]]:
                        f"cần các cột {labels} (và có thể có “Cơ quan phối hợp”, “Vị trí”).", field="file")
 
 
+def excel_rows(file) -> list[tuple]:
+    """The first worksheet's rows, read in a limited child process (``nq57.exchange.sheet``): a hostile workbook
+    (zip bomb, millions of blank rows, DTD entities) is refused with a Vietnamese message, never a 500."""
+    from nq57.core.sandbox import run_limited
+    from nq57.exchange.sheet import read_first_sheet
+
+    data = file.read(EXCEL_MAX_BYTES + 1)
+    if len(data) > EXCEL_MAX_BYTES:
+        raise ServiceError(f"Tệp lớn hơn {EXCEL_MAX_BYTES // 2**20} MB; hãy chia thành nhiều tệp.", field="file")
+    return run_limited(read_first_sheet, bytes(data), memory_mb=1024, seconds=60, field="file")
+
+
 def excel_parse(file) -> ExcelPreview:
     """Read the first worksheet; every row becomes a ParsedRow or one or more RowErrors (row, column, reason)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ServiceError("Không đọc được tệp: hãy tải lên bảng tính Excel (.xlsx).", field="file") from exc
-    try:
-        ws = workbook.worksheets[0]
-        header_row, columns = _header(ws)
-        lookups = _Lookups()
-        preview = ExcelPreview()
-        for row_number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
-                                         start=header_row + 1):
-            cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
-            if all(_text(v) == "" for v in cells.values()):
-                continue
-            preview.total_rows += 1
-            if preview.total_rows > MAX_ROWS:
-                raise ServiceError(f"Tệp có quá {MAX_ROWS} nhiệm vụ; hãy chia thành nhiều tệp.", field="file")
-            _parse_row(preview, row_number, cells, columns, lookups)
-        return preview
-    finally:
-        workbook.close()
+    rows = excel_rows(file)
+    header_row, columns = _header(rows)
+    lookups = _Lookups()
+    preview = ExcelPreview()
+    for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
+        cells = {name: (row[index] if index < len(row) else None) for name, index in columns.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        preview.total_rows += 1
+        if preview.total_rows > MAX_ROWS:
+            raise ServiceError(f"Tệp có quá {MAX_ROWS} nhiệm vụ; hãy chia thành nhiều tệp.", field="file")
+        _parse_row(preview, row_number, cells, columns, lookups)
+    return preview
 
 
 def _parse_row(preview: ExcelPreview, row_number: int, cells: dict, columns: dict, lookups: _Lookups) -> None:

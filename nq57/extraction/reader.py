@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from .errors import ExtractionError
+from .limits import MAX_PAGE_CHARS, MAX_PDF_PAGES, MAX_TABLE_CELLS, MAX_TEXT_CHARS, check_zip, refuse
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
@@ -114,14 +115,24 @@ def _docx_text(data: bytes) -> str:
         raise ExtractionError("Tệp .docx bị hỏng hoặc không đúng định dạng Word.") from exc
     out: list[str] = []
     body = document.element.body
+    length = cells = 0
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             out.append(Paragraph(child, document).text)
+            length += len(out[-1])
         elif tag == "tbl":
-            rows = [[_cell_text(c.text) for c in row.cells] for row in Table(child, document).rows]
+            rows = []
+            for row in Table(child, document).rows:
+                cells += len(row._tr.tc_lst)
+                if cells > MAX_TABLE_CELLS:
+                    raise refuse(f"bảng có hơn {MAX_TABLE_CELLS} ô")
+                rows.append([_cell_text(c.text) for c in row.cells])
             if rows:
                 out += ["", _markdown_table(rows), ""]
+                length += len(out[-2])
+        if length > MAX_TEXT_CHARS:
+            raise refuse(f"văn bản dài hơn {MAX_TEXT_CHARS} ký tự")
     return "\n".join(out)
 
 
@@ -180,16 +191,44 @@ def _markdown_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _pdf_declared_pages(pdf) -> int:
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count", 0)))
+    except Exception:  # a page tree without a usable count: the walk below is bounded by MAX_PDF_PAGES anyway
+        return 0
+
+
 def _pdf_text(data: bytes) -> str:
     try:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover
         raise ExtractionError("Máy chủ chưa cài thư viện đọc tệp PDF.") from exc
+    # page objects written out in the file, counted before pdfminer parses anything (a 100,000-page tree takes
+    # pdfminer a minute to open); pages inside compressed object streams are caught by the page tree's count below
+    if len(re.findall(rb"/Type\s*/Page(?![\w])", data)) > MAX_PDF_PAGES:
+        raise refuse(f"hơn {MAX_PDF_PAGES} trang")
     blocks: list[str | list[list[str]]] = []
+    length = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        # pages past the limit are never turned into page objects; the page tree's own count refuses early
+        with pdfplumber.open(io.BytesIO(data), pages=range(1, MAX_PDF_PAGES + 2)) as pdf:
+            declared = _pdf_declared_pages(pdf)
+            if declared > MAX_PDF_PAGES or len(pdf.pages) > MAX_PDF_PAGES:
+                raise refuse(f"hơn {MAX_PDF_PAGES} trang")
             for page in pdf.pages:
-                blocks.extend(_pdf_page_blocks(page))
+                # counted before the costly table search: a page drawing one huge shared stream stops here
+                if len(page.chars) > MAX_PAGE_CHARS:
+                    raise refuse(f"một trang có hơn {MAX_PAGE_CHARS} ký tự")
+                page_blocks = _pdf_page_blocks(page)
+                page.close()  # drop the page's parsed objects before the next one
+                length += sum(len(b) if isinstance(b, str) else sum(len(c) for r in b for c in r) for b in page_blocks)
+                if length > MAX_TEXT_CHARS:
+                    raise refuse(f"văn bản dài hơn {MAX_TEXT_CHARS} ký tự")
+                blocks.extend(page_blocks)
+    except ExtractionError:
+        raise
     except Exception as exc:
         raise ExtractionError("Tệp PDF bị hỏng hoặc được bảo vệ, không đọc được nội dung.") from exc
     text = "\n\n".join(b if isinstance(b, str) else _markdown_table(b) for b in _join_split_tables(blocks))
@@ -212,6 +251,7 @@ def read_document(data: bytes, filename: str) -> str:
     if suffix == ".docx" or (suffix not in TEXT_SUFFIXES | HTML_SUFFIXES and data[:2] == b"PK"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ExtractionError("Tệp .docx bị hỏng hoặc không đúng định dạng Word.")
+        check_zip(data)
         text = _docx_text(data)
     elif suffix == ".pdf" or data[:5] == b"%PDF-":
         text = _pdf_text(data)
@@ -225,6 +265,8 @@ def read_document(data: bytes, filename: str) -> str:
             text = html_to_text(text)
     else:
         raise ExtractionError(f"Định dạng tệp {suffix} chưa được hỗ trợ; hãy dùng .txt, .md, .docx, .pdf hoặc .html.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise refuse(f"văn bản dài hơn {MAX_TEXT_CHARS} ký tự")
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise ExtractionError("Tệp không có nội dung văn bản để trích xuất.")

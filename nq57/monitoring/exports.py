@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nq57.core.spreadsheet import neutralise_workbook
 from nq57.monitoring.services import ConsolidatedReport
 from nq57.tasks import fields
 
@@ -284,6 +285,7 @@ def report_xlsx(report: ConsolidatedReport) -> bytes:
         _sheet_header(changes, ["TT", "Nhiệm vụ", "Thay đổi"], [6, 24, 70])
         for i, change in enumerate(report.changes, 1):
             changes.append([i, change.label, change.description])
+    neutralise_workbook(workbook)  # task texts starting with "=" stay text, never formulas
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -29,6 +29,10 @@ class ReportScopeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("as_of", "due_from", "due_to"):  # 9999-12-31 would overflow the date arithmetic: a 400, not a 500
+            if data.get(name) and not dt.date(1900, 1, 1) <= data[name] <= dt.date(2200, 12, 31):
+                self.add_error(name, "Ngày phải trong khoảng năm 1900 đến năm 2200.")
+                data.pop(name, None)
         if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
             raise forms.ValidationError("“Hạn đến ngày” phải sau “Hạn từ ngày”.")
         return data

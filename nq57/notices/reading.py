@@ -109,7 +109,8 @@ def source_format(name: str) -> str:
 
 def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]:
     """(text, file name, raw bytes) of an uploaded file, or of pasted text; ServiceError in Vietnamese otherwise."""
-    from nq57.extraction import ExtractionError, read_document
+    from nq57.core.sandbox import run_limited
+    from nq57.extraction import read_document
 
     if upload is not None:
         if (upload.size or 0) > IMPORT_MAX_BYTES:
@@ -125,10 +126,8 @@ def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]
         name = PurePath(upload.name).name
         upload.seek(0)
         data = upload.read()
-        try:
-            return read_document(data, name), name, data
-        except ExtractionError as error:
-            raise ServiceError(str(error), field="upload") from None
+        # read in a limited child process: a hostile file costs a refusal, not the web process's memory
+        return run_limited(read_document, data, name, field="upload"), name, data
     if not (text or "").strip():
         raise ServiceError("Hãy chọn tệp văn bản hoặc dán nội dung thông báo.", field="text")
     size = len(text.encode("utf-8"))
@@ -158,15 +157,23 @@ def require_single_notice(text: str, *, field: str) -> None:
         )
 
 
+def known_agency_names() -> list[str]:
+    """The organisations the office registered (names and aliases), so the extractor knows every name the database
+    knows, not only its built-in registry: an agency added once is recognised in every later import."""
+    from nq57.agencies.models import Agency, AgencyAlias
+
+    names = list(Agency.objects.filter(dissolved_on__isnull=True).values_list("name", flat=True))
+    return names + list(AgencyAlias.objects.values_list("alias", flat=True))
+
+
 def document_extract(*, text: str, name: str = "", field: str = "text") -> dict:
     """The extracted document (nq57.extraction's shape) of one notice's text; ServiceError in Vietnamese."""
-    from nq57.extraction import ExtractionError, extract_text
+    from nq57.core.sandbox import run_limited
+    from nq57.extraction import extract_text
 
     require_single_notice(text, field=field)
-    try:
-        extracted = extract_text(text, source=name or None)
-    except ExtractionError as error:
-        raise ServiceError(str(error), field=field) from None
+    # a limited child process: deeply nested or huge text costs a refusal, not the web process's time
+    extracted = run_limited(extract_text, text, source=name or None, agencies=known_agency_names(), field=field)
     if not extracted.get("tasks"):
         raise ServiceError(
             "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra đây có đúng là thông báo kết luận, chương trình "

@@ -3,7 +3,7 @@ the task's timeline in one transaction."""
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import F
@@ -164,30 +164,11 @@ def subtask_create(
 
     A sub-task is due by its parent's deadline — except when that deadline has passed or an extension of it is
     being requested: then the sub-task may be given a later deadline (rather than be born overdue), with a reason
-    (``deadline_reason``) that is written on both timelines."""
+    (``deadline_reason``) that is written on both timelines. The rules live in ``subtask_rules_check``."""
     access.check_task(actor, parent, "subtask")
-    if not actor.is_office:
-        allowed = access.agency_scope_ids(actor)
-        if lead.pk not in allowed:
-            raise ServiceError(
-                "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field="lead"
-            )
     deadline_reason = (deadline_reason or "").strip()
-    later = bool(deadline_due and parent.deadline_due and deadline_due > parent.deadline_due)
-    if later:
-        passed = parent.deadline_due < timezone.localdate()
-        extending = parent.extension_requests.filter(state="pending").exists()
-        if not (passed or extending):
-            raise ServiceError(
-                f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ được "
-                "đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.",
-                field="deadline_due",
-            )
-        if not deadline_reason:
-            raise ServiceError(
-                f"Hạn của nhiệm vụ con sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}): hãy ghi lý do.",
-                field="deadline_reason",
-            )
+    later = subtask_rules_check(parent=parent, actor=actor, agencies={"lead": [lead]}, deadline_due=deadline_due,
+                                deadline_reason=deadline_reason, reason_required=True)
     subtask = task_create(
         notice=parent.notice,
         parent=parent,
@@ -211,6 +192,38 @@ def subtask_create(
                          details=details)
     progress_rollup(task=parent)  # a new sub-task at 0% counts in its parent's mean at once
     return subtask
+
+
+def subtask_rules_check(*, parent: Task, actor, agencies: dict[str, Iterable[Agency]],
+                        deadline_due: dt.date | None, deadline_reason: str = "", reason_required: bool = False) -> bool:
+    """The rules a sub-task obeys whoever writes it, when it is created and at every later edit (web form, API,
+    exchange): a focal point gives it only to its own agency or that agency's units (*agencies*: the agencies being
+    given the sub-task, by role key ``lead``/``coordinating``); its deadline is not after the parent's, unless the
+    parent's deadline has passed or its extension is being requested (then, on creation, with a reason).
+    Returns whether the deadline is later than the parent's."""
+    if not actor.is_office:
+        allowed = access.agency_scope_ids(actor)
+        for field, given in agencies.items():
+            if any(agency.pk not in allowed for agency in given):
+                raise ServiceError(
+                    "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field=field
+                )
+    later = bool(deadline_due and parent.deadline_due and deadline_due > parent.deadline_due)
+    if later:
+        passed = parent.deadline_due < timezone.localdate()
+        extending = parent.extension_requests.filter(state="pending").exists()
+        if not (passed or extending):
+            raise ServiceError(
+                f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ được "
+                "đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.",
+                field="deadline_due",
+            )
+        if reason_required and not deadline_reason:
+            raise ServiceError(
+                f"Hạn của nhiệm vụ con sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}): hãy ghi lý do.",
+                field="deadline_reason",
+            )
+    return later
 
 
 def task_version_bump(*, task: Task, expected_version: int | None) -> None:
@@ -248,6 +261,14 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
     if not (task.text or "").strip():
         raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
     _validate_deadline(kind=task.deadline_kind, due=task.deadline_due)
+    if task.parent_id is not None:
+        given = {}
+        for role_key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
+            if role_key in changes:
+                existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
+                given[role_key] = [agency for agency in changes[role_key] if agency.pk not in existing]
+        changed_due = task.deadline_due if task.deadline_due != before["deadline_due"] else None
+        subtask_rules_check(parent=task.parent, actor=actor, agencies=given, deadline_due=changed_due)
     if "deadline_due" in changes and before["deadline_due"] is None and task.original_deadline_due is None:
         task.original_deadline_due = task.deadline_due
     task.save()

@@ -75,6 +75,8 @@ def task_export(request):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from nq57.core.spreadsheet import safe_row
+
     today = timezone.localdate()
     task_filter = TaskFilter(request.GET or None, today=today)
     if task_filter.is_bound and not task_filter.is_valid():
@@ -105,9 +107,10 @@ def task_export(request):
             due_cell.number_format = "DD/MM/YYYY"
             progress_cell = WriteOnlyCell(sheet, value=progress / 100)
             progress_cell.number_format = "0%"
-            sheet.append([number, path, text, "; ".join(leads), "; ".join(partners),
-                          fields.deadline_phrase(phrase, kind), due_cell, fields.display("status", status),
-                          fields.display("timing", timing), progress_cell])
+            sheet.append(safe_row(sheet, [number, path, text, "; ".join(leads), "; ".join(partners),
+                                          fields.deadline_phrase(phrase, kind), due_cell,
+                                          fields.display("status", status), fields.display("timing", timing),
+                                          progress_cell]))
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

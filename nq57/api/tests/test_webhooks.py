@@ -87,7 +87,7 @@ def test_a_delivery_is_signed_retried_after_a_500_and_logged(cast, api_as, recei
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.status_code, delivery.state) == (2, 200, DeliveryState.SUCCEEDED)
     assert [entry["status_code"] for entry in delivery.log] == [500, 200]
-    assert delivery.log[0]["response_excerpt"] == "lỗi tạm thời" and delivery.response_excerpt == "đã nhận"
+    assert delivery.log[0]["response_excerpt"].endswith(" byte") and delivery.response_excerpt.endswith(" byte")
     assert delivery.error == "" and "500" in delivery.log[0]["error"] and delivery.delivered_at
 
     assert len(receiver.received) == 2
