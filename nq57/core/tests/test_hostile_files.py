@@ -82,11 +82,11 @@ def test_a_docx_with_a_dtd_is_refused():
 @pytest.fixture
 def office_client(client, db):
     from nq57.agencies.services import registry_load
-    from nq57.core.testing import ProgrammeFactory, UserFactory
+    from nq57.core.testing import ProgrammeFactory, make_office
 
     registry_load()
     ProgrammeFactory()
-    client.force_login(UserFactory(username="office-hostile", role="office"))
+    client.force_login(make_office("office-hostile"))
     return client
 
 
@@ -94,7 +94,7 @@ def test_the_notice_import_page_refuses_a_zip_bomb_in_vietnamese_and_keeps_servi
     from nq57.notices.models import NoticeDraft, Programme
 
     response = office_client.post("/notices/import/", {
-        "programme": Programme.objects.get().pk,
+        "programme": Programme.objects.get(is_default=True).pk,
         "upload": SimpleUploadedFile("bom.docx", hostile.docx_bomb(expanded_mb=60)),
     })
     assert response.status_code in (200, 400)

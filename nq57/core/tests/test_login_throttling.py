@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from nq57.core.testing import UserFactory
+from nq57.core.testing import make_office
 
 LOGIN = "/accounts/login/"
 LOCKED = "đã nhập sai mật khẩu quá nhiều lần"
@@ -13,7 +13,7 @@ LOCKED = "đã nhập sai mật khẩu quá nhiều lần"
 
 @pytest.fixture
 def user(db):
-    person = UserFactory(username="thu.ky", role="office")
+    person = make_office("thu.ky")
     person.set_password("Mat-khau-dung-2025")
     person.save()
     return person

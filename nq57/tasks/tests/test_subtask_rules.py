@@ -5,6 +5,7 @@ take over a sub-task the office gave to another agency."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from nq57.agencies.models import Agency
@@ -79,6 +80,7 @@ def test_web_a_focal_point_cannot_take_over_a_sub_task_the_office_gave_to_anothe
 
 
 @pytest.mark.parametrize("role", ["alice", "office"])
+@time_machine.travel(dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC), tick=False)  # parent not yet due
 def test_web_nobody_sets_a_sub_task_deadline_past_the_parents(cast, subtasks, client, role):
     client.force_login(getattr(cast, role))
     response = web_edit(client, subtasks["own"], deadline_due="2025-12-31")
@@ -115,6 +117,7 @@ def test_api_a_focal_point_cannot_take_over_a_sub_task_the_office_gave_to_anothe
 
 
 @pytest.mark.parametrize("role", ["alice", "office"])
+@time_machine.travel(dt.datetime(2025, 7, 10, 9, 0, tzinfo=dt.UTC), tick=False)  # parent not yet due
 def test_api_nobody_sets_a_sub_task_deadline_past_the_parents(cast, subtasks, role):
     response = api_edit(getattr(cast, role), subtasks["own"], {"deadline_due": "2025-12-31"})
     assert response.status_code == 400
