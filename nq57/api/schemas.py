@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 
 class ErrorOut(Schema):
@@ -107,6 +107,7 @@ StatusLiteral = Literal["open", "partly_done", "done"]
 class TaskPatch(Schema):
     """Only the fields sent are changed. Agencies by id; themes by code. Status changes are for the office."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     text: str | None = Field(None, max_length=20000)
     section: str | None = Field(None, max_length=500)
     deadline_kind: DeadlineKindLiteral | None = None
@@ -161,6 +162,8 @@ class ReportPage(PageMeta):
 
 
 class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     period_start: dt.date
     period_end: dt.date
     text: str = Field(max_length=50000)
@@ -169,16 +172,22 @@ class ReportIn(Schema):
 
 
 class AssessmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     verdict: Literal["accept", "ask_for_more"]
     comment: str = Field("", max_length=20000)
 
 
 class ExtensionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     requested_due: dt.date
     reason: str = Field(max_length=20000)
 
 
 class ExtensionDecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     approve: bool
     note: str = Field("", max_length=20000)
 
@@ -225,6 +234,8 @@ WebhookEvent = Literal["task.created", "task.status_changed", "report.submitted"
 
 
 class WebhookIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     url: str = Field(max_length=500)
     secret: str = Field(max_length=200)
     events: list[WebhookEvent] = Field(max_length=10)
@@ -232,6 +243,8 @@ class WebhookIn(Schema):
 
 
 class WebhookPatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     is_active: bool = Field(description="false: tạm dừng; true: bật lại và gửi các lần gửi đang chờ")
 
 
