@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Schema
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from nq57.core.events import EVENT_NAMES
 
@@ -47,6 +47,8 @@ WebhookEvent = Literal[tuple(EVENT_NAMES)]
 
 
 class WebhookIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     url: str = Field(max_length=500)
     secret: str = Field(max_length=200)
     events: list[WebhookEvent] = Field(max_length=10)
@@ -54,6 +56,8 @@ class WebhookIn(Schema):
 
 
 class WebhookPatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
+
     is_active: bool = Field(description="false: tạm dừng; true: bật lại và gửi các lần gửi đang chờ")
 
 

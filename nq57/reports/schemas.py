@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.db.models import Prefetch
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.schemas import Instant, Out, PageMeta
@@ -49,6 +49,7 @@ class ReportPage(PageMeta):
 
 
 class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     period_start: dt.date
     period_end: dt.date
     text: str = Field(max_length=50000)
@@ -57,16 +58,19 @@ class ReportIn(Schema):
 
 
 class AssessmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     verdict: Literal["accept", "ask_for_more"]
     comment: str = Field("", max_length=20000)
 
 
 class ExtensionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     requested_due: dt.date
     reason: str = Field(max_length=20000)
 
 
 class ExtensionDecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     approve: bool
     note: str = Field("", max_length=20000)
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from nq57.agencies.models import Agency
 from nq57.agencies.schemas import AgencyBrief
@@ -63,6 +63,7 @@ StatusLiteral = Literal["open", "partly_done", "done"]
 class TaskPatch(Schema):
     """Only the fields sent are changed. Agencies by id; themes by code. Status changes are for the office."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     text: str | None = Field(None, max_length=20000)
     section: str | None = Field(None, max_length=500)
     deadline_kind: DeadlineKindLiteral | None = None

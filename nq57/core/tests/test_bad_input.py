@@ -143,3 +143,11 @@ def _report_url(cast):
     from django.urls import reverse
 
     return reverse("reports:report_submit", args=[cast.task_kh.pk])
+
+
+def test_an_unknown_field_in_an_api_body_is_refused_not_ignored(api_patch, cast):
+    from nq57.tasks.models import Task
+
+    response = api_patch(b'{"text":"N\\u1ed9i dung m\\u1edbi","texte":"sai ch\\u00ednh t\\u1ea3"}')
+    assert response.status_code == 422 and "texte" in str(response.json()["errors"])
+    assert Task.objects.get(pk=cast.task_kh.pk).text != "Nội dung mới"
