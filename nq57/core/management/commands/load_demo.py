@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nq57.accounts.models import User
+from nq57.accounts.roles import MEMBER
 from nq57.accounts.services import membership_add
 from nq57.agencies.models import Agency
 from nq57.agencies.services import registry_load, standing_office
@@ -25,6 +26,7 @@ from nq57.tasks.services import task_create
 from nq57.taxonomy.selectors import default_programme
 
 DEMO_PASSWORD = "nq57-demo-2025"
+CITIZEN = ""  # a demo account with no membership
 
 USERS = [
     ("thuongtruc", "Nguyễn Thị Thường Trực", OFFICE, None),
@@ -33,6 +35,8 @@ USERS = [
     ("boxaydung", "Phạm Văn Dựng", FOCAL_POINT, "Bộ Xây dựng"),
     ("hanoi", "Đỗ Thu Hà", FOCAL_POINT, "Ủy ban nhân dân Thành phố Hà Nội"),
     ("lanhdao", "Vũ Minh Lãnh", LEADER, None),
+    ("dhbk", "Hoàng Minh Bách", MEMBER, "Đại học Bách khoa Hà Nội"),  # a university member: public and own pages
+    ("congdan", "Nguyễn Văn Dân", CITIZEN, None),  # a citizen: no organisation
 ]
 
 # (text, lead names, partner names, deadline kind, months from notice date (None: none), report cadence)
@@ -335,13 +339,15 @@ class Command(BaseCommand):
         for username, full_name, role, agency_name in USERS:
             # office staff and leaders belong to the Standing Office; a focal point to the agency they report for
             organisation = Agency.objects.get(name=agency_name) if agency_name else standing_office()
-            user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+            user, created = User.objects.get_or_create(username=username, defaults={
+                "full_name": full_name, "email": f"{username}@example.vn" if role == CITIZEN else ""})
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.is_staff = role == OFFICE
                 user.is_superuser = role == OFFICE
                 user.save()
-            membership_add(user=user, organisation=organisation, role_code=role, actor=SYSTEM)
+            if role != CITIZEN:
+                membership_add(user=user, organisation=organisation, role_code=role, actor=SYSTEM)
             users[username] = user
         return users
 
@@ -465,5 +471,6 @@ class Command(BaseCommand):
     def _print_logins(self, users, *, created: bool) -> None:
         self.stdout.write(f"\nTài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, _, role, agency_name in USERS:
-            label = role_label(role) + (f" — {agency_name}" if agency_name else "")
+            label = ("Công dân (không thuộc tổ chức nào)" if role == CITIZEN else role_label(role)) + (
+                f" — {agency_name}" if agency_name else "")
             self.stdout.write(f"  {username:<12} {label}")
