@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nq57.text.vietnamese import roman_to_int, strip_markdown_emphasis
+from nq57.text.vietnamese import int_to_roman, roman_to_int, strip_markdown_emphasis
 
 RE_MD_HEADING = re.compile(r"^#{1,6}\s+")
 RE_ROMAN = re.compile(r"^(?:\*\*)?(?P<label>[IVXL]{1,5})\s*(?:\.|-|–|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
@@ -17,7 +17,21 @@ RE_NUM = re.compile(r"^(?:\*\*)?(?P<label>\d{1,2})\s*(?:\.|\))(?:\*\*)?\s+(?P<re
 RE_LETTER = re.compile(r"^(?:\*\*)?(?P<label>[a-zđ])\s*\)(?:\*\*)?\s*(?P<rest>\S.*)$")
 RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S.*)$")
 RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
-RE_UPPER_LINE = re.compile(r"^[^a-zà-ỹđ]*[A-ZĐÀ-Ỹ]{2,}[^a-zà-ỹđ]*$")
+# no lower-case letter, two capitals in a row. (A character range "à-ỹ" would also hold the precomposed capitals
+# "Ứ", "Ệ", "Ộ" of Latin Extended Additional, where upper and lower case alternate: test the case instead.)
+RE_TWO_CAPITALS = re.compile(r"[^\W\d_]{2}")
+
+
+class _UpperLine:
+    """``RE_UPPER_LINE.match(line)``: a line in capitals (a title)."""
+
+    @staticmethod
+    def match(line: str) -> bool:
+        return not any(c.islower() for c in line) and any(
+            m.group().isupper() for m in RE_TWO_CAPITALS.finditer(line))
+
+
+RE_UPPER_LINE = _UpperLine()
 RE_RECIPIENTS = re.compile(r"^[*_]*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)  # "Noi nhận": OCR drops marks
 # a page break left in the text by a converter or an OCR run, or a bare page number: no part of the content
 RE_PAGE_MARK = re.compile(
@@ -25,7 +39,7 @@ RE_PAGE_MARK = re.compile(
     re.IGNORECASE,
 )
 # a section heading in capitals whose roman number OCR misread: "Il. TỔ CHỨC THỰC HIỆN", "HI. ...", "1. TINH THẦN ..."
-RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>[^a-zà-ỹđ]{4,})$")
+RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>\S.{3,})$")
 RE_OCR_LEAD = re.compile(r"^[_~`'·|]{1,3}\s+(?=[-+•]\s|\(?\d{1,2}[.)]\s|[a-zđ]\)\s)")
 _OCR_ROMAN = {"H": "II", "HI": "III", "IH": "III"}
 RE_CLOSING = re.compile(
@@ -193,14 +207,27 @@ def _ocr_romans(lines: list[str]) -> list[str]:
         return lines
     romans = any(RE_ROMAN.match(ln.strip()) and ln.strip()[:2] in ("II", "IV", "V.", "VI") for ln in lines)
     out = list(lines)
-    for i, m in hits:
+    hit_at = dict(hits)
+    last = 0  # the number of the roman section before this line: a misread one is the next in sequence
+    for i, ln in enumerate(lines):
+        m = hit_at.get(i)
+        if m is None:
+            real = RE_ROMAN.match(ln.strip())
+            if real and (n := roman_to_int(real.group("label"))) and RE_UPPER_LINE.match(real.group("rest")):
+                last = n
+            continue
         label = m.group("label")
         if label.isdigit() and not romans:
             continue
         fixed = _OCR_ROMAN.get(label) or label.replace("l", "I").replace("1", "I").replace("|", "I")
-        if roman_to_int(fixed):
+        n = roman_to_int(fixed)
+        if n and last and n != last + 1:
+            fixed, n = int_to_roman(last + 1), last + 1  # "Il." after "II.": the third section, not a second II
+        if n:
             out[i] = f"{fixed}. {m.group('rest')}"
+            last = n
     return out
+
 
 
 def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:

@@ -212,3 +212,14 @@ def test_a_lead_in_that_assigns_work_of_its_own_is_a_task_beside_its_items():
     assert len(tasks) == 3
     assert tasks[0]["text"].startswith("Các sở, ngành chủ động") and tasks[0]["deadline"]["kind"] == "recurring"
     assert all(t["lead"] == ["Các sở, ngành"] for t in tasks)
+
+
+def test_titles_in_vietnamese_capitals_and_misread_roman_numbers_of_an_ocr_run():
+    # "Ộ", "Ệ", "Ứ" are precomposed capitals; "1." and "Il." are a scan's misreadings of "I." and "III."
+    text = HEADER + ("CHỈ THỊ\n\n1. TINH THẦN CHỈ ĐẠO HÀNH ĐỘNG\n\n"
+                     "1. Các sở, ngành quán triệt nghiêm túc chỉ đạo của Ủy ban nhân dân tỉnh.\n\n"
+                     "II. NHIỆM VỤ CỤ THỂ\n\n1. Sở Y tế chủ trì rà soát danh mục thuốc.\n\n"
+                     "Il. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài chính chủ trì tổng hợp tình hình thực hiện.\n")
+    tasks = _tasks(text)
+    assert [t["text"][:7] for t in tasks] == ["Các sở,", "Sở Y tế", "Sở Tài "]
+    assert not any("CHỈ ĐẠO" in t["text"] or "TỔ CHỨC" in t["text"] for t in tasks)
