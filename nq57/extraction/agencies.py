@@ -202,6 +202,14 @@ def expand_abbreviations(name: str) -> str:
     return name
 
 
+# the rest of a joint subject the registry cannot read ("..., Hội doanh nghiệp nhỏ và vừa, các hội nghề nghiệp, các tổ
+# chức xã hội, đoàn thể nhân dân có biện pháp ..."): comma-separated members up to the verb that opens the predicate
+RE_LOOSE_VERB = re.compile(PREDICATE.pattern[:-3] + r"|có\s+(?:biện\s+pháp|giải\s+pháp|kế\s+hoạch|phương\s+án"
+                           r"|chương\s+trình)|tạo\s+điều\s+kiện|quán\s+triệt|động\s+viên|vận\s+động)\b")
+RE_LOOSE_SPLIT = re.compile(r"\s*,\s*|\s+và\s+(?=các\s|[" + "A-ZĐ" + r"])")
+RE_LOOSE_MEMBER = re.compile(r"(?:các|những)\s+\S|[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
+
+
 def _lower1(s: str) -> str:
     return s[:1].lower() + s[1:] if s else s
 
@@ -557,7 +565,7 @@ class AgencyParser:
         if m:
             refs, end = self.agency_list(text, m.end())
             if refs:
-                return refs, end
+                return self._loose_members(refs, text, end)
         m = RE_AS_FOR.match(text)
         if m:
             refs, end = self.agency_list(text, m.end())
@@ -581,8 +589,55 @@ class AgencyParser:
                 asked, asked_end = self.agency_list(text, req.end())
                 if asked:
                     return asked, asked_end
-            return refs, end
+            return self._loose_members(refs, text, end)
         return [], 0
+
+    def _loose_members(self, refs: list[AgencyRef], text: str, end: int) -> tuple[list[AgencyRef], int]:
+        """Members of a joint subject after those the registry read: each opens with a capital or "các", a segment
+        opening in lower case carries on the one before ("các tổ chức xã hội, đoàn thể nhân dân"); the list ends at
+        the verb of the predicate. Nothing is added unless the predicate is found within a short span."""
+        sep = re.match(r"\s*,\s*|\s+và\s+", text[end:end + 6])
+        if not sep:
+            return refs, end
+        start = end + sep.end()
+        verb = None
+        for v in RE_LOOSE_VERB.finditer(text, start, start + 160):
+            if not re.search(r"(?:các|những)\s+$", text[max(start, v.start() - 8):v.start()], re.IGNORECASE):
+                verb = v  # "các tổ chức": a noun, not the verb "tổ chức"
+                break
+        if not verb or verb.start() <= start:
+            return refs, end
+        span = text[start:verb.start()].rstrip(" ,")
+        if re.search(r"[.;:()\d]", span):
+            return refs, end
+        members: list[str] = []
+        for seg in RE_LOOSE_SPLIT.split(span):
+            seg = seg.strip()
+            if not seg:
+                return refs, end
+            if RE_LOOSE_MEMBER.match(seg):
+                members.append(seg)
+            elif members:
+                members[-1] += ", " + seg
+            else:
+                return refs, end
+        if not members or any(len(m.split()) > 12 for m in members):
+            return refs, end
+        out = list(refs)
+        for m in members:
+            tm = RE_HEAD_TITLE.match(m)
+            if tm:  # a leader by title: the body he or she heads ("Tổng giám đốc các tập đoàn, ...")
+                m = m[tm.end():].strip()
+                if not re.match(r"(?:các|những)\s", m, re.IGNORECASE) and not self.resolver.resolve(m):
+                    continue  # "Chủ tịch Hội đồng thành viên": the board of the bodies named next, not one of its own
+            got, e = self.agency_list(m, 0)
+            if got and e >= len(m) - 1:
+                out.extend(got)
+                continue
+            official = self.resolver.resolve(m)
+            out.append(AgencyRef(official or expand_abbreviations(_cap(m)), official is not None,
+                                 collective=m[:4].lower() in ("các ", "nhữn")))
+        return out, verb.start()
 
     def _generic_with_brackets(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
         m = RE_GENERIC_BRACKET.match(text, pos)

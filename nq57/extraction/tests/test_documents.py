@@ -223,3 +223,18 @@ def test_titles_in_vietnamese_capitals_and_misread_roman_numbers_of_an_ocr_run()
     tasks = _tasks(text)
     assert [t["text"][:7] for t in tasks] == ["Các sở,", "Sở Y tế", "Sở Tài "]
     assert not any("CHỈ ĐẠO" in t["text"] or "TỔ CHỨC" in t["text"] for t in tasks)
+
+
+def test_a_joint_subject_keeps_the_members_the_registry_does_not_know():
+    text = HEADER + ("THÔNG BÁO\n\n1. Đề nghị Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam, "
+                     "Hội doanh nghiệp trẻ miền núi, "
+                     "các hội nghề nghiệp, các tổ chức xã hội, đoàn thể nhân dân có biện pháp vận động hội viên.\n\n"
+                     "2. Thanh tra Chính phủ, Thanh tra các sở, ngành thực hiện kiểm tra theo kế hoạch.\n\n"
+                     "3. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương, "
+                     "Chủ tịch Hội đồng thành viên, Tổng giám đốc các tập đoàn, "
+                     "tổng công ty nhà nước chịu trách nhiệm về kết quả thực hiện.\n")
+    leads = [t["lead"] for t in _tasks(text)]
+    assert leads[0] == ["Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", "Hội doanh nghiệp trẻ miền núi",
+                        "Các hội nghề nghiệp", "Các tổ chức xã hội, đoàn thể nhân dân"]
+    assert leads[1] == ["Thanh tra Chính phủ", "Thanh tra các sở, ngành"]
+    assert leads[2][-1] == "Các tập đoàn, tổng công ty nhà nước" and len(leads[2]) == 2
