@@ -108,7 +108,10 @@ RE_ASSIGNING = re.compile(
     r"|xem\s+xét|khẩn\s+trương|chủ\s+động)\b",
     re.IGNORECASE,
 )
-RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp)\b")
+RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp"
+                               r"|thường\s+xuyên|tiếp\s+tục|tập\s+trung)\b")
+RE_OWN_CADENCE = re.compile(r"\s*(?:,\s*)?thường\s+xuyên\s+(?!liên\s)\w", re.IGNORECASE)
+RE_REQUEST_OPENING = re.compile(r"(?:Đề\s+nghị|Yêu\s+cầu)\s+\S")
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ class _Extractor:
         refs, end = self.parser.subject(line[:400])
         if not refs or end == 0:
             return False
+        if RE_REQUEST_OPENING.match(line):  # "Đề nghị Kiểm toán Nhà nước ...": a request of its own
+            return True
         rest = line[end:end + 60]
         return bool(RE_NEW_ASSIGNMENT.match(rest))
 
@@ -333,6 +338,8 @@ class _Extractor:
                     dl = edl
             if rep is None and erep is not None:
                 rep = erep
+        if dl.kind == "none" and a.subject_end and RE_OWN_CADENCE.match(plain, a.subject_end):
+            dl = Deadline("recurring", None, "thường xuyên")  # "Bộ X và các bộ thường xuyên theo dõi ..."
         if dl.kind == "none":
             dl = inh.deadline
         if rep is None:

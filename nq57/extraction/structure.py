@@ -230,6 +230,17 @@ def _ocr_romans(lines: list[str]) -> list[str]:
 
 
 
+def _paragraph_start(plain: str, lines: list[str], idx: int, limit: int = 400) -> str:
+    """The opening of the paragraph that starts at line *idx*: a subject wrapped over several lines reaches its verb."""
+    out = plain
+    for nxt in lines[idx + 1:]:
+        nxt = nxt.strip()
+        if not nxt or len(out) >= limit or _marker(nxt) is not None:
+            break
+        out += " " + strip_markdown_emphasis(nxt)
+    return out[:limit]
+
+
 def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
@@ -376,7 +387,8 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 current.parent.closing.append(line)
                 closing_of = current.parent
             continue
-        if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(plain)):
+        if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(
+                _paragraph_start(plain, lines, idx) if not previous_line else plain)):
             parent = current.parent or root
             node = parent.add(Node(current.kind, "", line))
             while stack[-1] is not current and len(stack) > 1:

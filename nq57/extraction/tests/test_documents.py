@@ -238,3 +238,19 @@ def test_a_joint_subject_keeps_the_members_the_registry_does_not_know():
                         "Các hội nghề nghiệp", "Các tổ chức xã hội, đoàn thể nhân dân"]
     assert leads[1] == ["Thanh tra Chính phủ", "Thanh tra các sở, ngành"]
     assert leads[2][-1] == "Các tập đoàn, tổng công ty nhà nước" and len(leads[2]) == 2
+
+
+def test_unnumbered_paragraphs_with_their_own_subject_after_an_item_are_tasks():
+    # a request paragraph, a subject wrapped over two lines (as a scan leaves it), a subject then "thường xuyên"
+    text = HEADER + ("CHỈ THỊ\n\nI. TỔ CHỨC THỰC HIỆN\n\n"
+                     "1. Sở Nội vụ chủ trì theo dõi việc thực hiện Chỉ thị này, định kỳ hàng thang báo cáo\n"
+                     "Ủy ban nhân dân tỉnh.\n\n"
+                     "Đề nghị Kiểm toán Nhà nước khu vực tạo điều kiện cho các doanh nghiệp trong thời gian\n"
+                     "dịch bệnh.\n\n"
+                     "Giám đốc các sở, Thủ trưởng các ban, ngành, Chủ tịch Ủy ban nhân dân các huyện,\n"
+                     "thành phố chịu trách nhiệm trước Ủy ban nhân dân tỉnh về kết quả thực hiện.\n\n"
+                     "Sở Tài chính và các sở, ngành thường xuyên theo dõi tình hình giá cả thị trường.\n")
+    tasks = _tasks(text)
+    assert [t["text"][:12] for t in tasks] == ["Sở Nội vụ ch", "Đề nghị Kiểm", "Giám đốc các", "Sở Tài chính"]
+    assert tasks[0]["report"]["cadence"] == "monthly"
+    assert tasks[3]["deadline"]["kind"] == "recurring"
