@@ -111,6 +111,7 @@ RE_ASSIGNING = re.compile(
 RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp"
                                r"|thường\s+xuyên|tiếp\s+tục|tập\s+trung)\b")
 RE_OWN_CADENCE = re.compile(r"\s*(?:,\s*)?thường\s+xuyên\s+(?!liên\s)\w", re.IGNORECASE)
+RE_SHORT_NAME = re.compile(r"\(\s*sau\s+đây\s+gọi\s+(?:tắt\s+|chung\s+)?là\s+([^()]{3,100})\)", re.IGNORECASE)
 RE_REQUEST_OPENING = re.compile(r"(?:Đề\s+nghị|Yêu\s+cầu)\s+\S")
 
 
@@ -163,6 +164,10 @@ def check_vietnamese(text: str) -> None:
 
 def _clean(text: str) -> str:
     return " ".join(text.split())  # == re.sub(r"\s+", " ", text).strip(): str.split and \s agree on whitespace
+
+
+def _cap1(s: str) -> str:
+    return s[:1].upper() + s[1:]
 
 
 def _names(refs) -> list[str]:
@@ -497,7 +502,7 @@ class _Extractor:
                         if d.kind != "none":
                             default = d
                             break
-        inh = Inherited(deadline=default)
+        inh = Inherited(deadline=default, lead=self.addressees_named_short(doc.preamble))
         if self.kind == "news_article":
             self.run_article(doc)
         elif not has_items and not task_tables:
@@ -538,6 +543,23 @@ class _Extractor:
             if summary:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
+
+    def addressees_named_short(self, preamble: list[str]) -> tuple[AgencyRef, ...]:
+        """"Yêu cầu Bộ trưởng ..., Chủ tịch ... (sau đây gọi tắt là các bộ, cơ quan trung ương và địa phương) ...:": the
+        addressees the document gives one short name before its items lead every item that names no one else."""
+        if not preamble or not preamble[-1].rstrip(" *_").endswith(":"):
+            return ()
+        m = RE_SHORT_NAME.search(_clean(" ".join(preamble[-12:])))
+        if not m:
+            return ()
+        written = m.group(1).strip(" ,.")
+        refs, end = self.parser.agency_list(written, 0)
+        if refs and end >= len(written) - 1:
+            return tuple(refs)
+        if not RE_GENERIC_ADDRESSEE.match(_cap1(written)):
+            return ()
+        official = self.resolver.resolve(written)
+        return (AgencyRef(official or _cap1(written), official is not None, collective=True),)
 
     def prose_assignment(self, paragraph: str) -> list[AgencyRef]:
         """The addressees of a paragraph of an unnumbered letter or notice that assigns work, or [] when it does not

@@ -230,6 +230,12 @@ def _ocr_romans(lines: list[str]) -> list[str]:
 
 
 
+def _title_only(text: str) -> bool:
+    """A short line without a full stop that names a topic (a title), not a sentence."""
+    plain = strip_markdown_emphasis(text).strip(" *_")
+    return bool(plain) and not _ends_sentence(plain) and len(plain.split()) <= 12 and not _dangling(plain)
+
+
 def _paragraph_start(plain: str, lines: list[str], idx: int, limit: int = 400) -> str:
     """The opening of the paragraph that starts at line *idx*: a subject wrapped over several lines reaches its verb."""
     out = plain
@@ -291,6 +297,8 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         if table is not None:
             tables.append(table)
             table = None
+        if line[:2] in ("©)", "(©"):
+            line = "c" + line[1:] if line[0] == "©" else "(c" + line[2:]  # a scan reads the letter "c)" as "©)"
         if line[:1] in "_~`'·|" and RE_OCR_LEAD.match(line):
             line = RE_OCR_LEAD.sub("", line)  # "__ - Trình Chính phủ ...": specks an OCR run put before a mark
         heading = bool(RE_MD_HEADING.match(line))
@@ -390,6 +398,12 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(
                 _paragraph_start(plain, lines, idx) if not previous_line else plain)):
             parent = current.parent or root
+            if not current.children and current.kind in _HEADING_KINDS and _title_only(current.text):
+                # "6. Tập trung xử lý vướng mắc về lao động" then its paragraph: the numbered line is its title
+                node = current.add(Node("para", "", line))
+                stack.append(node)
+                current = node
+                continue
             node = parent.add(Node(current.kind, "", line))
             while stack[-1] is not current and len(stack) > 1:
                 stack.pop()

@@ -254,3 +254,19 @@ def test_unnumbered_paragraphs_with_their_own_subject_after_an_item_are_tasks():
     assert [t["text"][:12] for t in tasks] == ["Sở Nội vụ ch", "Đề nghị Kiểm", "Giám đốc các", "Sở Tài chính"]
     assert tasks[0]["report"]["cadence"] == "monthly"
     assert tasks[3]["deadline"]["kind"] == "recurring"
+
+
+def test_addressees_given_a_short_name_lead_the_items_and_a_numbered_title_heads_its_paragraph():
+    text = HEADER + ("CHỈ THỊ\n\nChủ tịch Ủy ban nhân dân tỉnh yêu cầu Giám đốc các sở, Thủ trưởng các ban, ngành "
+                     "(sau đây gọi tắt là các sở, ban, ngành) thực hiện:\n\n"
+                     "I. NHIỆM VỤ\n\n1. Quán triệt nghiêm túc chỉ đạo của Tỉnh ủy về phòng, chống thiên tai.\n\n"
+                     "2. Bảo đảm nguồn nước sinh hoạt\n\n"
+                     "Sở Xây dựng chủ trì, phối hợp với các địa phương rà soát các công trình cấp nước.\n\n"
+                     "3. Kiểm tra chất lượng nước:\n\na) Sở Công Thương kiểm tra các cơ sở sản xuất nước đóng chai.\n\n"
+                     "b) Sở Nội vụ kiểm tra việc bố trí cán bộ.\n\n"
+                     "©) Sở Y tế chủ trì kiểm tra chất lượng nước sinh hoạt.\n")
+    tasks = _tasks(text)
+    assert [t["text"][:12] for t in tasks] == ["Quán triệt n", "Sở Xây dựng ", "Sở Công Thươ", "Sở Nội vụ ki",
+                                                "Sở Y tế chủ "]
+    assert tasks[0]["lead"] == ["Các sở, ban, ngành"]
+    assert tasks[1]["lead"] == ["Sở Xây dựng"] and tasks[4]["lead"] == ["Sở Y tế"]
