@@ -121,7 +121,9 @@ RE_ADVERBIAL = re.compile(
     r"|Hàng\s+tháng|Trước\s+ngày|Trong\s+năm)\b"
 )
 # a request verb before the addressee: "Đề nghị Bộ Y tế ...", "Giao Bộ Công an chủ trì ...", "Yêu cầu các tỉnh ..."
-RE_REQUEST = re.compile(r"(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
+# (a speck an OCR run left before the verb, "1 Đề nghị ...", is no part of it)
+RE_REQUEST = re.compile(
+    r"(?:[\d|!]\s+(?=\S+\s+nghị|Yêu))?(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
 RE_REQUEST_AFTER = re.compile(r"\s*,?\s*(?:đề\s+nghị|yêu\s+cầu|giao(?:\s+cho)?)\s*:?\s+(?=\S)", _F)
 # "Đối với Bộ Y tế", "Đối với các địa phương, cần ...": the addressee after "đối với"
 RE_AS_FOR = re.compile(r"(?:Riêng\s+)?(?:Đối\s+với|Với)\s+")
@@ -167,7 +169,8 @@ RE_MODIFIER_VERB = re.compile(
     r"(?:đào\s+tạo|cung\s+cấp|hỗ\s+trợ|ứng\s+dụng|tham\s+gia|sản\s+xuất|kinh\s+doanh|hoạt\s+động|quản\s+lý|vận\s+hành"
     r"|giải\s+quyết|nâng\s+cao|khai\s+thác|huy\s+động|đặt\s+hàng|tiếp\s+nhận|nhận|góp\s+ý|cho\s+ý\s+kiến|thống\s+nhất"
     r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa|xác\s+định|giúp|tiếp\s+nhận|lãnh\s+đạo"
-    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành)\b"
+    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành"
+    r"|tạo\s+(?:điều\s+kiện|thuận\s+lợi|môi\s+trường))\b"
 )
 
 _DISPLAY_ABBREV = (

@@ -624,6 +624,11 @@ def analyse_schedule(text: str, *, year_hint: int | None = None) -> tuple[Deadli
 
     own = [mt for mt in mentions if not in_report(mt)]
     rep = [mt for mt in mentions if in_report(mt)]
+    lasting = [mt for mt in own if fold(mt.deadline.raw or "").startswith(("den het nam", "den het thang"))]
+    if lasting and rep:
+        # "miễn phí thị thực ... đến hết năm 2020, báo cáo ... trong tháng 3/2020": how long a measure lasts, not
+        # when the work is due, once the item dates its work otherwise
+        own = [mt for mt in own if mt not in lasting]
     if own:
         best = max(own, key=lambda mt: (mt.deadline.due, mt.start))
         return best.deadline, report

@@ -21,8 +21,8 @@ FLOORS = {
     "kh3260-ddqh-2025": (0.95, 0.95, 0.95),
     "nq12-cp-2023": (0.95, 0.95, 0.95),
     "tb453-ubndhn-2026": (0.95, 0.95, 0.95),
-    "ct11-ttg-2020": (0.90, 0.80, 0.90),
-    "ndo-bcdtw-phien1-2025": (0.90, 0.95, 0.95),
+    "ct11-ttg-2020": (0.97, 0.96, 0.96),
+    "ndo-bcdtw-phien1-2025": (0.91, 1.0, 1.0),
 }
 
 
@@ -270,3 +270,15 @@ def test_addressees_given_a_short_name_lead_the_items_and_a_numbered_title_heads
                                                 "Sở Y tế chủ "]
     assert tasks[0]["lead"] == ["Các sở, ban, ngành"]
     assert tasks[1]["lead"] == ["Sở Xây dựng"] and tasks[4]["lead"] == ["Sở Y tế"]
+
+
+def test_a_scan_speck_before_a_request_a_collective_with_its_modifier_and_how_long_a_measure_lasts():
+    text = HEADER + ("THÔNG BÁO\n\n"
+                     "1. 1 Đề nghị Liên đoàn Lao động tỉnh xem xét giãn thời hạn đóng kinh phí công đoàn.\n\n"
+                     "2. Đề nghị Công an tỉnh và các cơ quan chức năng tạo điều kiện cho các hợp tác xã.\n\n"
+                     "3. Sở Tài chính đề xuất miễn phí tham quan cho khách đi theo đoàn đến hết năm 2026, báo cáo "
+                     "Ủy ban nhân dân tỉnh trong tháng 4 năm 2026.\n")
+    tasks = _tasks(text)
+    assert tasks[0]["lead"] and tasks[0]["lead"][0].startswith("Liên đoàn Lao động")
+    assert tasks[1]["lead"][-1] == "Các cơ quan chức năng"
+    assert tasks[2]["deadline"]["kind"] == "month" and tasks[2]["deadline"]["due"] == "2026-04-30"
