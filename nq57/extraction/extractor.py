@@ -207,6 +207,11 @@ class _Extractor:
         rest = line[end:end + 60]
         return bool(RE_NEW_ASSIGNMENT.match(rest))
 
+    def addressee_check(self, line: str) -> bool:
+        """A paragraph that opens with its addressee (not a request, not "Đối với ...")."""
+        refs, end = self.parser.subject(line[:400])
+        return bool(refs) and 0 < end and self.parser.agency_list(line[:400], 0)[1] == end
+
     def subheading_check(self, line: str) -> bool:
         """An unnumbered line ending with ":" that heads the items after it: an agency alone, or a topic with a date
         ("Bộ Y tế:", "Các nhiệm vụ hoàn thành trong Quý I năm 2026:")."""
@@ -478,7 +483,7 @@ class _Extractor:
 
     # --- document kinds ------------------------------------------------------------------------------------------
     def run(self) -> dict:
-        doc = parse_document(self.text, self.subject_check, self.subheading_check)
+        doc = parse_document(self.text, self.subject_check, self.subheading_check, self.addressee_check)
         tables = [t for t in (parse_table(b) for b in doc.tables) if t is not None]
         task_tables = [t for t in tables if t.kind == "tasks" and t.rows]
         has_items = any(c.kind in ("num", "letter", "roman") for c in doc.root.children)

@@ -247,7 +247,7 @@ def _paragraph_start(plain: str, lines: list[str], idx: int, limit: int = 400) -
     return out[:limit]
 
 
-def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
+def parse_document(text: str, subject_check=None, subheading_check=None, addressee_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
     lines = [ln for ln in text.split("\n") if not RE_PAGE_MARK.match(ln.strip())] if (
@@ -378,6 +378,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
             if subheading_check is not None and _bare_heading(plain, lines, idx, subheading_check):
                 current.leadin = (current.leadin + " " + plain.rstrip(" *_") + ":").strip()
                 continue
+        if addressee_check is not None and not carried_on and not current.children \
+                and current.kind in _HEADING_KINDS and _title_only(current.text) and addressee_check(plain):
+            # "3. Đối với các tỉnh" then "Các tỉnh, thành phố trong cả nước ... chủ động ...": the numbered line is
+            # the title of the paragraph, which opens with its own addressee
+            node = current.add(Node("para", "", line))
+            stack.append(node)
+            current = node
+            continue
         if subheading_check is not None and current.parent is not None and (
                 subheading_check(plain) or _bare_heading(plain, lines, idx, subheading_check)):
             # a sub-heading between groups of items: it heads the items that follow it, not the one before it

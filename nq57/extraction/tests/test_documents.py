@@ -293,3 +293,12 @@ def test_a_news_article_names_the_members_of_a_body_and_ignores_nouns_inside_a_c
             "kế hoạch cá nhân để triển khai nhiệm vụ được giao.\n")
     tasks = _tasks(text)
     assert [t["lead"] for t in tasks] == [["Các thành viên Ban Chỉ đạo"]]
+
+
+def test_a_numbered_title_then_a_paragraph_with_its_own_addressee():
+    text = HEADER + ("KẾ HOẠCH\n\nI. TỔ CHỨC THỰC HIỆN\n\n1. Đối với các sở, ngành\n\n"
+                     "Các sở, ban, ngành, nhất là các sở thuộc khối kinh tế, chủ động phối hợp với "
+                     "Ủy ban nhân dân các huyện trong triển khai kế hoạch.\n")
+    tasks = _tasks(text)
+    assert len(tasks) == 1 and tasks[0]["text"].startswith("Các sở, ban, ngành, nhất là")
+    assert tasks[0]["lead"] == ["Các sở, ban, ngành"]
