@@ -19,7 +19,10 @@ RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S
 RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
 # no lower-case letter, two capitals in a row. (A character range "à-ỹ" would also hold the precomposed capitals
 # "Ứ", "Ệ", "Ộ" of Latin Extended Additional, where upper and lower case alternate: test the case instead.)
-RE_TWO_CAPITALS = re.compile(r"[^\W\d_]{2}")
+_LOWER = "".join(ch for ch in map(chr, range(0x61, 0x1F00)) if ch.islower())
+_UPPER_CHARS = "".join(ch for ch in map(chr, range(0x41, 0x1F00)) if ch.isupper())
+RE_ANY_LOWER = re.compile("[" + _LOWER + "]")
+RE_TWO_CAPITALS = re.compile("[" + _UPPER_CHARS + "]{2}")
 
 
 class _UpperLine:
@@ -27,8 +30,7 @@ class _UpperLine:
 
     @staticmethod
     def match(line: str) -> bool:
-        return not any(c.islower() for c in line) and any(
-            m.group().isupper() for m in RE_TWO_CAPITALS.finditer(line))
+        return RE_ANY_LOWER.search(line) is None and RE_TWO_CAPITALS.search(line) is not None
 
 
 RE_UPPER_LINE = _UpperLine()
