@@ -121,7 +121,9 @@ RE_ADVERBIAL = re.compile(
     r"|Hàng\s+tháng|Trước\s+ngày|Trong\s+năm)\b"
 )
 # a request verb before the addressee: "Đề nghị Bộ Y tế ...", "Giao Bộ Công an chủ trì ...", "Yêu cầu các tỉnh ..."
-RE_REQUEST = re.compile(r"(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
+# (a speck an OCR run left before the verb, "1 Đề nghị ...", is no part of it)
+RE_REQUEST = re.compile(
+    r"(?:[\d|!]\s+(?=\S+\s+nghị|Yêu))?(?:Kính\s+)?(?:Đề\s+nghị|Giao(?:\s+cho)?|Yêu\s+cầu)\s+(?=\S)(?!cho\s)")
 RE_REQUEST_AFTER = re.compile(r"\s*,?\s*(?:đề\s+nghị|yêu\s+cầu|giao(?:\s+cho)?)\s*:?\s+(?=\S)", _F)
 # "Đối với Bộ Y tế", "Đối với các địa phương, cần ...": the addressee after "đối với"
 RE_AS_FOR = re.compile(r"(?:Riêng\s+)?(?:Đối\s+với|Với)\s+")
@@ -167,7 +169,8 @@ RE_MODIFIER_VERB = re.compile(
     r"(?:đào\s+tạo|cung\s+cấp|hỗ\s+trợ|ứng\s+dụng|tham\s+gia|sản\s+xuất|kinh\s+doanh|hoạt\s+động|quản\s+lý|vận\s+hành"
     r"|giải\s+quyết|nâng\s+cao|khai\s+thác|huy\s+động|đặt\s+hàng|tiếp\s+nhận|nhận|góp\s+ý|cho\s+ý\s+kiến|thống\s+nhất"
     r"|thẩm\s+định|đánh\s+giá|vận\s+động|chia\s+sẻ|đăng\s+ký|ký|mở|đưa|xác\s+định|giúp|tiếp\s+nhận|lãnh\s+đạo"
-    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành)\b"
+    r"|giám\s+sát|thẩm\s+tra|kiến\s+nghị|đề\s+nghị|yêu\s+cầu|quyết\s+định|phê\s+duyệt|thông\s+qua|ban\s+hành"
+    r"|tạo\s+(?:điều\s+kiện|thuận\s+lợi|môi\s+trường))\b"
 )
 
 _DISPLAY_ABBREV = (
@@ -200,6 +203,14 @@ def expand_abbreviations(name: str) -> str:
     for rx, rep in _DISPLAY_ABBREV:
         name = rx.sub(rep, name)
     return name
+
+
+# the rest of a joint subject the registry cannot read ("..., Hội doanh nghiệp nhỏ và vừa, các hội nghề nghiệp, các tổ
+# chức xã hội, đoàn thể nhân dân có biện pháp ..."): comma-separated members up to the verb that opens the predicate
+RE_LOOSE_VERB = re.compile(PREDICATE.pattern[:-3] + r"|có\s+(?:biện\s+pháp|giải\s+pháp|kế\s+hoạch|phương\s+án"
+                           r"|chương\s+trình)|tạo\s+điều\s+kiện|quán\s+triệt|động\s+viên|vận\s+động)\b")
+RE_LOOSE_SPLIT = re.compile(r"\s*,\s*|\s+và\s+(?=các\s|[" + "A-ZĐ" + r"])")
+RE_LOOSE_MEMBER = re.compile(r"(?:các|những)\s+\S|[A-ZĐÂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
 
 
 def _lower1(s: str) -> str:
@@ -557,7 +568,7 @@ class AgencyParser:
         if m:
             refs, end = self.agency_list(text, m.end())
             if refs:
-                return refs, end
+                return self._loose_members(refs, text, end)
         m = RE_AS_FOR.match(text)
         if m:
             refs, end = self.agency_list(text, m.end())
@@ -581,8 +592,55 @@ class AgencyParser:
                 asked, asked_end = self.agency_list(text, req.end())
                 if asked:
                     return asked, asked_end
-            return refs, end
+            return self._loose_members(refs, text, end)
         return [], 0
+
+    def _loose_members(self, refs: list[AgencyRef], text: str, end: int) -> tuple[list[AgencyRef], int]:
+        """Members of a joint subject after those the registry read: each opens with a capital or "các", a segment
+        opening in lower case carries on the one before ("các tổ chức xã hội, đoàn thể nhân dân"); the list ends at
+        the verb of the predicate. Nothing is added unless the predicate is found within a short span."""
+        sep = re.match(r"\s*,\s*|\s+và\s+", text[end:end + 6])
+        if not sep:
+            return refs, end
+        start = end + sep.end()
+        verb = None
+        for v in RE_LOOSE_VERB.finditer(text, start, start + 160):
+            if not re.search(r"(?:các|những)\s+$", text[max(start, v.start() - 8):v.start()], re.IGNORECASE):
+                verb = v  # "các tổ chức": a noun, not the verb "tổ chức"
+                break
+        if not verb or verb.start() <= start:
+            return refs, end
+        span = text[start:verb.start()].rstrip(" ,")
+        if re.search(r"[.;:()\d]", span):
+            return refs, end
+        members: list[str] = []
+        for seg in RE_LOOSE_SPLIT.split(span):
+            seg = seg.strip()
+            if not seg:
+                return refs, end
+            if RE_LOOSE_MEMBER.match(seg):
+                members.append(seg)
+            elif members:
+                members[-1] += ", " + seg
+            else:
+                return refs, end
+        if not members or any(len(m.split()) > 12 for m in members):
+            return refs, end
+        out = list(refs)
+        for m in members:
+            tm = RE_HEAD_TITLE.match(m)
+            if tm:  # a leader by title: the body he or she heads ("Tổng giám đốc các tập đoàn, ...")
+                m = m[tm.end():].strip()
+                if not re.match(r"(?:các|những)\s", m, re.IGNORECASE) and not self.resolver.resolve(m):
+                    continue  # "Chủ tịch Hội đồng thành viên": the board of the bodies named next, not one of its own
+            got, e = self.agency_list(m, 0)
+            if got and e >= len(m) - 1:
+                out.extend(got)
+                continue
+            official = self.resolver.resolve(m)
+            out.append(AgencyRef(official or expand_abbreviations(_cap(m)), official is not None,
+                                 collective=m[:4].lower() in ("các ", "nhữn")))
+        return out, verb.start()
 
     def _generic_with_brackets(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
         m = RE_GENERIC_BRACKET.match(text, pos)

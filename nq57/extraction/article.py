@@ -6,7 +6,7 @@ import re
 
 from nq57.text.vietnamese import strip_markdown_emphasis
 
-from .agencies import AgencyParser, AgencyRef
+from .agencies import PREDICATE, AgencyParser, AgencyRef
 
 RE_SENT = re.compile(r"(?<=[.!?…])(?<!\bTP\.)(?<!\bTp\.)\s+(?=[A-ZĐÀ-Ỹ“\"(])")
 RE_CUE = re.compile(
@@ -36,6 +36,10 @@ RE_ASSIGNED_VERB = re.compile(
     r"\s*(?:,?\s*theo\s+chức\s+năng[^,.;]{0,40},\s*)?(?:\w+\s+)?(?:chỉ\s+đạo|có\s+kế\s+hoạch|trình|chủ\s+trì"
     r"|khẩn\s+trương|phải|cần\s+phải)\b"
 )
+RE_MEMBERS = re.compile(r"(?:từng|các|mỗi)\s+(?:đồng\s+chí\s+)?thành\s+viên\s+(?=[A-ZĐ])", re.IGNORECASE)
+# what follows the subject of a request: its verb (possibly after an adverb or a comma)
+RE_SUBJECT_VERB = re.compile(
+    r"\s*,?\s*(?:\w+\s+)?(?:" + PREDICATE.pattern[2:] + r"|\s*(?:đề\s+nghị|yêu\s+cầu|phải|cần|có|là)\b)")
 RE_AFTER_CUE = re.compile(r"^[\s,:]*(?:\d+\s+[\wà-ỹđ]+(?:\s+[\wà-ỹđ]+)?\s+là\s+)?(?:các\s+đồng\s+chí\s+)?")
 
 
@@ -49,6 +53,11 @@ def reported_assignment(plain: str, parser: AgencyParser) -> list[AgencyRef]:
     m = RE_SPEECH_PREFIX.match(plain)
     start = m.end() if m else 0
     rest = plain[start:]
+    mm = RE_MEMBERS.match(rest)
+    if mm:  # "từng đồng chí thành viên Ban Chỉ đạo phải ...": the members of a body
+        body, body_end = parser.agency_list(rest, mm.end())
+        if len(body) == 1 and not body[0].collective and RE_ASSIGNED_VERB.match(rest, body_end):
+            return [AgencyRef("Các thành viên " + body[0].name, False, collective=True)]
     gm = RE_GOVERNMENT.match(rest) or RE_LEADER.match(rest)
     if gm:  # the Government, its head, the leaders of the state are addressees of a Party leader's conclusions
         refs, end = [AgencyRef(" ".join(gm.group("who").split()), True)], gm.end()
@@ -79,8 +88,10 @@ def article_tasks(paragraphs: list[str], parser: AgencyParser) -> list[tuple[str
             cue = RE_CUE.search(plain)
             if not cue or RE_REPORTED.search(plain[: cue.start() + 1]):
                 continue
-            refs, _ = parser.subject(plain)
+            refs, end = parser.subject(plain)
             refs = [r for r in refs if not r.person]
+            if refs and not RE_SUBJECT_VERB.match(plain, end):
+                refs = []  # "..., chuyên gia đầu ngành ...": a noun inside a clause, not the subject of a request
             if not refs:
                 for c in RE_CUE.finditer(plain):
                     after = plain[c.end():]

@@ -108,7 +108,11 @@ RE_ASSIGNING = re.compile(
     r"|xem\s+xét|khẩn\s+trương|chủ\s+động)\b",
     re.IGNORECASE,
 )
-RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp)\b")
+RE_NEW_ASSIGNMENT = re.compile(r"\s*(?:chủ\s+trì|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|khẩn\s+trương|phối\s+hợp"
+                               r"|thường\s+xuyên|tiếp\s+tục|tập\s+trung)\b")
+RE_OWN_CADENCE = re.compile(r"\s*(?:,\s*)?thường\s+xuyên\s+(?!liên\s)\w", re.IGNORECASE)
+RE_SHORT_NAME = re.compile(r"\(\s*sau\s+đây\s+gọi\s+(?:tắt\s+|chung\s+)?là\s+([^()]{3,100})\)", re.IGNORECASE)
+RE_REQUEST_OPENING = re.compile(r"(?:Đề\s+nghị|Yêu\s+cầu)\s+\S")
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,10 @@ def _clean(text: str) -> str:
     return " ".join(text.split())  # == re.sub(r"\s+", " ", text).strip(): str.split and \s agree on whitespace
 
 
+def _cap1(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def _names(refs) -> list[str]:
     return [r.name for r in refs]
 
@@ -194,8 +202,15 @@ class _Extractor:
         refs, end = self.parser.subject(line[:400])
         if not refs or end == 0:
             return False
+        if RE_REQUEST_OPENING.match(line):  # "Đề nghị Kiểm toán Nhà nước ...": a request of its own
+            return True
         rest = line[end:end + 60]
         return bool(RE_NEW_ASSIGNMENT.match(rest))
+
+    def addressee_check(self, line: str) -> bool:
+        """A paragraph that opens with its addressee (not a request, not "Đối với ...")."""
+        refs, end = self.parser.subject(line[:400])
+        return bool(refs) and 0 < end and self.parser.agency_list(line[:400], 0)[1] == end
 
     def subheading_check(self, line: str) -> bool:
         """An unnumbered line ending with ":" that heads the items after it: an agency alone, or a topic with a date
@@ -333,6 +348,8 @@ class _Extractor:
                     dl = edl
             if rep is None and erep is not None:
                 rep = erep
+        if dl.kind == "none" and a.subject_end and RE_OWN_CADENCE.match(plain, a.subject_end):
+            dl = Deadline("recurring", None, "thường xuyên")  # "Bộ X và các bộ thường xuyên theo dõi ..."
         if dl.kind == "none":
             dl = inh.deadline
         if rep is None:
@@ -466,7 +483,7 @@ class _Extractor:
 
     # --- document kinds ------------------------------------------------------------------------------------------
     def run(self) -> dict:
-        doc = parse_document(self.text, self.subject_check, self.subheading_check)
+        doc = parse_document(self.text, self.subject_check, self.subheading_check, self.addressee_check)
         tables = [t for t in (parse_table(b) for b in doc.tables) if t is not None]
         task_tables = [t for t in tables if t.kind == "tasks" and t.rows]
         has_items = any(c.kind in ("num", "letter", "roman") for c in doc.root.children)
@@ -490,7 +507,7 @@ class _Extractor:
                         if d.kind != "none":
                             default = d
                             break
-        inh = Inherited(deadline=default)
+        inh = Inherited(deadline=default, lead=self.addressees_named_short(doc.preamble))
         if self.kind == "news_article":
             self.run_article(doc)
         elif not has_items and not task_tables:
@@ -531,6 +548,23 @@ class _Extractor:
             if summary:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
+
+    def addressees_named_short(self, preamble: list[str]) -> tuple[AgencyRef, ...]:
+        """"Yêu cầu Bộ trưởng ..., Chủ tịch ... (sau đây gọi tắt là các bộ, cơ quan trung ương và địa phương) ...:": the
+        addressees the document gives one short name before its items lead every item that names no one else."""
+        if not preamble or not preamble[-1].rstrip(" *_").endswith(":"):
+            return ()
+        m = RE_SHORT_NAME.search(_clean(" ".join(preamble[-12:])))
+        if not m:
+            return ()
+        written = m.group(1).strip(" ,.")
+        refs, end = self.parser.agency_list(written, 0)
+        if refs and end >= len(written) - 1:
+            return tuple(refs)
+        if not RE_GENERIC_ADDRESSEE.match(_cap1(written)):
+            return ()
+        official = self.resolver.resolve(written)
+        return (AgencyRef(official or _cap1(written), official is not None, collective=True),)
 
     def prose_assignment(self, paragraph: str) -> list[AgencyRef]:
         """The addressees of a paragraph of an unnumbered letter or notice that assigns work, or [] when it does not

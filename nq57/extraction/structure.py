@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nq57.text.vietnamese import roman_to_int, strip_markdown_emphasis
+from nq57.text.vietnamese import int_to_roman, roman_to_int, strip_markdown_emphasis
 
 RE_MD_HEADING = re.compile(r"^#{1,6}\s+")
 RE_ROMAN = re.compile(r"^(?:\*\*)?(?P<label>[IVXL]{1,5})\s*(?:\.|-|–|\))(?:\*\*)?\s+(?P<rest>\S.*)$")
@@ -17,7 +17,23 @@ RE_NUM = re.compile(r"^(?:\*\*)?(?P<label>\d{1,2})\s*(?:\.|\))(?:\*\*)?\s+(?P<re
 RE_LETTER = re.compile(r"^(?:\*\*)?(?P<label>[a-zđ])\s*\)(?:\*\*)?\s*(?P<rest>\S.*)$")
 RE_PAREN = re.compile(r"^\((?P<label>\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s*(?P<rest>\S.*)$")
 RE_BULLET = re.compile(r"^(?P<label>[-+*•–—])\s+(?P<rest>\S.*)$")
-RE_UPPER_LINE = re.compile(r"^[^a-zà-ỹđ]*[A-ZĐÀ-Ỹ]{2,}[^a-zà-ỹđ]*$")
+# no lower-case letter, two capitals in a row. (A character range "à-ỹ" would also hold the precomposed capitals
+# "Ứ", "Ệ", "Ộ" of Latin Extended Additional, where upper and lower case alternate: test the case instead.)
+_LOWER = "".join(ch for ch in map(chr, range(0x61, 0x1F00)) if ch.islower())
+_UPPER_CHARS = "".join(ch for ch in map(chr, range(0x41, 0x1F00)) if ch.isupper())
+RE_ANY_LOWER = re.compile("[" + _LOWER + "]")
+RE_TWO_CAPITALS = re.compile("[" + _UPPER_CHARS + "]{2}")
+
+
+class _UpperLine:
+    """``RE_UPPER_LINE.match(line)``: a line in capitals (a title)."""
+
+    @staticmethod
+    def match(line: str) -> bool:
+        return RE_ANY_LOWER.search(line) is None and RE_TWO_CAPITALS.search(line) is not None
+
+
+RE_UPPER_LINE = _UpperLine()
 RE_RECIPIENTS = re.compile(r"^[*_]*\s*N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)  # "Noi nhận": OCR drops marks
 # a page break left in the text by a converter or an OCR run, or a bare page number: no part of the content
 RE_PAGE_MARK = re.compile(
@@ -25,7 +41,7 @@ RE_PAGE_MARK = re.compile(
     re.IGNORECASE,
 )
 # a section heading in capitals whose roman number OCR misread: "Il. TỔ CHỨC THỰC HIỆN", "HI. ...", "1. TINH THẦN ..."
-RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>[^a-zà-ỹđ]{4,})$")
+RE_OCR_ROMAN = re.compile(r"^(?P<label>[IlH1|]{1,3})\s*\.\s+(?P<rest>\S.{3,})$")
 RE_OCR_LEAD = re.compile(r"^[_~`'·|]{1,3}\s+(?=[-+•]\s|\(?\d{1,2}[.)]\s|[a-zđ]\)\s)")
 _OCR_ROMAN = {"H": "II", "HI": "III", "IH": "III"}
 RE_CLOSING = re.compile(
@@ -193,17 +209,47 @@ def _ocr_romans(lines: list[str]) -> list[str]:
         return lines
     romans = any(RE_ROMAN.match(ln.strip()) and ln.strip()[:2] in ("II", "IV", "V.", "VI") for ln in lines)
     out = list(lines)
-    for i, m in hits:
+    hit_at = dict(hits)
+    last = 0  # the number of the roman section before this line: a misread one is the next in sequence
+    for i, ln in enumerate(lines):
+        m = hit_at.get(i)
+        if m is None:
+            real = RE_ROMAN.match(ln.strip())
+            if real and (n := roman_to_int(real.group("label"))) and RE_UPPER_LINE.match(real.group("rest")):
+                last = n
+            continue
         label = m.group("label")
         if label.isdigit() and not romans:
             continue
         fixed = _OCR_ROMAN.get(label) or label.replace("l", "I").replace("1", "I").replace("|", "I")
-        if roman_to_int(fixed):
+        n = roman_to_int(fixed)
+        if n and last and n != last + 1:
+            fixed, n = int_to_roman(last + 1), last + 1  # "Il." after "II.": the third section, not a second II
+        if n:
             out[i] = f"{fixed}. {m.group('rest')}"
+            last = n
     return out
 
 
-def parse_document(text: str, subject_check=None, subheading_check=None) -> Document:
+
+def _title_only(text: str) -> bool:
+    """A short line without a full stop that names a topic (a title), not a sentence."""
+    plain = strip_markdown_emphasis(text).strip(" *_")
+    return bool(plain) and not _ends_sentence(plain) and len(plain.split()) <= 12 and not _dangling(plain)
+
+
+def _paragraph_start(plain: str, lines: list[str], idx: int, limit: int = 400) -> str:
+    """The opening of the paragraph that starts at line *idx*: a subject wrapped over several lines reaches its verb."""
+    out = plain
+    for nxt in lines[idx + 1:]:
+        nxt = nxt.strip()
+        if not nxt or len(out) >= limit or _marker(nxt) is not None:
+            break
+        out += " " + strip_markdown_emphasis(nxt)
+    return out[:limit]
+
+
+def parse_document(text: str, subject_check=None, subheading_check=None, addressee_check=None) -> Document:
     """Build the item tree. *subject_check(line)* tells whether an unnumbered line opens with an addressee;
     *subheading_check(line)* whether it is a sub-heading (an agency, a deadline) over the items that follow it."""
     lines = [ln for ln in text.split("\n") if not RE_PAGE_MARK.match(ln.strip())] if (
@@ -253,6 +299,8 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
         if table is not None:
             tables.append(table)
             table = None
+        if line[:2] in ("©)", "(©"):
+            line = "c" + line[1:] if line[0] == "©" else "(c" + line[2:]  # a scan reads the letter "c)" as "©)"
         if line[:1] in "_~`'·|" and RE_OCR_LEAD.match(line):
             line = RE_OCR_LEAD.sub("", line)  # "__ - Trình Chính phủ ...": specks an OCR run put before a mark
         heading = bool(RE_MD_HEADING.match(line))
@@ -332,6 +380,14 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
             if subheading_check is not None and _bare_heading(plain, lines, idx, subheading_check):
                 current.leadin = (current.leadin + " " + plain.rstrip(" *_") + ":").strip()
                 continue
+        if addressee_check is not None and not carried_on and not current.children \
+                and current.kind in _HEADING_KINDS and _title_only(current.text) and addressee_check(plain):
+            # "3. Đối với các tỉnh" then "Các tỉnh, thành phố trong cả nước ... chủ động ...": the numbered line is
+            # the title of the paragraph, which opens with its own addressee
+            node = current.add(Node("para", "", line))
+            stack.append(node)
+            current = node
+            continue
         if subheading_check is not None and current.parent is not None and (
                 subheading_check(plain) or _bare_heading(plain, lines, idx, subheading_check)):
             # a sub-heading between groups of items: it heads the items that follow it, not the one before it
@@ -349,8 +405,15 @@ def parse_document(text: str, subject_check=None, subheading_check=None) -> Docu
                 current.parent.closing.append(line)
                 closing_of = current.parent
             continue
-        if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(plain)):
+        if RE_LOST_MARK.match(plain) or (subject_check is not None and subject_check(
+                _paragraph_start(plain, lines, idx) if not previous_line else plain)):
             parent = current.parent or root
+            if not current.children and current.kind in _HEADING_KINDS and _title_only(current.text):
+                # "6. Tập trung xử lý vướng mắc về lao động" then its paragraph: the numbered line is its title
+                node = current.add(Node("para", "", line))
+                stack.append(node)
+                current = node
+                continue
             node = parent.add(Node(current.kind, "", line))
             while stack[-1] is not current and len(stack) > 1:
                 stack.pop()

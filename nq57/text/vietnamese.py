@@ -358,19 +358,19 @@ RE_CELL_DATE = re.compile(r"^(?:ngày\s+)?" + _DMY_FULL + r"$", _F)
 
 # reports
 RE_REPORT_CADENCE = re.compile(
-    r"(?:định\s+kỳ\s+)?(?P<cad>(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng(?:\s+một\s+lần)?"
+    r"(?:định\s+kỳ\s+)?(?P<cad>(?:hằng|hàng)\s+(?:tuần|th[áa]ng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng(?:\s+một\s+lần)?"
     r"|(?:hằng|hàng)\s+(?:6|sáu)\s+tháng|định\s+kỳ\s+(?:tuần|tháng|quý|năm))"
     r"(?:\s+(?:một\s+lần|có|phải|gửi|thực\s+hiện|tổ\s+chức))*\s+báo\s+cáo",
     _F,
 )
 RE_REPORT_CADENCE_AFTER = re.compile(
-    r"báo\s+cáo[^.;]{0,80}?\b(?P<cad>(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng"
+    r"báo\s+cáo[^.;]{0,80}?\b(?P<cad>(?:hằng|hàng)\s+(?:tuần|th[áa]ng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng"
     r"|định\s+kỳ\s+(?:hằng\s+|hàng\s+)?(?:tuần|tháng|quý|năm))",
     _F,
 )
 # "Định kỳ hàng năm, đánh giá tình hình thực hiện ..., báo cáo Thủ tướng Chính phủ": the cadence opens the sentence
 RE_REPORT_CADENCE_LEAD = re.compile(
-    r"(?:định\s+kỳ\s+)?(?P<cad>(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng)\s*,"
+    r"(?:định\s+kỳ\s+)?(?P<cad>(?:hằng|hàng)\s+(?:tuần|th[áa]ng|quý|năm)|định\s+kỳ\s+(?:6|sáu)\s+tháng)\s*,"
     r"[^.;]{0,200}?\bbáo\s+cáo",
     _F,
 )
@@ -624,6 +624,11 @@ def analyse_schedule(text: str, *, year_hint: int | None = None) -> tuple[Deadli
 
     own = [mt for mt in mentions if not in_report(mt)]
     rep = [mt for mt in mentions if in_report(mt)]
+    lasting = [mt for mt in own if fold(mt.deadline.raw or "").startswith(("den het nam", "den het thang"))]
+    if lasting and rep:
+        # "miễn phí thị thực ... đến hết năm 2020, báo cáo ... trong tháng 3/2020": how long a measure lasts, not
+        # when the work is due, once the item dates its work otherwise
+        own = [mt for mt in own if mt not in lasting]
     if own:
         best = max(own, key=lambda mt: (mt.deadline.due, mt.start))
         return best.deadline, report
