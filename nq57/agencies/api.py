@@ -7,6 +7,7 @@ from ninja import Router
 from nq57.agencies.models import Agency
 from nq57.agencies.schemas import AgencyOut, AgencyPage, agency_out
 from nq57.api.http import paginate
+from nq57.core import access
 
 router = Router(tags=["Cơ quan"])
 
@@ -18,7 +19,7 @@ def agency_list(request, q: str | None = None, kind: str | None = None, include_
     """``q`` matches names and aliases without diacritics ("bo khoa hoc" finds Bộ Khoa học và Công nghệ)."""
     from nq57.extraction.vietnamese import fold
 
-    qs = Agency.objects.all()
+    qs = access.organisations_visible_to(request.auth, Agency.objects.all())
     if q and q.strip():
         key = fold(q)
         qs = qs.filter(Q(search_key__contains=key) | Q(aliases__key__contains=key)).distinct()
@@ -33,4 +34,5 @@ def agency_list(request, q: str | None = None, kind: str | None = None, include_
 @router.get("/agencies/{agency_id}", response={200: AgencyOut}, summary="Chi tiết cơ quan",
             operation_id="nq57_api_endpoints_reference_agency_detail")
 def agency_detail(request, agency_id: int):
-    return agency_out(get_object_or_404(Agency, pk=agency_id))
+    return agency_out(get_object_or_404(access.organisations_visible_to(request.auth, Agency.objects.all()),
+                                         pk=agency_id))

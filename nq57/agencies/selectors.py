@@ -7,14 +7,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nq57.agencies.models import Agency, AgencyAlias
+from nq57.core import access
 from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Timing
 
 
-def agency_search(*, q: str = "", kind: str = ""):
-    """Agencies whose official name or any alias contains ``q`` (folded: diacritics, tone style, case ignored)."""
+def agency_search(*, user, q: str = "", kind: str = ""):
+    """Agencies ``user`` may see whose official name or any alias contains ``q`` (folded: diacritics, tone style,
+    case ignored)."""
     from nq57.extraction.vietnamese import fold
 
-    agencies = Agency.objects.select_related("successor", "parent")
+    agencies = access.organisations_visible_to(user, Agency.objects.select_related("successor", "parent"))
     if kind:
         agencies = agencies.filter(kind=kind)
     for word in fold(q).split():

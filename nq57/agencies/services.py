@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from nq57.agencies.models import Agency, AgencyAlias
+from nq57.agencies.models import Agency, AgencyAlias, Verification
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
@@ -20,14 +20,16 @@ def agency_lookup(name: str) -> Agency | None:
     key = fold(name or "")
     if not key:
         return None
-    agency = Agency.objects.filter(search_key=key).first()
+    verified = Agency.objects.filter(verification=Verification.VERIFIED)
+    agency = verified.filter(search_key=key).first()
     if agency is None:
-        alias = AgencyAlias.objects.select_related("agency").filter(key=key).first()
+        alias = (AgencyAlias.objects.select_related("agency")
+                 .filter(key=key, agency__verification=Verification.VERIFIED).first())
         agency = alias.agency if alias else None
     if agency is None:
         official = _resolver().resolve(name)
         if official:
-            agency = Agency.objects.filter(search_key=fold(official)).first()
+            agency = verified.filter(search_key=fold(official)).first()
     return agency
 
 

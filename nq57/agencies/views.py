@@ -22,7 +22,7 @@ def agency_list(request):
     kind = request.GET.get("kind", "")
     if kind not in AgencyKind.values:
         kind = ""
-    agencies = selectors.agency_search(q=q, kind=kind)
+    agencies = selectors.agency_search(user=request.user, q=q, kind=kind)
     page = Paginator(agencies, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -34,7 +34,8 @@ def agency_list(request):
 @require_GET
 def agency_detail(request, pk: int):
     try:
-        agency = Agency.objects.select_related("parent", "successor").get(pk=pk)
+        agency = access.organisations_visible_to(
+            request.user, Agency.objects.select_related("parent", "successor")).get(pk=pk)
     except Agency.DoesNotExist as exc:
         raise Http404("Không tìm thấy cơ quan.") from exc
     card = selectors.agency_scorecard(agency)

@@ -7,6 +7,8 @@ membership) sees public pages and their own things only; anonymous visitors see 
 (``core.middleware`` + ``core.public``).
 """
 
+from django.db.models import Q
+
 from nq57.core.errors import PermissionDeniedError
 
 
@@ -194,3 +196,16 @@ def can_issue_reports(user) -> bool:
     return can_view(user) and user.is_office
 
 
+
+
+def organisations_visible_to(user, queryset=None):
+    """The organisations a person may see: the office (registry managers) sees every registration; anyone else sees
+    verified organisations and the ones they registered themselves (a pending or rejected registration is not
+    public: it must not be listed, looked up or picked)."""
+    from nq57.agencies.models import Agency, Verification
+
+    queryset = Agency.objects.all() if queryset is None else queryset
+    if can_manage_registry(user):
+        return queryset
+    mine = Q(registered_by_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return queryset.filter(Q(verification=Verification.VERIFIED) | mine)

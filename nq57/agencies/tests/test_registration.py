@@ -60,3 +60,33 @@ def test_a_signed_in_registrant_becomes_a_member_and_the_registry_refuses_a_know
 
 def test_registry_rows_are_verified_and_can_publish(cast):
     assert cast.kh.verification == Verification.VERIFIED and cast.kh.can_publish
+
+
+def test_a_pending_or_rejected_organisation_is_not_listed_looked_up_or_opened_by_others(cast, client):
+    from nq57.api.services import token_create
+    from nq57.api.tests.helpers import ApiClient
+
+    pending = services.organisation_register(**FORM)
+    rejected = services.organisation_register(**{**FORM, "name": "Công ty Giả Danh Bộ", "tax_code": "0109999999"})
+    services.organisation_reject(organisation=rejected, reason="Không xác minh được mã số thuế.", actor=cast.office)
+    # a notice naming it must not resolve to an unverified registration
+    assert services.agency_lookup(FORM["name"]) is None
+
+    client.force_login(cast.alice)
+    listing = client.get("/agencies/", {"q": "thu nghiem"}).content.decode()
+    assert FORM["name"] not in listing
+    assert client.get(f"/agencies/{pending.pk}/").status_code == 404
+    assert client.get(f"/agencies/{rejected.pk}/").status_code == 404
+    api = ApiClient(token_create(user=cast.alice, name="registry")[1])
+    names = {row["name"] for row in api.get("agencies", {"q": "thu nghiem"}).json()["results"]}
+    assert FORM["name"] not in names
+    assert api.get(f"agencies/{pending.pk}").status_code == 404
+
+    client.force_login(cast.office)  # the office sees every registration
+    assert FORM["name"] in client.get("/agencies/", {"q": "thu nghiem"}).content.decode()
+    assert client.get(f"/agencies/{pending.pk}/").status_code == 200
+
+    services.organisation_verify(organisation=pending, actor=cast.office)
+    assert services.agency_lookup(FORM["name"]) == pending
+    client.force_login(cast.alice)
+    assert FORM["name"] in client.get("/agencies/", {"q": "thu nghiem"}).content.decode()
