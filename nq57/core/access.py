@@ -97,6 +97,13 @@ def can_add_subtask(user, task) -> bool:
     return user.is_focal_point and is_party_to_task(user, task, roles=("lead",))
 
 
+def can_create_tasks(actor) -> bool:
+    """Assigning a new top-level task (a notice's confirmation, an exchange import, another app turning an item into
+    a task): the office, or the platform itself (``SYSTEM``: demo data, a job acting on the office's decision).
+    Sub-tasks follow ``can_add_subtask``."""
+    return is_system(actor) or (can_view(actor) and actor.is_office)
+
+
 def can_assess(user) -> bool:
     return can_view(user) and user.is_office
 

@@ -116,8 +116,11 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 
 def make_task(*, notice, lead, coordinating=(), text="Xây dựng đề án thử nghiệm", due=None, kind=None, actor=None,
               **extra) -> Task:
+    """A task assigned by ``actor`` (default: the platform itself, ``access.SYSTEM``)."""
+    from nq57.core.access import SYSTEM
     from nq57.tasks.services import task_create
 
+    actor = SYSTEM if actor is None else actor
     if kind is None:
         kind = DeadlineKind.DATE if due else DeadlineKind.NONE
     return task_create(notice=notice, text=text, lead=list(lead), coordinating=list(coordinating), actor=actor,

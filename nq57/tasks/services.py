@@ -75,7 +75,7 @@ def task_create(
     text: str,
     lead: Sequence[Agency],
     coordinating: Sequence[Agency] = (),
-    actor=None,
+    actor,
     parent: Task | None = None,
     path: str = "",
     position: int | None = None,
@@ -91,6 +91,11 @@ def task_create(
     themes: Sequence[Theme] | None = None,
     created_at=None,
 ) -> Task:
+    if parent is None:
+        access.require(access.can_create_tasks(actor), "Chỉ Cơ quan Thường trực được giao nhiệm vụ mới.")
+    elif not access.is_system(actor):
+        access.check_task(actor, parent, "subtask")
+    person = None if access.is_system(actor) else actor  # the timeline names a person, or nobody for the platform
     text = (text or "").strip()
     if not text:
         raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
@@ -143,13 +148,13 @@ def task_create(
     event_record(
         task=task,
         kind=TaskEventKind.CREATED if parent is None else TaskEventKind.SUBTASK_ADDED,
-        actor=actor,
+        actor=person,
         summary="Nhiệm vụ được tạo từ " + (f"thông báo {notice}" if parent is None else f"nhiệm vụ {parent}"),
         at=created_at,
     )
     publish("task.created", task_id=task.pk, notice_id=notice.pk, parent_id=parent.pk if parent else None)
     if parent is not None:
-        event_record(task=parent, kind=TaskEventKind.SUBTASK_ADDED, actor=actor,
+        event_record(task=parent, kind=TaskEventKind.SUBTASK_ADDED, actor=person,
                      summary=f"Thêm nhiệm vụ con: {text[:200]}", details={"subtask_id": task.pk}, at=created_at)
     return task
 

@@ -54,7 +54,7 @@ def build_scope(cast) -> dict:
     }
     tasks["10"] = task_create(
         notice=notice, text="Nhiệm vụ thường xuyên, hằng tháng báo cáo", lead=[kh], path="10",
-        deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY,
+        deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY, actor=cast.office,
     )
     request = extension_request(task=tasks["9"], actor=cast.alice, requested_due=dt.date(2025, 10, 15),
                                 reason="Cần lấy thêm ý kiến các địa phương.", requested_at=aware(dt.date(2025, 8, 10)))

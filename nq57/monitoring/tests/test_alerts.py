@@ -97,7 +97,8 @@ def test_a_done_task_gets_nothing(task, cast):
 def test_a_recurring_task_is_reminded_of_its_periodic_report_and_flagged_when_it_is_missing(
         cast, overdue_events, django_capture_on_commit_callbacks):
     recurring = task_create(notice=cast.notice, text="Hằng tháng báo cáo kết quả hợp tác 3 Nhà", lead=[cast.kh],
-                            deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY)
+                            deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY,
+                            actor=cast.office)
     assert recurring.next_report_due == dt.date(2025, 6, 30)
     with django_capture_on_commit_callbacks(execute=True):
         assert [(k, d) for k, _t, _u, d, _s in scan_on(dt.date(2025, 6, 27)).sent] == [

@@ -77,7 +77,8 @@ def test_a_rejected_extension_leaves_the_deadline_and_completion_after_it_is_lat
 def test_a_recurring_task_is_never_closed_and_is_overdue_when_its_periodic_report_is_missing(cast):
     with at(dt.date(2025, 7, 2)):
         task = task_create(notice=cast.notice, text="Nhiệm vụ thường xuyên; hằng tháng có báo cáo", lead=[cast.kh],
-                           deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY)
+                           deadline_kind=DeadlineKind.RECURRING, report_cadence=ReportCadence.MONTHLY,
+                           actor=cast.office)
         assert task.next_report_due == dt.date(2025, 6, 30)  # the notice's own month (issued 13/06/2025)
         assert timing_now(task) == Timing.OPEN_OVERDUE
         report_submit(task=task, actor=cast.alice, period_start=dt.date(2025, 6, 1), period_end=dt.date(2025, 6, 30),
