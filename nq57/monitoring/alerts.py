@@ -23,6 +23,7 @@ from django.utils import timezone
 from nq57.accounts.models import User
 from nq57.agencies.models import Agency
 from nq57.core.events import publish
+from nq57.monitoring.escalation import escalation_sections
 from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
 from nq57.monitoring.notifications import (  # noqa: F401 - notify, claim, reminder_step are used through alerts too
     claim,
@@ -301,7 +302,8 @@ def escalation_total(*, today: dt.date) -> int:
 def escalation_send(*, today: dt.date) -> int:
     """Send this week's escalation list to the Standing Office (once per user per week)."""
     groups = escalation_list(today=today)
-    if not groups:
+    sections = escalation_sections(today=today)
+    if not groups and not sections:
         return 0
     period = week_start(today)
     total = escalation_total(today=today)
@@ -310,7 +312,7 @@ def escalation_send(*, today: dt.date) -> int:
         dispatch = claim(kind=ESCALATION, due_on=period, recipient=user)
         if dispatch is None:
             continue
-        context = {"groups": groups, "today": today, "total": total, "period": period}
+        context = {"groups": groups, "today": today, "total": total, "period": period, "sections": sections}
         if send_claimed(dispatch, lambda u=user, c=context, d=dispatch: notify(
                 recipient=u, kind=ESCALATION, template="escalation", context=c, dispatch=d,
                 url=reverse("monitoring:escalation"))):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from nq57.core import access
 from nq57.core.errors import PermissionDeniedError
 from nq57.monitoring import alerts, charts, exports, services
+from nq57.monitoring.escalation import escalation_sections
 from nq57.monitoring.forms import ReportScopeForm
 from nq57.monitoring.models import Notification
 
@@ -124,6 +125,7 @@ def escalation(request):
     groups = alerts.escalation_list(today=today)
     return render(request, "monitoring/escalation.html", {
         "today": today, "groups": groups, "total": alerts.escalation_total(today=today),
+        "sections": escalation_sections(today=today),
     })
 
 
