@@ -29,5 +29,5 @@ def csrf_failure(request, reason: str = ""):
             back = page
             note = ("Nội dung bạn đã nhập được giữ lại: mở lại biểu mẫu bằng liên kết dưới đây, kiểm tra rồi gửi lại."
                     + (" " + kept_form.FILES_NOTE if kept["files"] else ""))
-    return refusal(request, CSRF_FAILED, heading="Biểu mẫu đã hết hiệu lực", back=back,
+    return refusal(request, CSRF_FAILED, heading="Phiên làm việc đã hết hạn, biểu mẫu chưa được gửi", back=back,
                    back_label="Quay lại biểu mẫu (nội dung đã nhập được giữ lại)", note=note)

@@ -83,7 +83,7 @@ def test_a_failed_csrf_check_says_so_in_vietnamese_and_keeps_the_input(cast):
                             HTTP_REFERER=f"http://testserver{task_page}")
     assert response.status_code == 403
     body = response.content.decode()
-    assert "Biểu mẫu đã hết hiệu lực" in body and "CSRF" in body
+    assert "Phiên làm việc đã hết hạn" in body and "CSRF" in body
     assert f'href="{task_page}"' in body and "nội dung đã nhập được giữ lại" in body
     assert "Forbidden" not in body
     data = _kept_json(browser.get(task_page).content.decode())
