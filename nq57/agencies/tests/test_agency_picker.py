@@ -42,7 +42,7 @@ def test_every_agency_picker_is_searchable_and_leaves_out_dissolved_agencies(cas
     old = make_task(notice=cast.notice, lead=[cast.kh], path="10", text="Giao cho bộ đã sáp nhập trước đó")
     old.assignments.create(agency=gone, role=AssignmentRole.COORDINATING, assigned_name=gone.name)
     select = _select(office.get(old.get_absolute_url()).content.decode(), "coordinating")
-    assert re.search(r'<option value="%d" selected[^>]*>Bộ Giao thông vận tải \(đã giải thể\)</option>' % gone.pk,
+    assert re.search(rf'<option value="{gone.pk}" selected[^>]*>Bộ Giao thông vận tải \(đã giải thể\)</option>',
                      select)
     # the filter keeps a dissolved agency that is the current choice
     assert "Bộ Giao thông vận tải (đã giải thể)" in _select(
