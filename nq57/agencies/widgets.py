@@ -40,6 +40,7 @@ class _AgencyPickerMixin:
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         parts = dict.fromkeys(part for part in (instance.name, instance.display_name, instance.short_name) if part)
         option["attrs"]["data-search"] = fold(" ".join(parts))
+        option["attrs"]["data-short"] = instance.display_name + (DISSOLVED_MARK if instance.dissolved_on else "")
         return option
 
     def optgroups(self, name, value, attrs=None):

@@ -57,7 +57,8 @@
         chip.dataset.value = option.value;
         var text = document.createElement("span");
         text.className = "agency-chip-label";
-        text.textContent = optionLabel(option);
+        text.textContent = option.dataset.short || optionLabel(option);  // the official short form
+        chip.title = optionLabel(option);
         chip.appendChild(text);
         var remove = document.createElement("button");
         remove.type = "button";
