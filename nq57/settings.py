@@ -279,3 +279,6 @@ LOGGING = {
 if env_bool("NQ57_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A failed CSRF check answers the one Vietnamese refusal page and keeps what the form carried (core.kept_form)
+CSRF_FAILURE_VIEW = "nq57.core.refusals.csrf_failure"

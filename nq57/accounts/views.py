@@ -25,7 +25,8 @@ def permission_denied(request, exception=None):
 
 @signed_in
 def home(request):
-    """Where signing in leads: staff go to the overview; a citizen sees their own page."""
+    """Where signing in leads: staff go to the home page (the overview; a focal point's agency tasks); a citizen sees
+    their own page."""
     if request.user.is_staff_side:
         return redirect("monitoring:overview")
     return render(request, "accounts/home.html", {

@@ -135,6 +135,13 @@ class Agency(models.Model):
         return reverse("agencies:agency_detail", args=[self.pk])
 
     @property
+    def display_name(self) -> str:
+        """The one official short form shown in charts, tables, reports and mail (rule: ``agencies.naming``)."""
+        from nq57.agencies.naming import display_name
+
+        return display_name(self.name, self.short_name)
+
+    @property
     def is_collective(self) -> bool:
         return self.kind == AgencyKind.COLLECTIVE
 

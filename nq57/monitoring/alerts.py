@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from nq57.accounts.models import User
 from nq57.agencies.models import Agency
+from nq57.agencies.naming import display_name
 from nq57.core.events import publish
 from nq57.monitoring.escalation import escalation_sections
 from nq57.monitoring.models import Dispatch, Notification, NotificationPreference
@@ -247,10 +248,11 @@ def escalation_list(*, today: dt.date, limit: int | None = ESCALATION_ITEMS) -> 
     since = late_since_expr(today=today, prefix="task__")
     lead_of_late = TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__in=late.values("pk"))
     groups: dict[int, dict] = {}
-    for row in (lead_of_late.values("agency_id", "agency__name")
+    for row in (lead_of_late.values("agency_id", "agency__name", "agency__short_name")
                 .annotate(n=Count("task_id"), first_since=Min(since)).order_by()):
         groups[row["agency_id"]] = {
-            "agency_id": row["agency_id"], "agency": row["agency__name"], "items": [], "count": row["n"],
+            "agency_id": row["agency_id"], "agency": display_name(row["agency__name"], row["agency__short_name"]),
+            "items": [], "count": row["n"],
             "max_days_late": (today - row["first_since"]).days,
             "url": task_list_url(agency=row["agency_id"], role="lead", timing=Timing.OPEN_OVERDUE)}
     if not groups:
@@ -269,9 +271,10 @@ def escalation_list(*, today: dt.date, limit: int | None = ESCALATION_ITEMS) -> 
         "id", "path", "notice__number", "text", "deadline_due", "next_report_due")}
     rows = [(agency_id, task_id, *tasks[task_id]) for agency_id, task_id in pairs]
     leads: dict[int, list[tuple[int, str]]] = {}
-    for task_id, agency_id, name in (TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task_id__in=task_ids)
-                                     .values_list("task_id", "agency_id", "agency__name").order_by("id")):
-        leads.setdefault(task_id, []).append((agency_id, name))
+    for task_id, agency_id, name, short in (
+            TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task_id__in=task_ids)
+            .values_list("task_id", "agency_id", "agency__name", "agency__short_name").order_by("id")):
+        leads.setdefault(task_id, []).append((agency_id, display_name(name, short)))
     url = task_url_maker()
     items: dict[int, LateTask] = {}
     for agency_id, pk, path, number, text, deadline_due, next_report_due in rows:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
+from nq57.agencies.widgets import AgencySelect
 from nq57.notices.models import Notice
 from nq57.taxonomy.models import Theme
 
@@ -17,7 +18,8 @@ class ReportScopeForm(forms.Form):
     notice = forms.ModelChoiceField(Notice.objects.all(), required=False, label="Thông báo",
                                     empty_label="Mọi thông báo", error_messages=CHOICE_ERROR)
     agency = forms.ModelChoiceField(Agency.objects.filter(assignments__role="lead").distinct(), required=False,
-                                    label="Cơ quan chủ trì", empty_label="Mọi cơ quan", error_messages=CHOICE_ERROR)
+                                    label="Cơ quan chủ trì", empty_label="Mọi cơ quan", error_messages=CHOICE_ERROR,
+                                    widget=AgencySelect)
     theme = forms.ModelChoiceField(Theme.objects.all(), to_field_name="code", required=False, label="Chủ đề",
                                    empty_label="Mọi chủ đề", error_messages=CHOICE_ERROR)
     as_of = forms.DateField(required=False, label="Tính đến ngày", error_messages=DATE_ERROR,

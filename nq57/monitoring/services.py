@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
+from nq57.agencies.naming import display_name
 from nq57.core import badges
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
@@ -208,7 +209,7 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
         {
             "agency_id": row["agency_id"],
             "name": row["agency__name"],
-            "short_name": row["agency__short_name"] or row["agency__name"],
+            "short_name": display_name(row["agency__name"], row["agency__short_name"]),
             "count": row["n"],
             "url": task_list_url(agency=row["agency_id"], role="lead", timing=Timing.OPEN_OVERDUE),
         }
@@ -240,7 +241,7 @@ def _attach_leads(tasks: list[Task]) -> None:
     rows = (TaskAssignment.objects.filter(task__in=[t.pk for t in tasks], role=AssignmentRole.LEAD)
             .select_related("agency").order_by("id"))
     for assignment in rows:
-        leads.setdefault(assignment.task_id, []).append(assignment.agency.short_name or assignment.agency.name)
+        leads.setdefault(assignment.task_id, []).append(assignment.agency.display_name)
     for task in tasks:
         task.lead_names = leads.get(task.pk, [])
 
@@ -270,7 +271,7 @@ def agency_stats(*, today: dt.date) -> list[dict]:
     rows = list(rows)
     names = {pk: (name, short_name) for pk, name, short_name in
              Agency.objects.filter(pk__in=[r["lead_agency"] for r in rows]).values_list("id", "name", "short_name")}
-    return [{"agency_id": r["lead_agency"], "label": names[r["lead_agency"]][1] or names[r["lead_agency"]][0],
+    return [{"agency_id": r["lead_agency"], "label": display_name(*names[r["lead_agency"]]),
              "name": names[r["lead_agency"]][0],
              **{k: r[k] for k in ("total", *STATUS_ORDER, "on_time", "done_late", "overdue")},
              "on_time_rate": OnTimeRate.of(done_on_time=r["on_time"], done_late=r["done_late"],
@@ -504,8 +505,8 @@ def _agency_names(task_ids, role: str) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     rows = (TaskAssignment.objects.filter(task_id__in=task_ids, role=role)
             .values_list("task_id", "agency__name", "agency__short_name").order_by("id"))
-    for task_id, name, _short in rows:
-        names.setdefault(task_id, []).append(name)
+    for task_id, name, short in rows:
+        names.setdefault(task_id, []).append(display_name(name, short))
     return names
 
 
@@ -532,9 +533,10 @@ def _task_rows(qs: QuerySet, *, today: dt.date) -> list[TaskRow]:
 
 def _all_agency_names(role: str) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for task_id, name in (TaskAssignment.objects.filter(role=role, task__parent__isnull=True)
-                          .values_list("task_id", "agency__name").order_by("id").iterator()):
-        names.setdefault(task_id, []).append(name)
+    for task_id, name, short in (TaskAssignment.objects.filter(role=role, task__parent__isnull=True)
+                                 .values_list("task_id", "agency__name", "agency__short_name").order_by("id")
+                                 .iterator()):
+        names.setdefault(task_id, []).append(display_name(name, short))
     return names
 
 
@@ -559,8 +561,9 @@ def late_task_rows(qs: QuerySet, *, today: dt.date, limit: int | None = None) ->
     lead_rows = TaskAssignment.objects.filter(role=AssignmentRole.LEAD)
     lead_rows = (lead_rows.filter(task_id__in=[row[0] for row in rows]) if limit is not None
                  else lead_rows.filter(task__in=late_qs.values("pk")))
-    for task_id, agency_id, name in lead_rows.values_list("task_id", "agency_id", "agency__name").order_by("id"):
-        leads.setdefault(task_id, []).append((agency_id, name))
+    for task_id, agency_id, name, short in (lead_rows.values_list("task_id", "agency_id", "agency__name",
+                                                                  "agency__short_name").order_by("id")):
+        leads.setdefault(task_id, []).append((agency_id, display_name(name, short)))
     url = task_url_maker()
     items = []
     for pk, path, number, text, deadline_due, next_report_due in rows:
@@ -583,13 +586,14 @@ def late_by_agency_rows(qs: QuerySet, *, today: dt.date) -> list[dict]:
     rows = (
         qs.filter(overdue_q(today=today))
         .annotate(lead=FilteredRelation("assignments", condition=Q(assignments__role=AssignmentRole.LEAD)))
-        .values("lead__agency__name")
+        .values("lead__agency__name", "lead__agency__short_name")
         .annotate(n=Count("id"), first_since=Min(late_since_expr(today=today)))
         .order_by()
     )
     groups: dict[str, dict] = {}
     for row in rows:
-        name = row["lead__agency__name"] or NO_LEAD
+        name = (display_name(row["lead__agency__name"], row["lead__agency__short_name"])
+                if row["lead__agency__name"] else NO_LEAD)
         group = groups.setdefault(name, {"agency": name, "count": 0, "max_days_late": 0})
         group["count"] += row["n"]
         if row["first_since"]:
@@ -626,7 +630,7 @@ def _scope_title(*, notice, agency, theme, date_from, date_to) -> tuple[dict, st
     scope = {
         "notice": notice.number if notice else None,
         "notice_id": notice.pk if notice else None,
-        "agency": agency.name if agency else None,
+        "agency": agency.display_name if agency else None,
         "agency_id": agency.pk if agency else None,
         "theme": theme.name if theme else None,
         "theme_code": theme.code if theme else None,
@@ -639,7 +643,7 @@ def _scope_title(*, notice, agency, theme, date_from, date_to) -> tuple[dict, st
     if theme:
         parts.append(f"thuộc chủ đề “{theme.name}”")
     if agency:
-        parts.append(f"do {agency.name} chủ trì")
+        parts.append(f"do {agency.display_name} chủ trì")
     if date_from and date_to:
         parts.append(f"có thời hạn từ ngày {date_from:%d/%m/%Y} đến ngày {date_to:%d/%m/%Y}")
     elif date_from:
@@ -688,7 +692,7 @@ def consolidated_report(
         ext_qs = ext_qs.filter(decided_at__gte=dt.datetime.combine(period_from, dt.time(), tzinfo=zone))
     extensions = [
         ExtensionItem(task_id=e.task_id, label=label_of(e.task.path, e.task.notice.number, e.task_id),
-                      agency=e.agency.name, previous_due=e.current_due, new_due=e.requested_due,
+                      agency=e.agency.display_name, previous_due=e.current_due, new_due=e.requested_due,
                       decided_on=e.decided_at.date())
         for e in ext_qs.select_related("task__notice", "agency").order_by("decided_at", "id")
     ]

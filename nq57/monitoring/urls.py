@@ -14,4 +14,6 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", preference_views.notification_preferences, name="notification_preferences"),
+    path("overview/", views.overview, name="overview_all"),
+    path("my/", views.my_agency, name="my_agency"),
 ]

@@ -30,12 +30,37 @@ def _forbidden(exc: PermissionDeniedError):
 
 
 def overview(request):
+    """The home page: a focal point lands on their agency's tasks ("/my/"); the overview itself stays at
+    "/overview/" for everyone (menu "Tổng quan")."""
     try:
         _require_view(request)
     except PermissionDeniedError as exc:
         return _forbidden(exc)
+    if request.resolver_match.url_name == "overview" and lands_on_worklist(request.user):
+        return redirect("monitoring:my_agency")
     data = services.overview(today=timezone.localdate())
     return render(request, "monitoring/overview.html", data)
+
+
+def lands_on_worklist(user) -> bool:
+    """Focal points (who are not also the Standing Office) start from their own agency's work."""
+    return user.is_focal_point and not user.is_office
+
+
+def my_agency(request):
+    """ "Nhiệm vụ của cơ quan tôi": the user's agencies' tasks in the groups a focal point works through."""
+    from nq57.tasks.selectors import agency_worklist
+
+    try:
+        _require_view(request)
+    except PermissionDeniedError as exc:
+        return _forbidden(exc)
+    today = timezone.localdate()
+    worklist = agency_worklist(request.user, today=today)
+    return render(request, "monitoring/my_agency.html", {
+        "worklist": worklist, "today": today,
+        "all_url": services.task_list_url(agency=worklist.agencies[0].pk) if len(worklist.agencies) == 1 else "",
+    })
 
 
 def dashboard(request):

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
+from nq57.agencies.widgets import AgencySelect
 from nq57.notices.models import Notice
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
 from nq57.taxonomy.models import Programme, Theme
@@ -50,7 +51,8 @@ def base_queryset(*, today=None):
 
 class TaskFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(), method="filter_agency", label="Cơ quan", error_messages=MODEL_ERROR
+        queryset=Agency.objects.all(), method="filter_agency", label="Cơ quan", error_messages=MODEL_ERROR,
+        widget=AgencySelect, empty_label="Mọi cơ quan",
     )
     role = django_filters.ChoiceFilter(
         choices=AssignmentRole.choices, method="filter_noop", label="Vai trò", empty_label="Chủ trì hoặc phối hợp",

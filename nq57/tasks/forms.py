@@ -3,6 +3,7 @@
 from django import forms
 
 from nq57.agencies.models import Agency
+from nq57.agencies.widgets import AgencySelect, AgencySelectMultiple, pickable
 from nq57.tasks.fields import EDITABLE, label
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
 from nq57.taxonomy.models import Theme
@@ -43,13 +44,13 @@ class TaskEditForm(VersionedForm):
     themes = forms.ModelMultipleChoiceField(label=label("themes"), queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     lead = forms.ModelMultipleChoiceField(
-        label=label("lead"), queryset=Agency.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=label("lead"), queryset=pickable(), widget=AgencySelectMultiple(attrs={"size": 6}),
         error_messages={"required": "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.",
                         "invalid_choice": "Cơ quan đã chọn không hợp lệ."},
     )
     coordinating = forms.ModelMultipleChoiceField(
-        label=label("coordinating"), queryset=Agency.objects.all(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=label("coordinating"), queryset=pickable(), required=False,
+        widget=AgencySelectMultiple(attrs={"size": 6}),
         error_messages={"invalid_choice": "Cơ quan đã chọn không hợp lệ."},
     )
 
@@ -79,7 +80,8 @@ class ScheduleForm(forms.Form):
 class SubtaskForm(forms.Form):
     text = forms.CharField(label="Nội dung nhiệm vụ con", widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Nội dung nhiệm vụ con không được để trống."})
-    lead = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Agency.objects.none(), error_messages={
+    lead = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Agency.objects.none(), widget=AgencySelect,
+                                  error_messages={
         "required": "Hãy chọn đơn vị chủ trì.",
         "invalid_choice": "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc."})
     deadline_due = date_field("Hạn hoàn thành", required=False)

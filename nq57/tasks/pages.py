@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
+from nq57.agencies.widgets import pickable
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
 from nq57.tasks import selectors, services
@@ -121,6 +122,9 @@ def edit_form(task: Task, data=None) -> TaskEditForm:
     leads = [a.agency_id for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
     partners = [a.agency_id for a in task.assignments.all() if a.role == AssignmentRole.COORDINATING]
     form.initial.update({"lead": leads, "coordinating": partners})
+    # agencies that exist today, and those already on the task (a dissolved one stays choosable, marked)
+    form.fields["lead"].queryset = pickable(keep=leads)
+    form.fields["coordinating"].queryset = pickable(keep=partners)
     return form
 
 

@@ -235,3 +235,78 @@ def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[Audit
         entries.extend(_entries(model, list(records.select_related("history_user").order_by(*order)), subject, labels))
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A focal point's own work ("/my/")
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorklistGroup:
+    key: str
+    title: str
+    hint: str
+    tasks: list = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class Worklist:
+    agencies: list
+    groups: list[WorklistGroup]
+    total: int  # tasks of the agencies (lead or partner), whatever their state
+
+
+WORKLIST_LIMIT = 100
+
+
+def agency_worklist(user, *, today: dt.date, limit: int = WORKLIST_LIMIT) -> Worklist:
+    """The tasks of the user's organisations (and their units) — lead or partner — in the groups a focal point works
+    through: overdue and due soon (``Timing``), awaiting their report (a report date, one-off or periodic, within
+    the reminder window or passed, and no report of theirs waiting for assessment) and returned for more (their
+    latest report was answered "yêu cầu bổ sung" and nothing newer was sent). A task may be in several groups.
+
+    Each group lists at most ``limit`` tasks (soonest first) and counts them all."""
+    from django.conf import settings
+    from django.db.models import Exists, F, OuterRef, Q, Subquery
+
+    from nq57.agencies.models import Agency
+    from nq57.monitoring.roles import FOCAL_POINT
+    from nq57.reports.models import ProgressReport, ReportState
+    from nq57.tasks.models import AssignmentRole, TaskStatus
+
+    scope = access.agency_scope_ids(user)
+    if not scope:
+        return Worklist(agencies=[], groups=[], total=0)
+    agencies = list(Agency.objects.filter(pk__in=user.organisation_ids(FOCAL_POINT)).order_by("name"))
+    mine = Task.objects.filter(Exists(TaskAssignment.objects.filter(
+        task=OuterRef("pk"), agency_id__in=scope, role__in=[AssignmentRole.LEAD, AssignmentRole.COORDINATING])))
+    not_done = Q(status__in=[TaskStatus.OPEN, TaskStatus.PARTLY_DONE])
+    horizon = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
+    their_reports = ProgressReport.objects.filter(task=OuterRef("pk"), agency_id__in=scope)
+    pending = Exists(their_reports.filter(state=ReportState.SUBMITTED))
+    latest_state = Subquery(their_reports.order_by("-submitted_at", "-id").values("state")[:1])
+    report_asked = (Q(next_report_due__isnull=False, next_report_due__lte=horizon)
+                    | Q(report_due__isnull=False, report_due__lte=horizon) & ~Exists(their_reports))
+    definitions = [
+        ("overdue", "Quá hạn", "Chưa hoàn thành và đã quá hạn (hạn hoàn thành hoặc kỳ báo cáo).",
+         mine.filter(Timing.condition(Timing.OPEN_OVERDUE, today=today)), ("deadline_due", "next_report_due")),
+        ("due_soon", "Sắp đến hạn", f"Hạn hoàn thành trong {settings.DUE_SOON_DAYS} ngày tới.",
+         mine.filter(Timing.condition(Timing.DUE_SOON, today=today)), ("deadline_due",)),
+        ("awaiting_report", "Chờ cơ quan báo cáo",
+         f"Đến kỳ báo cáo (hoặc sắp đến, trong {settings.DUE_SOON_DAYS} ngày) mà cơ quan chưa gửi báo cáo.",
+         mine.filter(not_done & report_asked).exclude(pending), ("next_report_due", "report_due")),
+        ("returned", "Được yêu cầu bổ sung",
+         "Báo cáo gần nhất của cơ quan được Cơ quan Thường trực yêu cầu bổ sung.",
+         mine.filter(not_done).annotate(latest_state=latest_state).filter(latest_state=ReportState.NEEDS_MORE),
+         ("deadline_due",)),
+    ]
+    groups = []
+    for key, title, hint, queryset, order in definitions:
+        ordered = (queryset.select_related("notice").prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "id")))
+            .order_by(*(F(name).asc(nulls_last=True) for name in order), "id"))
+        groups.append(WorklistGroup(key=key, title=title, hint=hint, tasks=list(ordered[:limit]),
+                                    total=queryset.count()))
+    return Worklist(agencies=agencies, groups=groups, total=mine.count())

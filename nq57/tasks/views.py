@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from nq57.accounts.selectors import primary_organisation
+from nq57.agencies.naming import display_name
 from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.tasks import fields, services
@@ -137,9 +138,10 @@ def _agency_names(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]
     """Lead and partner names of these tasks, "(giao cho: ...)" added where the agency was renamed or merged."""
     names: dict[int, tuple[list[str], list[str]]] = {}
     rows = (TaskAssignment.objects.filter(task_id__in=task_ids).order_by("role", "id")
-            .values_list("task_id", "role", "agency__name", "assigned_name"))
-    for task_id, role, name, assigned in rows:
-        label = f"{name} (giao cho: {assigned})" if assigned and assigned != name else name
+            .values_list("task_id", "role", "agency__name", "agency__short_name", "assigned_name"))
+    for task_id, role, name, short, assigned in rows:
+        shown = display_name(name, short)
+        label = f"{shown} (giao cho: {assigned})" if assigned and assigned != name else shown
         names.setdefault(task_id, ([], []))[0 if role == AssignmentRole.LEAD else 1].append(label)
     return names
 

@@ -205,14 +205,14 @@ def test_the_escalation_list_groups_late_tasks_by_lead_agency_with_days_late(tas
     late_tc = make_task(notice=cast.notice, lead=[cast.tc], due=dt.date(2025, 10, 1), path="3")
     groups = alerts.escalation_list(today=dt.date(2025, 10, 20))
     assert [(g["agency"], g["count"], [(i.task_id, i.days_late) for i in g["items"]]) for g in groups] == [
-        ("Bộ Khoa học và Công nghệ", 2, [(cast.task_kh.pk, 82), (task.pk, 5)]),
+        ("Bộ KH&CN", 2, [(cast.task_kh.pk, 82), (task.pk, 5)]),
         ("Bộ Tài chính", 1, [(late_tc.pk, 19)]),
     ]
     assert groups[1]["url"] == f"/tasks/?agency={cast.tc.pk}&role=lead&timing=open_overdue"
     assert alerts.escalation_total(today=dt.date(2025, 10, 20)) == 3
     first = alerts.escalation_list(today=dt.date(2025, 10, 20), limit=1)
     assert [(g["agency"], g["count"], g["max_days_late"], [i.task_id for i in g["items"]]) for g in first] == [
-        ("Bộ Khoa học và Công nghệ", 2, 82, [cast.task_kh.pk]), ("Bộ Tài chính", 1, 19, [late_tc.pk])]
+        ("Bộ KH&CN", 2, 82, [cast.task_kh.pk]), ("Bộ Tài chính", 1, 19, [late_tc.pk])]
     assert alerts.escalation_list(today=dt.date(2025, 10, 20), limit=None) == groups
     assert alerts.escalation_send(today=dt.date(2025, 10, 20)) == 1  # the office
     assert alerts.escalation_send(today=dt.date(2025, 10, 21)) == 0

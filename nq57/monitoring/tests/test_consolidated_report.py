@@ -32,10 +32,10 @@ def test_it_counts_a_hand_computed_scope(cast):
     assert report.by_timing == HAND_COUNT["by_timing"]
     assert report.summary == HAND_COUNT["summary"]
     assert [(t.label.split(" · ")[1], t.days_late) for t in report.late_tasks] == HAND_COUNT["late"]
-    assert report.late_tasks[0].lead_agencies == ["Bộ Khoa học và Công nghệ"]
+    assert report.late_tasks[0].lead_agencies == ["Bộ KH&CN"]
     assert report.late_tasks[0].due == dt.date(2025, 6, 30)  # the missed monthly report of June
     assert [(g["agency"], g["count"], g["max_days_late"]) for g in report.late_by_agency] == [
-        ("Bộ Khoa học và Công nghệ", 2, 63), ("Bộ Tài chính", 2, 31)]
+        ("Bộ KH&CN", 2, 63), ("Bộ Tài chính", 2, 31)]
     assert [(e.label, e.previous_due, e.new_due) for e in report.extensions] == [
         ("40-TB/TGV · 9", dt.date(2025, 8, 20), dt.date(2025, 10, 15))]
     assert report.previous_as_of is None and report.changes == []

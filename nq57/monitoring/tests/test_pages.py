@@ -114,7 +114,7 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     assert "Nơi nhận:" in " ".join(cells)
     late_table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Số ngày chậm")
     assert [(row.cells[2].text, row.cells[4].text) for row in late_table.rows[1:]] == [
-        ("Bộ Khoa học và Công nghệ", "63"), ("Bộ Tài chính", "31"), ("Bộ Khoa học và Công nghệ", "10"),
+        ("Bộ KH&CN", "63"), ("Bộ Tài chính", "31"), ("Bộ KH&CN", "10"),
         ("Bộ Tài chính", "1")]
     runs = [run for p in document.paragraphs for run in p.runs if run.text.strip()]
     assert {run.font.name for run in runs} == {"Times New Roman"}
@@ -126,8 +126,8 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     assert workbook["Tổng hợp"]["A3"].value == HAND_COUNT["summary"]
     late = list(workbook["Nhiệm vụ chậm muộn"].iter_rows(min_row=2, values_only=True))
     assert [(row[1], row[3], row[5]) for row in late] == [
-        ("40-TB/TGV · 10", "Bộ Khoa học và Công nghệ", 63), ("40-TB/TGV · 4", "Bộ Tài chính", 31),
-        ("40-TB/TGV · 6", "Bộ Khoa học và Công nghệ", 10), ("40-TB/TGV · 7", "Bộ Tài chính", 1)]
+        ("40-TB/TGV · 10", "Bộ KH&CN", 63), ("40-TB/TGV · 4", "Bộ Tài chính", 31),
+        ("40-TB/TGV · 6", "Bộ KH&CN", 10), ("40-TB/TGV · 7", "Bộ Tài chính", 1)]
     everything = list(workbook["Tất cả nhiệm vụ"].iter_rows(min_row=2, values_only=True))
     assert len(everything) == 10
     assert sorted(row[7] for row in everything).count("Hoàn thành") == 3
@@ -165,7 +165,7 @@ def test_a_bad_report_parameter_is_explained_in_vietnamese(cast, client_for):
 def test_the_escalation_page_lists_late_tasks_by_agency(cast, client_for, on_as_of):
     build_scope(cast)
     html = client_for(cast.leader).get("/escalation/").content.decode()
-    assert "1. Bộ Khoa học và Công nghệ" in html and "2. Bộ Tài chính" in html
+    assert "1. Bộ KH&amp;CN" in html and "2. Bộ Tài chính" in html
 
 
 def test_notifications_are_per_user_with_read_and_read_all(cast, client_for):

@@ -113,7 +113,7 @@ def test_nq57_report_runs_end_to_end_as_a_command(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Đã ghi báo cáo" in done.stderr
     texts = [p.text for p in Document(output).paragraphs]
-    assert "Tình hình thực hiện các nhiệm vụ theo Thông báo số 40-TB/TGV do Bộ Khoa học và Công nghệ chủ trì" in texts
+    assert "Tình hình thực hiện các nhiệm vụ theo Thông báo số 40-TB/TGV do Bộ KH&CN chủ trì" in texts
 
     bad = subprocess.run(command[:4] + ["--agency", "Bộ Không Tồn Tại"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)

@@ -7,5 +7,9 @@
   }, true);
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+    if (event.target.closest && event.target.closest("[data-back]") && window.history.length > 1) {
+      event.preventDefault();  // "back" without a javascript: link (the Content-Security-Policy forbids those)
+      window.history.back();
+    }
   });
 })();

@@ -217,7 +217,7 @@ def test_export_writes_the_filtered_rows(cast, client_for):
                        "Hạn hoàn thành", "Tình trạng", "Phân loại thời hạn", "Tiến độ (%)")
     assert len(rows) == 2
     notice, path, text, lead, partners, phrase, due, status, timing, progress = rows[1]
-    assert (notice, path, lead, partners) == ("30-TB/TGV", "1.a.1", "Bộ Khoa học và Công nghệ", "Bộ Tài chính")
+    assert (notice, path, lead, partners) == ("30-TB/TGV", "1.a.1", "Bộ KH&CN", "Bộ Tài chính")
     assert text == cast.task_kh.text and phrase == "trước ngày 30/07/2025"
     assert due.date() == dt.date(2025, 7, 30) and status == "Chưa hoàn thành" and progress == 0
     assert timing in {"Chưa hoàn thành, đã quá hạn", "Sắp đến hạn", "Chưa hoàn thành, còn trong hạn"}

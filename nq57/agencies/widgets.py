@@ -1,0 +1,67 @@
+"""Agency pickers: a plain ``<select>`` (works without script) that ``nq57/static/nq57/agency_picker.js`` turns into
+search-as-you-type with removable chips.
+
+Every option carries ``data-search``: the folded (diacritic-free, lower case) full name, official short form and
+recorded short name, so "bo khcn", "khoa hoc" or "Bộ KH&CN" find the same agency. Dissolved agencies are left out of
+the options unless already selected, when they are marked "(đã giải thể)". Use ``AgencySelect`` /
+``AgencySelectMultiple`` on every form field or filter that chooses agencies, and ``pickable`` for its queryset.
+"""
+
+from django import forms
+from django.db.models import Q
+
+from nq57.agencies.models import Agency
+from nq57.text.vietnamese import fold
+
+DISSOLVED_MARK = " (đã giải thể)"
+
+
+def pickable(keep=()) -> "forms.QuerySet":
+    """Agencies one may choose: those that exist today, plus ``keep`` (ids already chosen, dissolved or not)."""
+    keep = [pk for pk in keep if pk not in (None, "")]
+    return Agency.objects.filter(Q(dissolved_on__isnull=True) | Q(pk__in=keep))
+
+
+class _AgencyPickerMixin:
+    placeholder = "Gõ tên hoặc tên viết tắt để tìm cơ quan…"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"data-agency-picker": "", "data-placeholder": self.placeholder, **(attrs or {})}
+        super().__init__(attrs, **kwargs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        instance = getattr(value, "instance", None)
+        if not isinstance(instance, Agency):
+            return super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        label = instance.name if instance.display_name == instance.name else (
+            f"{instance.name} ({instance.display_name})")
+        if instance.dissolved_on is not None:
+            label += DISSOLVED_MARK
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        parts = dict.fromkeys(part for part in (instance.name, instance.display_name, instance.short_name) if part)
+        option["attrs"]["data-search"] = fold(" ".join(parts))
+        option["attrs"]["data-short"] = instance.display_name + (DISSOLVED_MARK if instance.dissolved_on else "")
+        return option
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = {str(v) for v in value}
+        groups = []
+        for group_name, options, index in super().optgroups(name, value, attrs):
+            kept = [option for option in options if not self._hidden(option, chosen)]
+            if kept:
+                groups.append((group_name, kept, index))
+        return groups
+
+    @staticmethod
+    def _hidden(option, chosen) -> bool:
+        instance = getattr(option["value"], "instance", None)
+        return (isinstance(instance, Agency) and instance.dissolved_on is not None
+                and str(option["value"]) not in chosen)
+
+
+class AgencySelect(_AgencyPickerMixin, forms.Select):
+    pass
+
+
+class AgencySelectMultiple(_AgencyPickerMixin, forms.SelectMultiple):
+    pass
