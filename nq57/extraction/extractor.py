@@ -279,6 +279,12 @@ class _Extractor:
 
     def inherit(self, node: Node, inh: Inherited) -> Inherited:
         kind, a = self.heading_assignment(node.leadin) if node.leadin else ("topic", None)
+        if kind not in ("agency", "directing") and node.leadin:
+            # a lead-in that opens with its own addressee ("Bộ X chủ trì, ... báo cáo các vấn đề sau:"): its items
+            # are that addressee's work
+            own = self.parser.analyse(_clean(strip_markdown_emphasis(node.leadin)))
+            if own.lead and own.subject_end > 0 and not own.directing:
+                kind, a = "agency", own
         if kind not in ("agency", "directing"):
             kind, a = self.heading_assignment(node.text)
         if kind == "agency" and a is not None:

@@ -136,6 +136,25 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+def _region_text(region) -> str:
+    """The text of a page region, one line per printed line, with a blank line where the vertical gap between two
+    lines is clearly wider than the page's tightest line spacing: the paragraph spacing a word processor or a browser
+    prints between paragraphs, which a plain text extraction loses (a letter whose paragraphs are not numbered is
+    then read as one paragraph)."""
+    lines = [ln for ln in region.extract_text_lines(strip=True, return_chars=False) if ln["text"]]
+    if len(lines) < 3:
+        return "\n".join(ln["text"] for ln in lines)
+    gaps = [b["top"] - a["bottom"] for a, b in zip(lines, lines[1:], strict=False)]
+    tight = min((g for g in gaps if g >= 0), default=0.0)
+    out = [lines[0]["text"]]
+    for line, after, gap in zip(lines, lines[1:], gaps, strict=False):
+        height = max(line["bottom"] - line["top"], 1.0)
+        if gap > tight + max(3.0, 0.35 * height):
+            out.append("")
+        out.append(after["text"])
+    return "\n".join(out)
+
+
 def _pdf_page_blocks(page) -> list[str | list[list[str]]]:
     """The page top to bottom: its text between tables, and each ruled table as rows of cell texts (a task table of
     an action programme must stay a table, not become its cells one per line)."""
@@ -150,13 +169,13 @@ def _pdf_page_blocks(page) -> list[str | list[list[str]]]:
     for table in sorted(page.find_tables(settings), key=lambda t: t.bbox[1]):
         t_top, t_bottom = table.bbox[1], table.bbox[3]
         if t_top > top:
-            blocks.append(page.crop((0, top, page.width, t_top)).extract_text() or "")
+            blocks.append(_region_text(page.crop((0, top, page.width, t_top))))
         rows = [[_cell_text(cell) for cell in row] for row in table.extract()]
         if any(any(row) for row in rows):
             blocks.append(rows)
         top = max(top, t_bottom)
     if top < page.height:
-        blocks.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+        blocks.append(_region_text(page.crop((0, top, page.width, page.height))))
     return blocks
 
 

@@ -70,6 +70,7 @@ class Node:
     ordinal: int = 0
     group: str = ""  # an unnumbered sub-heading ("Các nhiệm vụ hoàn thành trong Quý I/2026:") over this item
     pending_group: str = ""  # the sub-heading that applies to the children added from now on
+    items_by_paragraph: bool = False  # an addressee heading whose items are the unmarked paragraphs after it
 
     def add(self, child: Node) -> Node:
         child.parent = self
@@ -238,6 +239,22 @@ def _title_only(text: str) -> bool:
     return bool(plain) and not _ends_sentence(plain) and len(plain.split()) <= 12 and not _dangling(plain)
 
 
+RE_TOPIC_OPENING = re.compile(r"^(?:đối\s+với|về|nhiệm\s+vụ|trách\s+nhiệm)\b", re.IGNORECASE)
+
+
+def _addressee_heading(text: str, subheading_check) -> bool:
+    """An item whose whole text is an addressee ("Tổ đảng ở Thường trực Ủy ban Kinh tế", "Bộ Tài chính:")."""
+    bare = strip_markdown_emphasis(text).strip(" *_").rstrip(":").strip()
+    if not bare or len(bare) > 160 or _ends_sentence(bare) or RE_TOPIC_OPENING.match(bare):
+        return False  # "Đối với các bộ, ngành": a topic whose paragraph names its own addressee
+    return subheading_check(bare + ":")
+
+
+def _paragraph_text(plain: str, lines: list[str], idx: int, limit: int = 3000) -> str:
+    """The whole paragraph that starts at line *idx* (up to the next blank line or marked line)."""
+    return _paragraph_start(plain, lines, idx, limit)
+
+
 def _paragraph_start(plain: str, lines: list[str], idx: int, limit: int = 400) -> str:
     """The opening of the paragraph that starts at line *idx*: a subject wrapped over several lines reaches its verb."""
     out = plain
@@ -269,6 +286,7 @@ def parse_document(text: str, subject_check=None, subheading_check=None, address
     stopped = False
     block: list[str] = []
     table: list[str] | None = None
+    leadin_of: Node | None = None  # the item whose lead-in paragraph (ending with ":") is being read line by line
     for idx, raw in enumerate(lines):
         line = raw.strip()
         # hard-wrapped text: this line carries on the sentence of a previous line that was cut at the full width
@@ -288,6 +306,7 @@ def parse_document(text: str, subject_check=None, subheading_check=None, address
             current = None
             continue
         if not line:
+            leadin_of = None
             if block:
                 paragraphs.append(" ".join(block))
                 block = []
@@ -365,6 +384,10 @@ def parse_document(text: str, subject_check=None, subheading_check=None, address
             preamble.append(line)
             continue
         plain = strip_markdown_emphasis(line)
+        if leadin_of is current and previous_line:
+            current.leadin += " " + line  # the lead-in paragraph goes on over a wrapped line
+            continue
+        leadin_of = None
         if plain[:1].islower() or _dangling(current.text) or (
                 carried_on and not (subject_check is not None and subject_check(plain))):
             current.text += " " + line  # the rest of the item's sentence, on the next line
@@ -373,9 +396,31 @@ def parse_document(text: str, subject_check=None, subheading_check=None, address
             stopped = True
             current = None
             continue
+        new_paragraph = not previous_line and not carried_on and not same_paragraph
+        if new_paragraph and subheading_check is not None and current.kind in _HEADING_KINDS \
+                and not current.children and not plain.rstrip(" *_").endswith(":") \
+                and _addressee_heading(current.text, subheading_check):
+            # "a) Bộ Tài chính" on a line of its own, then paragraphs without marks (bullets a printer dropped):
+            # each paragraph is one item of that addressee
+            current.items_by_paragraph = True
+            node = current.add(Node("para", "", line))
+            stack.append(node)
+            current = node
+            continue
+        if new_paragraph and current.kind == "para" and current.parent is not None \
+                and current.parent.items_by_paragraph:
+            node = current.parent.add(Node("para", "", line))
+            stack[-1] = node
+            current = node
+            continue
         if not current.children and current.kind in _HEADING_KINDS:
             if plain.rstrip(" *_").endswith(":"):
                 current.leadin = (current.leadin + " " + line).strip()
+                continue
+            if width and not previous_line and _paragraph_text(plain, lines, idx).rstrip(" *_").endswith(":"):
+                # a lead-in paragraph hard-wrapped over several lines: its colon comes on its last line
+                current.leadin = (current.leadin + " " + line).strip()
+                leadin_of = current
                 continue
             if subheading_check is not None and _bare_heading(plain, lines, idx, subheading_check):
                 current.leadin = (current.leadin + " " + plain.rstrip(" *_") + ":").strip()

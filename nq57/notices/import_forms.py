@@ -102,6 +102,22 @@ class TaskRowForm(forms.Form):
 TaskFormSet = forms.formset_factory(TaskRowForm, extra=0)
 
 
+class TargetRowForm(forms.Form):
+    """A target (chỉ tiêu) found in the document, shown beside the tasks for confirmation: kept targets go on to the
+    targets and indicators work (``NoticeDraft.proposal["targets"]`` of a confirmed import)."""
+
+    key = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    keep = forms.BooleanField(label="Giữ chỉ tiêu này", required=False)
+    text = forms.CharField(label="Chỉ tiêu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    year = forms.IntegerField(label="Năm", required=False, min_value=1990, max_value=2100)
+    value = forms.CharField(label="Giá trị", required=False, max_length=100)
+    unit = forms.CharField(label="Đơn vị", required=False, max_length=200)
+
+
+TargetFormSet = forms.formset_factory(TargetRowForm, extra=0)
+TARGET_PREFIX = "target"
+
+
 def _iso(value) -> str:
     return value.isoformat() if value else ""
 
@@ -116,11 +132,28 @@ def review_forms_initial(proposal: dict) -> tuple[NoticeFieldsForm, forms.BaseFo
     return NoticeFieldsForm(initial=notice, prefix="notice"), TaskFormSet(initial=rows, prefix="task")
 
 
+def target_formset(proposal: dict, data=None) -> forms.BaseFormSet:
+    """The targets' forms: bound to ``data`` when the page sent them, else initial from ``proposal``."""
+    if data is not None and f"{TARGET_PREFIX}-TOTAL_FORMS" in data:
+        return TargetFormSet(data, prefix=TARGET_PREFIX)
+    return TargetFormSet(initial=proposal.get("targets") or [], prefix=TARGET_PREFIX)
+
+
 def review_forms_bound(data) -> tuple[NoticeFieldsForm, forms.BaseFormSet]:
     return NoticeFieldsForm(data, prefix="notice"), TaskFormSet(data, prefix="task")
 
 
-def proposal_from_forms(notice_form: NoticeFieldsForm, formset) -> dict:
+def targets_from_forms(targets, proposal: dict) -> list[dict]:
+    """The targets of the proposal from their (valid) forms; the draft's own when the page did not send them."""
+    if not targets.is_bound:
+        return list(proposal.get("targets") or [])
+    return [{"key": f.cleaned_data.get("key"), "text": " ".join((f.cleaned_data.get("text") or "").split()),
+             "year": f.cleaned_data.get("year"), "value": f.cleaned_data.get("value") or "",
+             "unit": f.cleaned_data.get("unit") or "", "keep": bool(f.cleaned_data.get("keep"))}
+            for f in targets.forms]
+
+
+def proposal_from_forms(notice_form: NoticeFieldsForm, formset, targets: list[dict] | None = None) -> dict:
     """The proposal (the importer's JSON shape) from valid review forms."""
     notice = notice_form.cleaned_data
     tasks = []
@@ -144,6 +177,7 @@ def proposal_from_forms(notice_form: NoticeFieldsForm, formset) -> dict:
             "apply": list(row.get("apply") or []),
         })
     return {
+        "targets": list(targets or []),
         "notice": {
             "number": (notice.get("number") or "").strip(),
             "date": _iso(notice.get("date")),
@@ -174,7 +208,7 @@ def review_data(post) -> QueryDict:
     data = QueryDict(mutable=True)
     for name, value in pairs:
         data.appendlist(name, value)
-    for name in ("register_unknown",):
+    for name in ("register_unknown", "review_edit", "review_edit_at", "review_selection"):
         if name in post and name not in data:
             data[name] = post[name]
     return data

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
@@ -16,8 +16,11 @@ from nq57.notices.import_forms import (
     review_data,
     review_forms_bound,
     review_forms_initial,
+    target_formset,
+    targets_from_forms,
 )
 from nq57.notices.models import NoticeDraft
+from nq57.notices.quality import COUNTER_LABELS, quality_summary
 from nq57.notices.review import review_build
 
 
@@ -52,45 +55,76 @@ def import_start(request):
     return render(request, "notices/import_start.html", {"form": form, "drafts": drafts})
 
 
-def _render_review(request, draft, notice_form, formset, review, *, error=None, status=200):
+def _render_review(request, draft, notice_form, formset, review, *, targets=None, error=None, status=200):
     rows = list(zip(formset.forms, review.rows, strict=False))
     return render(request, "notices/import_review.html", {
         "draft": draft, "notice_form": notice_form, "formset": formset, "rows": rows, "review": review,
+        "targets": targets if targets is not None else target_formset(draft.proposal),
         "error_rows": [(form, row) for form, row in rows if form.errors],
         "error": error, "notice_url": notice_url(draft.notice) if draft.notice_id else "",
     }, status=status)
 
 
-def _bound_forms(request):
+class _Bound:
     """The review forms bound to what the page sent (one JSON field, or the ordinary fields)."""
-    try:
-        data = review_data(request.POST)
-    except ServiceError as error:
-        return None, None, error.message
-    notice_form, formset = review_forms_bound(data)
-    return notice_form, formset, None
+
+    def __init__(self, request, draft):
+        self.problem = None
+        try:
+            self.data = review_data(request.POST)
+        except ServiceError as error:
+            self.data, self.problem = None, error.message
+            return
+        self.notice_form, self.formset = review_forms_bound(self.data)
+        self.targets = target_formset(draft.proposal, self.data)
+
+    def valid(self) -> bool:
+        targets_ok = not self.targets.is_bound or self.targets.is_valid()
+        return self.notice_form.is_valid() and self.formset.is_valid() and targets_ok
+
+    def proposal(self, draft) -> dict:
+        return proposal_from_forms(self.notice_form, self.formset, targets_from_forms(self.targets, draft.proposal))
+
+
+def _number(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+EDIT_DONE = {"split": "Đã tách nhiệm vụ {row} thành hai; kiểm tra cơ quan và thời hạn của phần mới.",
+             "merge": "Đã gộp nhiệm vụ {row} với nhiệm vụ tiếp theo.",
+             "add": "Đã thêm một nhiệm vụ từ đoạn văn bản đã chọn; kiểm tra cơ quan và thời hạn."}
 
 
 @require_http_methods(["GET", "POST"])
 def import_review(request, pk: int):
-    """GET shows the review; POST keeps the reviewer's edits and shows the review again (highlights, changes)."""
+    """GET shows the review; POST keeps the reviewer's edits and shows the review again (highlights, changes). A
+    POST with ``review_edit`` = ``split:N`` / ``merge:N`` / ``add:N`` also splits, merges or adds a row."""
     _require_office(request)
     draft = get_object_or_404(NoticeDraft.objects.select_related("programme", "notice"), pk=pk)
     if request.method == "POST" and not draft.confirmed_at:
-        notice_form, formset, problem = _bound_forms(request)
-        if problem:
-            messages.error(request, problem)
+        bound = _Bound(request, draft)
+        if bound.problem:
+            messages.error(request, bound.problem)
             return redirect("notices:import_review", pk=draft.pk)
-        if not (notice_form.is_valid() and formset.is_valid()):
-            return _render_review(request, draft, notice_form, formset, review_build(draft=draft),
-                                  error="Có ô nhập chưa hợp lệ; hãy sửa các ô được đánh dấu.")
+        if not bound.valid():
+            return _render_review(request, draft, bound.notice_form, bound.formset, review_build(draft=draft),
+                                  targets=bound.targets, error="Có ô nhập chưa hợp lệ; hãy sửa các ô được đánh dấu.")
+        edit, _, row = (bound.data.get("review_edit") or "").partition(":")
+        anchor = ""
         try:
-            services.draft_save(draft=draft, actor=request.user, proposal=proposal_from_forms(notice_form, formset))
+            if edit:
+                index = _number(row)
+                services.draft_edit(draft=draft, actor=request.user, proposal=bound.proposal(draft), edit=edit,
+                                    index=index, at=_number(bound.data.get("review_edit_at")),
+                                    selection=bound.data.get("review_selection") or "")
+                messages.success(request, EDIT_DONE.get(edit, "").format(row=(index or 0) + 1))
+                anchor = f"#task-{(index or 0) + (1 if edit == 'add' else 0)}"
+            else:
+                services.draft_save(draft=draft, actor=request.user, proposal=bound.proposal(draft))
+                messages.info(request, "Đã cập nhật bản xem trước theo nội dung vừa sửa.")
         except ServiceError as error:
             messages.error(request, error.message)
-        else:
-            messages.info(request, "Đã cập nhật bản xem trước theo nội dung vừa sửa.")
-        return redirect("notices:import_review", pk=draft.pk)
+        return redirect(reverse("notices:import_review", args=[draft.pk]) + anchor)
     notice_form, formset = review_forms_initial(draft.proposal)
     return _render_review(request, draft, notice_form, formset, review_build(draft=draft))
 
@@ -99,14 +133,15 @@ def import_review(request, pk: int):
 def import_confirm(request, pk: int):
     _require_office(request)
     draft = get_object_or_404(NoticeDraft.objects.select_related("programme", "notice"), pk=pk)
-    notice_form, formset, problem = _bound_forms(request)
-    if problem:
-        messages.error(request, problem + " Chưa có gì được ghi.")
+    bound = _Bound(request, draft)
+    if bound.problem:
+        messages.error(request, bound.problem + " Chưa có gì được ghi.")
         return redirect("notices:import_review", pk=draft.pk)
-    if not (notice_form.is_valid() and formset.is_valid()):
-        return _render_review(request, draft, notice_form, formset, review_build(draft=draft),
+    notice_form, formset = bound.notice_form, bound.formset
+    if not bound.valid():
+        return _render_review(request, draft, notice_form, formset, review_build(draft=draft), targets=bound.targets,
                               error="Có ô nhập chưa hợp lệ; hãy sửa các ô được đánh dấu. Chưa có gì được ghi.")
-    proposal = proposal_from_forms(notice_form, formset)
+    proposal = bound.proposal(draft)
     try:
         result = services.notice_import_confirm(
             actor=request.user, draft=draft, proposal=services.keep_row_memory(proposal, draft.proposal),
@@ -123,7 +158,8 @@ def import_confirm(request, pk: int):
                     formset.forms[int(name)].add_error(None, text)
         # the review is rebuilt here, after the confirmation's transaction has ended
         review = review_build(draft=draft, proposal=services.keep_row_memory(proposal, draft.proposal))
-        return _render_review(request, draft, notice_form, formset, review, error=error.message, status=error.status)
+        return _render_review(request, draft, notice_form, formset, review, targets=bound.targets,
+                              error=error.message, status=error.status)
     messages.success(request, result.message)
     return redirect(notice_url(result.notice))
 
@@ -142,8 +178,21 @@ def import_discard(request, pk: int):
     return redirect("notices:import_start")
 
 
+@require_GET
+def import_quality(request):
+    """Extraction quality in real use: per confirmed import, what the office added, dropped, split, merged and
+    corrected (``notices.quality``)."""
+    _require_office(request)
+    drafts = list(NoticeDraft.objects.filter(confirmed_at__isnull=False).select_related("notice", "created_by")
+                  .defer("source_text", "extracted", "proposal", "written").order_by("-confirmed_at")[:100])
+    return render(request, "notices/import_quality.html", {
+        "drafts": drafts, "summary": quality_summary(drafts), "labels": COUNTER_LABELS,
+        "rows": [(d, [int((d.review_counts or {}).get(name, 0)) for name in COUNTER_LABELS]) for d in drafts]})
+
+
 urlpatterns: list = [
     path("", import_start, name="import_start"),
+    path("quality/", import_quality, name="import_quality"),
     path("<int:pk>/", import_review, name="import_review"),
     path("<int:pk>/confirm/", import_confirm, name="import_confirm"),
     path("<int:pk>/discard/", import_discard, name="import_discard"),

@@ -78,6 +78,9 @@ class NoticeDraft(models.Model):
     extracted = models.JSONField("kết quả bóc tách", default=dict)
     proposal = models.JSONField("nội dung đề xuất", default=dict)
     written = models.JSONField("giá trị đã ghi khi xác nhận", default=dict, blank=True)
+    review_counts = models.JSONField(
+        "chỉnh sửa khi xem lại", default=dict, blank=True,
+        help_text="Tách, gộp, thêm trong lúc xem lại; khi xác nhận: các số đếm của notices.quality.draft_quality.")
     notice = models.ForeignKey(
         Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts", verbose_name="thông báo"
     )

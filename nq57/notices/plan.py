@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from nq57.agencies.models import Agency
@@ -386,6 +387,7 @@ class RowPlan:
     task: Task | None = None
     changes: list[FieldChange] = field(default_factory=list)
     conflicts: list[FieldConflict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def unknown(self) -> list[AgencyRef]:
@@ -422,6 +424,11 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.status != "dropped")
 
     @property
+    def problem_rows(self) -> list[RowPlan]:
+        """Rows flagged before confirming (``row_problems``), dropped rows left out."""
+        return [r for r in self.rows if r.status != "dropped" and r.problems]
+
+    @property
     def conflicts(self) -> list[tuple[RowPlan, FieldConflict]]:
         return [(r, c) for r in self.rows if r.status != "dropped" for c in r.conflicts]
 
@@ -434,6 +441,39 @@ class ImportPlan:
         return out
 
 
+LONG_TASK_CHARS = 1200  # a task text longer than this probably merges several tasks
+_ENUMERATOR = re.compile(r"(?:^|[\s;:,.])\((?:[ivx]{1,4}|\d{1,2}|[a-zđ])\)\s", re.IGNORECASE)
+
+
+def row_problems(row: dict, refs: list[AgencyRef], *, document_date: dt.date | None) -> list[str]:
+    """What the office should look at before confirming a row, in Vietnamese: no lead, an unknown agency, a deadline
+    earlier than the document itself, a text so long or so enumerated that it probably merges several tasks."""
+    from nq57.text.vietnamese import find_deadlines
+
+    problems = []
+    if not any(r.role == AssignmentRole.LEAD for r in refs):
+        problems.append("Chưa có cơ quan chủ trì.")
+    unknown = [r.name for r in refs if not r.known]
+    if unknown:
+        problems.append("Tên cơ quan chưa có trong danh mục: " + "; ".join(unknown) + ".")
+    if document_date is not None:
+        for name, label in (("deadline_due", "Hạn hoàn thành"), ("report_due", "Hạn báo cáo")):
+            due = as_date(row.get(name))
+            if due is not None and due < document_date:
+                problems.append(f"{label} {due:%d/%m/%Y} sớm hơn ngày ban hành văn bản ({document_date:%d/%m/%Y}).")
+    text = row.get("text") or ""
+    dated = {m.deadline.due for m in find_deadlines(text) if m.deadline.due}
+    parts = len(_ENUMERATOR.findall(text))
+    if len(text) > LONG_TASK_CHARS or len(dated) > 1 or parts >= 3:
+        why = [f"{len(text):,} ký tự".replace(",", ".")] if len(text) > LONG_TASK_CHARS else []
+        if len(dated) > 1:
+            why.append(f"{len(dated)} thời hạn khác nhau")
+        if parts >= 3:
+            why.append(f"{parts} ý được đánh số")
+        problems.append(f"Nội dung có thể gộp nhiều nhiệm vụ ({', '.join(why)}): hãy xem có cần tách không.")
+    return problems
+
+
 def import_plan(*, draft: NoticeDraft, proposal: dict | None = None) -> ImportPlan:
     """What confirming ``proposal`` (default: the draft's) would do; reads only."""
     proposal = proposal if proposal is not None else draft.proposal
@@ -444,6 +484,8 @@ def import_plan(*, draft: NoticeDraft, proposal: dict | None = None) -> ImportPl
         refs += resolve_names(split_names(row.get("coordinating")), AssignmentRole.COORDINATING, cache)
         rows.append(RowPlan(index=i, row=row, refs=refs, status="dropped" if row.get("drop") else "new"))
     notice_fields = proposal.get("notice") or {}
+    for review in rows:
+        review.problems = row_problems(review.row, review.refs, document_date=as_date(notice_fields.get("date")))
     existing = draft.notice if draft.confirmed_at else existing_notice(
         programme=draft.programme, number=notice_fields.get("number") or "")
     plan = ImportPlan(draft=draft, proposal=proposal, rows=rows, existing=existing, removed=[], notice_changes=[])

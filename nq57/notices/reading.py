@@ -212,7 +212,11 @@ def proposal_from_extraction(extracted: dict) -> dict:
             "report_text": report.get("raw") or "",
             "drop": False,
         })
+    targets = [{"key": index, "text": collapse(item.get("text")), "year": item.get("year"),
+                "value": str(item.get("value") or ""), "unit": item.get("unit") or "", "keep": True}
+               for index, item in enumerate(extracted.get("targets") or []) if collapse(item.get("text"))]
     return {
+        "targets": targets,
         "notice": {
             "number": notice.get("number") or "",
             "date": notice.get("date") or "",
@@ -223,4 +227,45 @@ def proposal_from_extraction(extracted: dict) -> dict:
             "references": list(notice.get("references") or []),
         },
         "tasks": tasks,
+    }
+
+
+FRAGMENT_MAX_CHARS = 20_000
+_BULLET = re.compile(r"^\s*(?:[-–+*•]|\(?[0-9]{1,3}[.)]|\(?[a-zđ][.)]|\(?[ivxIVX]{1,5}[.)])\s+")
+
+
+def fragment_fields(text: str, *, document_date: dt.date | None = None) -> dict:
+    """A proposal row read from a passage the reviewer selected in the source (a task the extractor missed): its
+    text without the bullet mark, the agencies the extractor finds in it (lead / partners), its deadline and report
+    duty. ServiceError in Vietnamese for an empty or oversized selection."""
+    from nq57.core.sandbox import run_limited
+    from nq57.extraction import extract_text
+    from nq57.text.vietnamese import analyse_schedule
+
+    passage = collapse(text)
+    if not passage:
+        raise ServiceError("Hãy bôi đen đoạn văn bản của nhiệm vụ trong cột “Văn bản nguồn” rồi bấm thêm.",
+                           field="selection")
+    if len(passage) > FRAGMENT_MAX_CHARS:
+        raise ServiceError(f"Đoạn đã chọn quá dài ({len(passage):,} ký tự); một nhiệm vụ chỉ nên là một đoạn ngắn "
+                           f"(tối đa {FRAGMENT_MAX_CHARS:,} ký tự).".replace(",", "."), field="selection")
+    passage = _BULLET.sub("", passage)
+    try:
+        found = run_limited(extract_text, passage, agencies=known_agency_names(), field="selection").get("tasks") or []
+    except ServiceError:
+        found = []  # a passage too short or too plain for the extractor still becomes a row, without agencies
+    lead = split_names([name for item in found for name in item.get("lead") or []])
+    coordinating = [n for n in split_names([name for item in found for name in item.get("coordinating") or []])
+                    if n not in lead]
+    deadline, report = analyse_schedule(passage, year_hint=document_date.year if document_date else None)
+    return {
+        "text": passage,
+        "lead": lead,
+        "coordinating": coordinating,
+        "deadline_kind": deadline.kind if deadline.kind in DeadlineKind.values else DeadlineKind.NONE,
+        "deadline_due": iso(deadline.due),
+        "deadline_text": deadline.raw or "",
+        "report_cadence": (report.cadence or "") if report and (report.cadence or "") in ReportCadence.values else "",
+        "report_due": iso(report.due) if report else "",
+        "report_text": report.raw if report else "",
     }

@@ -18,6 +18,7 @@ from nq57.agencies.services import agency_lookup
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
+from nq57.notices.edits import row_add, row_split, rows_merge
 from nq57.notices.models import Notice, NoticeDraft, NoticeKind
 from nq57.notices.plan import (
     AgencyRef,
@@ -29,10 +30,12 @@ from nq57.notices.plan import (
     proposal_carry_forward,
     task_current,
 )
+from nq57.notices.quality import EDIT_COUNTERS, draft_quality
 from nq57.notices.reading import (
     as_date,
     collapse,
     document_extract,
+    fragment_fields,
     number_key,
     proposal_from_extraction,
     source_read,
@@ -89,6 +92,36 @@ def draft_save(*, draft: NoticeDraft, actor, proposal: dict) -> NoticeDraft:
         raise ConflictError("Bản nhập này đã được xác nhận.")
     draft.proposal = keep_row_memory(proposal, draft.proposal)
     draft.save(update_fields=["proposal"])
+    return draft
+
+
+def draft_edit(*, draft: NoticeDraft, actor, proposal: dict, edit: str, index: int | None = None,
+               at: int | None = None, selection: str = "") -> NoticeDraft:
+    """A structural edit of the review (``notices.edits``): ``split`` row ``index`` at character ``at``, ``merge``
+    row ``index`` with the next, or ``add`` a row read from ``selection`` (a passage of the source) after row
+    ``index``. Applied to the reviewer's current ``proposal`` (their other edits are kept) and counted for the
+    quality page. Reading the passage happens before the transaction."""
+    access.require(access.can_manage_notices(actor), OFFICE_ONLY)
+    if edit not in EDIT_COUNTERS:
+        raise ServiceError("Thao tác không hợp lệ.")
+    fields = None
+    if edit == "add":
+        fields = fragment_fields(selection, document_date=as_date((proposal.get("notice") or {}).get("date")))
+    with transaction.atomic():
+        draft = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.confirmed_at:
+            raise ConflictError("Bản nhập này đã được xác nhận.")
+        current = keep_row_memory(proposal, draft.proposal)
+        if edit == "split":
+            current = row_split(current, index=index if index is not None else -1, at=at)
+        elif edit == "merge":
+            current = rows_merge(current, index=index if index is not None else -1)
+        else:
+            current = row_add(current, fields=fields, after=index)
+        counts = dict(draft.review_counts or {})
+        counts[EDIT_COUNTERS[edit]] = int(counts.get(EDIT_COUNTERS[edit], 0)) + 1
+        draft.proposal, draft.review_counts = current, counts
+        draft.save(update_fields=["proposal", "review_counts"])
     return draft
 
 
@@ -384,6 +417,7 @@ def notice_import_confirm(
     draft.written = written
     draft.notice = notice
     draft.confirmed_at = timezone.now()
-    draft.save(update_fields=["proposal", "written", "notice", "confirmed_at"])
+    draft.review_counts = draft_quality(extracted=draft.extracted, proposal=proposal, edits=draft.review_counts)
+    draft.save(update_fields=["proposal", "written", "notice", "confirmed_at", "review_counts"])
     return ImportResult(notice=notice, created=created, updated=updated, unchanged=unchanged,
                         removed=plan.removed, reimport=reimport, registered=registered, kept=kept_decisions)

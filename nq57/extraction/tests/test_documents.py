@@ -21,7 +21,7 @@ FLOORS = {
     "kh3260-ddqh-2025": (0.95, 0.95, 0.95),
     "nq12-cp-2023": (0.95, 0.95, 0.95),
     "tb453-ubndhn-2026": (0.95, 0.95, 0.95),
-    "ct11-ttg-2020": (0.97, 0.96, 0.96),
+    "ct11-ttg-2020": (0.98, 0.96, 0.96),
     "ndo-bcdtw-phien1-2025": (1.0, 1.0, 1.0),
 }
 
@@ -302,3 +302,62 @@ def test_a_numbered_title_then_a_paragraph_with_its_own_addressee():
     tasks = _tasks(text)
     assert len(tasks) == 1 and tasks[0]["text"].startswith("Các sở, ban, ngành, nhất là")
     assert tasks[0]["lead"] == ["Các sở, ban, ngành"]
+
+
+# --- layouts written for these tests -------------------------------------------------------------------------------
+
+ADDRESSEE_PARAGRAPHS = """KẾ HOẠCH
+Triển khai chuyển đổi số năm 2026
+II. PHÂN CÔNG NHIỆM VỤ
+a) Sở Khoa học và Công nghệ
+
+Chủ trì xây dựng kho dữ liệu dùng chung của tỉnh, hoàn thành trong quý II/2026.
+
+Hướng dẫn các sở, ngành kết nối dữ liệu chuyên ngành vào kho dữ liệu dùng chung.
+
+b) Sở Tài chính
+
+Bố trí kinh phí thực hiện kế hoạch trong dự toán năm 2026.
+"""
+
+
+def test_paragraphs_under_an_addressee_heading_are_its_tasks():
+    """Bullets a printer dropped: each unmarked paragraph under "a) <addressee>" is one task of that addressee."""
+    tasks = extract_text(ADDRESSEE_PARAGRAPHS)["tasks"]
+    assert [(t["text"][:30], t["lead"]) for t in tasks] == [
+        ("Chủ trì xây dựng kho dữ liệu d", ["Sở Khoa học và Công nghệ"]),
+        ("Hướng dẫn các sở, ngành kết nố", ["Sở Khoa học và Công nghệ"]),
+        ("Bố trí kinh phí thực hiện kế h", ["Sở Tài chính"]),
+    ]
+
+
+def _wrapped(*paragraphs: str, width: int = 80) -> str:
+    """Paragraphs hard-wrapped at ``width`` like a PDF's text layer, a blank line between paragraphs."""
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(p, width=width) if len(p) > width else p for p in paragraphs)
+
+
+WRAPPED_LEADIN = _wrapped(
+    "THÔNG BÁO KẾT LUẬN",
+    "1. Về hạ tầng dữ liệu",
+    "Bộ Khoa học và Công nghệ chủ trì, phối hợp với các bộ, ngành liên quan khẩn trương rà soát hạ tầng dữ liệu "
+    "khoa học quốc gia, báo cáo Thủ tướng Chính phủ trong tháng 9 năm 2025 các nội dung sau:",
+    "- Hiện trạng các cơ sở dữ liệu khoa học do các bộ, ngành đang quản lý và mức độ kết nối giữa các cơ sở dữ "
+    "liệu đó với nhau, những khó khăn vướng mắc về kỹ thuật và về thể chế.",
+    "- Đề xuất cơ chế chia sẻ dữ liệu khoa học giữa các viện nghiên cứu, trường đại học và doanh nghiệp trong "
+    "nước, bảo đảm an toàn thông tin và quyền sở hữu trí tuệ của các bên tham gia.",
+    "2. Về nhân lực số",
+    "Bộ Giáo dục và Đào tạo chủ trì xây dựng chương trình đào tạo kỹ sư dữ liệu cho các trường đại học kỹ thuật, "
+    "trình Thủ tướng Chính phủ trong quý IV năm 2025; phối hợp với các doanh nghiệp công nghệ tổ chức thực tập "
+    "cho sinh viên năm cuối.",
+)
+
+
+def test_a_lead_in_wrapped_over_lines_introduces_items_of_its_own_addressee():
+    """A hard-wrapped lead-in whose colon comes on its last line ("… các nội dung sau:") introduces its items; they
+    are the work of the lead-in's own addressee, not of a collective named further up."""
+    tasks = extract_text(WRAPPED_LEADIN)["tasks"]
+    items = [t for t in tasks if t["text"].startswith(("Hiện trạng", "Đề xuất"))]
+    assert len(items) == 2, [t["text"][:40] for t in tasks]
+    assert all(t["lead"] == ["Bộ Khoa học và Công nghệ"] for t in items), [t["lead"] for t in items]

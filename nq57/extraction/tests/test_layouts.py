@@ -106,11 +106,14 @@ def _as_html(text: str) -> str:
     for line in text.split("\n"):
         if line.startswith("# source") or line.startswith("# completeness"):
             continue
-        if line.lstrip().startswith("|"):
-            cells = [c.strip().replace("**", "") for c in line.strip().strip("|").split("|")]
-            if not all(re.fullmatch(r":?-+:?", c) for c in cells):
+        s = line.strip()
+        if s.startswith("|") or s.count("|") >= 2:  # a Markdown table row, or a plain "|"-separated one
+            cells = [c.strip().replace("**", "") for c in s.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
                 rows.append(cells)
             continue
+        if not s and rows:
+            continue  # a blank line between two rows of one table
         close_table()
         if line.strip():
             parts.append(f"<p>{html.escape(line.lstrip('# ').replace('**', '').replace('*', ''))}</p>")
@@ -137,3 +140,43 @@ def test_a_printed_pdf_reads_as_well_as_its_text(browser, tmp_path, gold_path, s
         page.close()
     _, f1, lead, deadline = scores(gold_path, pdf)
     assert f1 >= 0.95 and lead >= 0.95 and deadline >= 0.95, (f1, lead, deadline)
+
+
+def _print_pdf(browser, text: str, path: Path) -> Path:
+    page = browser.new_page()
+    try:
+        page.set_content(_as_html(text))
+        page.pdf(path=str(path), format="A4", landscape=True,
+                 margin={"top": "1.5cm", "bottom": "1.5cm", "left": "2cm", "right": "1.5cm"})
+    finally:
+        page.close()
+    return path
+
+
+DEV = SHARED / "extraction" / "dev"
+DEV_NAMES = ["ct11-ttg-2020", "cv3722-vpcp-2026", "kh3260-ddqh-2025", "ndo-bcdtw-phien1-2025", "nq12-cp-2023",
+             "tb453-ubndhn-2026"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", DEV_NAMES)
+def test_a_dev_document_printed_to_pdf_reads_within_two_points_of_its_text(browser, tmp_path, name):
+    """The other kinds of documents (letters, plans, resolutions with annex tables, news, OCR) printed to PDF: their
+    paragraphs come back from the paragraph spacing, their bullets may be lost, their lead-ins wrap."""
+    gold, source = DEV / f"{name}.json", DEV / f"{name}.txt"  # fails loudly when ../shared is missing
+    pdf = _print_pdf(browser, source.read_text(encoding="utf-8"), tmp_path / f"{name}.pdf")
+    _, *as_pdf = scores(gold, pdf)
+    _, *plain = scores(gold, source)
+    assert all(p >= t - 0.02 for p, t in zip(as_pdf, plain, strict=True)), (name, as_pdf, plain)
+
+
+@pytest.mark.browser
+def test_paragraph_spacing_in_a_pdf_separates_paragraphs(browser, tmp_path):
+    from nq57.extraction import read_document
+
+    text = ("Ủy ban nhân dân tỉnh đề nghị các sở, ban, ngành rà soát toàn bộ thủ tục hành chính liên quan đến khởi "
+            "nghiệp sáng tạo và gửi kết quả về Sở Khoa học và Công nghệ trước ngày 15 tháng 3 năm 2026.\n\n"
+            "Sở Tài chính có trách nhiệm bố trí kinh phí cho các nhiệm vụ nêu trên trong dự toán năm 2026 của tỉnh.")
+    pdf = _print_pdf(browser, text, tmp_path / "hai-doan.pdf")
+    paragraphs = [p for p in read_document(pdf.read_bytes(), "hai-doan.pdf").split("\n\n") if p.strip()]
+    assert len(paragraphs) == 2 and paragraphs[1].startswith("Sở Tài chính")
