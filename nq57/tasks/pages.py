@@ -13,6 +13,7 @@ from django.utils import timezone
 from nq57.agencies.models import Agency
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
+from nq57.core.uploads import ATTACHMENT, not_kept_notes
 from nq57.tasks import selectors, services
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
 from nq57.tasks.models import AssignmentRole, Task, Timing
@@ -47,7 +48,7 @@ def with_timing(task: Task) -> Task:
 
 
 def render_task_page(request, task: Task, *, forms: dict | None = None, status: int = 200, error: str = "",
-                     open_form: str = "", lost_files: list[str] | None = None, report_form_for: int | None = None,
+                     open_form: str = "", lost_files=None, report_form_for: int | None = None,
                      decision_form_for: int | None = None):
     """The task page; ``forms`` replaces the blank forms with bound ones (kept input + error messages)."""
     from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
@@ -101,7 +102,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "perm": permissions,
         "error": error,
         "open_form": open_form,
-        "lost_files": lost_files or [],
+        "lost_files": not_kept_notes(lost_files or [], ATTACHMENT),
         "today": today,
     }
     return render(request, "tasks/task_detail.html", context, status=status)
@@ -140,16 +141,42 @@ def apply_errors(form, exc: ServiceError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, **extra):
-    """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages."""
+def merge_problems(form, problems: dict[str, list[str]]) -> None:
+    """Add a service's rule problems (checked on what the form could read) to the form's own field errors, so
+    every problem shows at once; a field the form already refused keeps its own message only."""
+    for name, messages_ in problems.items():
+        target = name if name in form.fields else None
+        if target is not None and target in form.errors:
+            continue
+        for message in messages_:
+            if message not in form.errors.get(target or "__all__", []):
+                form.add_error(target, message)
+
+
+def parsed(form, *names: str) -> dict:
+    """What an invalid form could read: each field's cleaned value, None where it was refused."""
+    data = getattr(form, "cleaned_data", {}) or {}
+    return {name: data.get(name) for name in names}
+
+
+def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, *,
+           rules: dict[str, list[str]] | None = None, **extra):
+    """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages
+    (its own and, with ``rules``, the service's problems with what it could read: all of them at once)."""
     if isinstance(exc, PermissionDeniedError):
         raise exc  # the one 403 page (handler403), with the service's message
     if exc is not None:
         apply_errors(form, exc)
+    if rules:
+        merge_problems(form, rules)
     status = exc.status if exc is not None else 400
     task = task_or_404(task.pk)  # the transaction was rolled back: show what is stored
+    count = sum(len(e) for e in form.errors.values())
+    message = (exc.message if exc is not None and count <= 1 else
+               f"Có {count} điểm cần sửa; hãy xem các ô được đánh dấu." if count > 1 else
+               "Vui lòng kiểm tra lại các ô được đánh dấu.")
     return render_task_page(request, task, forms={name: form}, status=status, open_form=name,
-                            error=exc.message if exc is not None else "Vui lòng kiểm tra lại các ô được đánh dấu.",
+                            error=message,
                             **extra)
 
 
