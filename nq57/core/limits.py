@@ -32,6 +32,7 @@ def number(value: int) -> str:
 
 def too_long_message(label: str, limit: int, length: int | None = None) -> str:
     told = f" (đã nhập {number(length)} ký tự)" if length is not None else ""
+    label = label[:1].upper() + label[1:]
     return f"{label} tối đa {number(limit)} ký tự{told}; hãy rút gọn rồi gửi lại."
 
 
