@@ -190,7 +190,7 @@ def upload_problems(files: Iterable, kind: UploadKind) -> list[str]:
     return problems
 
 
-def not_kept_notes(files: Iterable, kind: UploadKind) -> list[str]:
+def not_kept_notes(files: Iterable, kind: UploadKind, *, refused: bool | None = None) -> list[str]:
     """What a re-shown form says about the files that were chosen: the browser keeps none of them after a refused
     form, so none is presented as still chosen — a refused file "was not kept", an acceptable one "must be chosen
     again"."""
@@ -198,7 +198,8 @@ def not_kept_notes(files: Iterable, kind: UploadKind) -> list[str]:
     for upload in files:
         if upload:
             name = PurePath(upload.name or "").name
-            notes.append((NOT_KEPT if upload_problem(upload, kind) else LOST_ON_RELOAD).format(name=name))
+            is_refused = refused if refused is not None else bool(upload_problem(upload, kind))
+            notes.append((NOT_KEPT if is_refused else LOST_ON_RELOAD).format(name=name))
     return notes
 
 

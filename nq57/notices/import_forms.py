@@ -12,7 +12,9 @@ import json
 from django import forms
 from django.http import QueryDict
 
+from nq57.core import limits
 from nq57.core.errors import ServiceError
+from nq57.core.uploads import NOTICE_DOCUMENT, UploadField
 from nq57.notices.models import NoticeKind
 from nq57.notices.reading import TASK_FIELD_LABELS, split_names
 from nq57.tasks.models import DeadlineKind, ReportCadence
@@ -30,15 +32,9 @@ class DateInput(forms.DateInput):
 
 
 class ImportStartForm(forms.Form):
-    upload = forms.FileField(
-        label="Tệp thông báo", required=False, allow_empty_file=True,
-        help_text="Tệp .txt, .docx, .pdf (có lớp chữ) hoặc .html, tối đa 20 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.html,.htm"}),
-    )
-    text = forms.CharField(
-        label="Hoặc dán nội dung thông báo", required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
-    )
+    upload = UploadField(NOTICE_DOCUMENT, label="Tệp thông báo", required=False)
+    text = limits.text_field("Hoặc dán nội dung thông báo", limits.NOTICE_TEXT, required=False,
+                             widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}))
     programme = forms.ModelChoiceField(
         label="Chương trình", queryset=Programme.objects.all(), empty_label=None,
     )
@@ -73,7 +69,7 @@ class TaskRowForm(forms.Form):
     key = forms.IntegerField(widget=forms.HiddenInput, required=False)
     path = forms.CharField(label="Vị trí", required=False, max_length=50)
     section = forms.CharField(label="Mục", required=False, max_length=500)
-    text = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = limits.text_field("Nội dung", limits.TASK_TEXT, required=False, rows=4)
     lead = forms.CharField(
         label="Cơ quan chủ trì", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Mỗi cơ quan một dòng hoặc cách nhau bằng dấu “;”.",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from nq57.agencies.models import Agency
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
+from nq57.core.forms import form_errors_add
 from nq57.core.uploads import ATTACHMENT, not_kept_notes
 from nq57.tasks import selectors, services
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
@@ -141,16 +142,7 @@ def apply_errors(form, exc: ServiceError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def merge_problems(form, problems: dict[str, list[str]]) -> None:
-    """Add a service's rule problems (checked on what the form could read) to the form's own field errors, so
-    every problem shows at once; a field the form already refused keeps its own message only."""
-    for name, messages_ in problems.items():
-        target = name if name in form.fields else None
-        if target is not None and target in form.errors:
-            continue
-        for message in messages_:
-            if message not in form.errors.get(target or "__all__", []):
-                form.add_error(target, message)
+merge_problems = form_errors_add  # the one helper (core/forms.py)
 
 
 def parsed(form, *names: str) -> dict:
