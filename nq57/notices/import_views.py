@@ -54,7 +54,8 @@ def import_start(request):
     drafts = NoticeDraft.objects.filter(confirmed_at__isnull=True).select_related("programme", "created_by").defer(
         "source_text", "extracted", "written")[:50]
     return render(request, "notices/import_start.html", {"form": form, "drafts": drafts,
-                                                         "upload_notes": upload_notes})
+                                                         "upload_notes": upload_notes},
+                  status=400 if request.method == "POST" and form.errors else 200)
 
 
 def _render_review(request, draft, notice_form, formset, review, *, error=None, status=200):
