@@ -72,6 +72,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
             forms["decide"] if decision_form_for == pending_extension.pk and "decide" in forms
             else ExtensionDecisionForm()
         )
+    subtask_hint = services.subtask_deadline_hint(task, today=today) if permissions["can_add_subtask"] else ("", None)
     default_forms = {
         "report": lambda: ReportForm(initial={"period_start": _next_period_start(task, reports), "period_end": today,
                                               "percent": task.progress, "claimed_status": task.status}),
@@ -80,7 +81,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "status": lambda: StatusForm(initial={"status": task.status, "progress": task.progress,
                                               "completed_on": task.completed_on, "version": task.version}),
         "subtask": lambda: SubtaskForm(lead_choices=subtask_lead_choices(user),
-                                       initial={"deadline_due": task.deadline_due}),
+                                       initial={"deadline_due": subtask_hint[1]}),
         "edit": lambda: edit_form(task),
     }
     flags = {"report": "can_report", "extension": "can_request_extension", "schedule": "can_schedule",
@@ -94,6 +95,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "ancestors": selectors.task_ancestors(task),
         "subtasks": selectors.subtask_tree(task, today=today),
         "progress_rule": services.PROGRESS_RULE,
+        "subtask_deadline_hint": subtask_hint[0],
         "timeline": selectors.task_timeline(task),
         "reports": reports,
         "extensions": extensions,

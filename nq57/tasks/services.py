@@ -227,6 +227,34 @@ def subtask_problems(problems: Problems, *, parent: Task, actor, text: str | Non
                                reason_required=True, problems=problems)
 
 
+def subtask_may_end_later(parent: Task, *, today: dt.date | None = None) -> bool:
+    """Whether a sub-task of ``parent`` may be due after the parent: its deadline has passed, or an extension of it
+    is being requested (so that a sub-task is not born overdue). The task page prints the same answer."""
+    if parent.deadline_due is None:
+        return False
+    if parent.deadline_due < (today or timezone.localdate()):
+        return True
+    return parent.extension_requests.filter(state="pending").exists()
+
+
+def subtask_deadline_hint(parent: Task, *, today: dt.date | None = None) -> tuple[str, dt.date | None]:
+    """What the sub-task form says about the deadline, and the date it proposes: the parent's deadline while it is
+    ahead; once it has passed, no date (the parent's would make the sub-task overdue at birth) or the date an
+    extension asks for."""
+    today = today or timezone.localdate()
+    due = parent.deadline_due
+    if due is None:
+        return "", None
+    if not subtask_may_end_later(parent, today=today):
+        return f"Hạn không được sau {due:%d/%m/%Y} (hạn của nhiệm vụ cha).", due
+    pending = parent.extension_requests.filter(state="pending").order_by("-requested_at").first()
+    why = (f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đã qua" if due < today
+           else f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đang được đề xuất gia hạn")
+    proposed = pending.requested_due if pending else None
+    return (f"Vì {why}, có thể đặt hạn muộn hơn cho nhiệm vụ con; khi đó hãy ghi lý do (được ghi vào diễn biến).",
+            proposed)
+
+
 def subtask_rules_check(*, parent: Task, actor, agencies: dict[str, Iterable[Agency]],
                         deadline_due: dt.date | None, deadline_reason: str = "", reason_required: bool = False,
                         problems: Problems | None = None) -> bool:
@@ -244,9 +272,7 @@ def subtask_rules_check(*, parent: Task, actor, agencies: dict[str, Iterable[Age
                 own.add(field, "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.")
     later = bool(deadline_due and parent.deadline_due and deadline_due > parent.deadline_due)
     if later:
-        passed = parent.deadline_due < timezone.localdate()
-        extending = parent.extension_requests.filter(state="pending").exists()
-        if not (passed or extending):
+        if not subtask_may_end_later(parent):
             own.add("deadline_due",
                     f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ "
                     "được đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.")
