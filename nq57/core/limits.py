@@ -19,6 +19,7 @@ SECTION = 500                 # Task.section, deadline_text, report_text (model 
 PERSON_NAME = 200             # User.full_name, contact names
 ORGANISATION_NAME = 300       # Agency.name
 ADDRESS = 500
+LIST = 2_000                  # a list typed one item a line (agencies of a task, cited notices)
 NOTICE_TEXT = 2_000_000       # a pasted notice (the 146-task action programme is ~250,000)
 
 # how much of a long text pages show before "Xem thêm" (``{% collapsed %}``)
