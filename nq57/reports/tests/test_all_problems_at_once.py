@@ -190,3 +190,21 @@ def test_long_texts_are_shown_collapsed_on_the_task_page(cast, client_for):
     # a short text stays as it is
     assert '<details class="long-text">' not in page[page.index('id="task-text"'):page.index('id="task-text"') + 300]
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_the_api_answers_every_problem_of_a_multipart_report_at_once(cast):
+    from django.test import Client
+
+    from nq57.api.services import token_create
+
+    _, raw = token_create(user=cast.alice, name="test")
+    today = timezone.localdate().isoformat()
+
+    response = Client().post(f"/api/v1/tasks/{cast.task_kh.pk}/reports", {
+        "period_start": today, "period_end": today, "text": "x" * (limits.REPORT_TEXT + 1), "percent": "150",
+        "claimed_status": "partly_done", "attachments": [SimpleUploadedFile("virus.exe", b"MZ" + b"\x00" * 40)],
+    }, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert {"text", "percent", "attachments"} <= set(errors)
+    assert "Không chấp nhận tệp “virus.exe”" in errors["attachments"][0]
