@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from nq57.core import limits
+
 
 class SignUpForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=200)
-    email = forms.EmailField(label="Thư điện tử (dùng để đăng nhập)", max_length=254)
+    full_name = limits.text_field("Họ và tên", limits.PERSON_NAME, required_message="Hãy nhập họ và tên.")
+    email = forms.EmailField(label="Thư điện tử (dùng để đăng nhập)", max_length=254, error_messages={
+        "required": "Hãy nhập địa chỉ thư điện tử.", "invalid": "Địa chỉ thư điện tử không hợp lệ.",
+        "max_length": "Địa chỉ thư điện tử tối đa 254 ký tự."})
     password1 = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput(render_value=False), strip=False)
     password2 = forms.CharField(label="Nhập lại mật khẩu", widget=forms.PasswordInput(render_value=False),
                                 strip=False)

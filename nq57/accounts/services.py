@@ -46,6 +46,24 @@ def _normalise_email(email: str) -> str:
     return User.objects.normalize_email((email or "").strip()).lower()
 
 
+def sign_up_problems(*, email: str | None, full_name: str | None) -> dict[str, list[str]]:
+    """Every problem of a sign-up the service judges (the address already used, the name), by field."""
+    from nq57.core import limits
+    from nq57.core.errors import Problems
+
+    problems = Problems()
+    email = _normalise_email(email or "")
+    if not email:
+        problems.add("email", "Hãy nhập địa chỉ thư điện tử.")
+    elif User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
+        problems.add("email", "Địa chỉ thư điện tử này đã được dùng cho một tài khoản khác.")
+    full_name = (full_name or "").strip()
+    if not full_name:
+        problems.add("full_name", "Hãy nhập họ và tên.")
+    limits.check(problems, "full_name", "Họ và tên", full_name, limits.PERSON_NAME)
+    return problems.errors
+
+
 @transaction.atomic
 def citizen_sign_up(*, email: str, full_name: str, password: str, verify_url_base: str) -> User:
     """Create an inactive account (a citizen: no membership) and send the verification link to ``email``.
@@ -53,14 +71,11 @@ def citizen_sign_up(*, email: str, full_name: str, password: str, verify_url_bas
     The account becomes active only through ``citizen_verify_email`` with the link's token (signed, expiring after
     ``PASSWORD_RESET_TIMEOUT`` seconds). The e-mail address is the user name. ``verify_url_base`` is the scheme and
     host the link starts with (from the request)."""
+    problems = sign_up_problems(email=email, full_name=full_name)
+    if problems:
+        raise ServiceError.of(problems)
     email = _normalise_email(email)
-    if not email:
-        raise ServiceError("Hãy nhập địa chỉ thư điện tử.", field="email")
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("Địa chỉ thư điện tử này đã được dùng cho một tài khoản khác.", field="email")
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise ServiceError("Hãy nhập họ và tên.", field="full_name")
+    full_name = full_name.strip()
     user = User(username=email, email=email, full_name=full_name[:200], is_active=False)
     user.set_password(password)
     user.save()

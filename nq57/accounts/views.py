@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from nq57.accounts import selectors, services
 from nq57.accounts.forms import SignUpForm
 from nq57.core.errors import ServiceError
+from nq57.core.forms import form_errors_add
 from nq57.core.public import public, signed_in
 
 DEFAULT_REFUSAL = "Tài khoản của bạn không có quyền mở trang này hoặc thực hiện thao tác này."
@@ -45,9 +46,12 @@ def sign_up(request):
             services.citizen_sign_up(email=data["email"], full_name=data["full_name"], password=data["password1"],
                                      verify_url_base=request.build_absolute_uri("/"))
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_errors_add(form, exc.errors or {None: [exc.message]})
         else:
             return render(request, "accounts/sign_up_sent.html", {"email": data["email"]})
+    elif request.method == "POST":  # the form's problems and the service's (an address already used) together
+        form_errors_add(form, services.sign_up_problems(email=form.cleaned_data.get("email"),
+                                                        full_name=form.cleaned_data.get("full_name")))
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
 

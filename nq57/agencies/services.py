@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from nq57.agencies.models import Agency, AgencyAlias, Verification
-from nq57.core import access
+from nq57.core import access, limits
 from nq57.core.audit import acting
-from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
 
 
@@ -178,6 +178,36 @@ def standing_office() -> Agency:
 
 # --- self-registration and verification -------------------------------------------------------------------------
 
+def registration_problems(*, name: str | None, kind: str | None, address: str | None, contact_name: str | None,
+                          contact_email: str | None, contact_phone: str | None = "",
+                          tax_code: str | None = "") -> dict[str, list[str]]:
+    """Every problem of a self-registration at once, by field (None: a value the form could not read)."""
+    from nq57.agencies.models import SELF_REGISTRATION_KINDS
+    from nq57.extraction.vietnamese import fold
+
+    problems = Problems()
+    name = " ".join((name or "").split())
+    if not name:
+        problems.add("name", "Hãy nhập tên tổ chức.")
+    elif Agency.objects.filter(search_key=fold(name)).exists() or AgencyAlias.objects.filter(key=fold(name)).exists():
+        problems.add("name", "Tổ chức có tên này đã có trong danh mục.")
+    if kind not in SELF_REGISTRATION_KINDS:
+        problems.add("kind", "Hãy chọn loại tổ chức trong danh sách.")
+    if not (address or "").strip():
+        problems.add("address", "Hãy nhập địa chỉ.")
+    if not (contact_name or "").strip():
+        problems.add("contact_name", "Hãy nhập người liên hệ.")
+    if not (contact_email or "").strip():
+        problems.add("contact_email", "Hãy nhập thư điện tử liên hệ.")
+    for field, label, value, limit in (
+        ("name", "Tên tổ chức", name, limits.ORGANISATION_NAME), ("address", "Địa chỉ", address, limits.ADDRESS),
+        ("contact_name", "Người liên hệ", contact_name, limits.PERSON_NAME),
+        ("tax_code", "Mã số thuế/mã đăng ký", tax_code, 40), ("contact_phone", "Điện thoại", contact_phone, 40),
+    ):
+        limits.check(problems, field, label, (value or "").strip(), limit)
+    return problems.errors
+
+
 @transaction.atomic
 def organisation_register(*, name: str, kind: str, address: str, contact_name: str, contact_email: str,
                           contact_phone: str = "", tax_code: str = "", registered_by=None) -> Agency:
@@ -185,26 +215,13 @@ def organisation_register(*, name: str, kind: str, address: str, contact_name: s
     until the Standing Office verifies it. A signed-in registrant becomes its member (role ``member``)."""
     from nq57.accounts.roles import MEMBER
     from nq57.accounts.services import membership_add
-    from nq57.agencies.models import SELF_REGISTRATION_KINDS, Verification
-    from nq57.extraction.vietnamese import fold
+    from nq57.agencies.models import Verification
 
     name = " ".join((name or "").split())
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["Hãy nhập tên tổ chức."]
-    elif Agency.objects.filter(search_key=fold(name)).exists() or AgencyAlias.objects.filter(key=fold(name)).exists():
-        errors["name"] = ["Tổ chức có tên này đã có trong danh mục."]
-    if kind not in SELF_REGISTRATION_KINDS:
-        errors["kind"] = ["Hãy chọn loại tổ chức trong danh sách."]
-    if not (address or "").strip():
-        errors["address"] = ["Hãy nhập địa chỉ."]
-    if not (contact_name or "").strip():
-        errors["contact_name"] = ["Hãy nhập người liên hệ."]
-    if not (contact_email or "").strip():
-        errors["contact_email"] = ["Hãy nhập thư điện tử liên hệ."]
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ServiceError(first, errors=errors)
+    problems = registration_problems(name=name, kind=kind, address=address, contact_name=contact_name,
+                                     contact_email=contact_email, contact_phone=contact_phone, tax_code=tax_code)
+    if problems:
+        raise ServiceError.of(problems)
     registrant = registered_by if getattr(registered_by, "is_authenticated", False) else None
     organisation = Agency.objects.create(
         name=name[:300], kind=kind, tax_code=(tax_code or "").strip()[:40], address=address.strip()[:500],
@@ -250,4 +267,6 @@ def organisation_reject(*, organisation: Agency, actor, reason: str) -> Agency:
 
     if not (reason or "").strip():
         raise ServiceError("Hãy ghi lý do từ chối.", field="reason")
+    limits.check(problems := Problems(), "reason", "Lý do", reason.strip(), limits.NOTE)
+    problems.raise_if_any()
     return _decide(organisation=organisation, actor=actor, verification=Verification.REJECTED, reason=reason.strip())

@@ -12,6 +12,7 @@ from nq57.agencies.forms import DecisionForm, RegistrationForm
 from nq57.agencies.models import Agency, AgencyKind, Verification
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.forms import form_errors_add
 from nq57.core.public import public
 from nq57.tasks.pages import filter_link
 
@@ -73,11 +74,11 @@ def register(request):
         try:
             organisation = services.organisation_register(**form.cleaned_data, registered_by=user)
         except ServiceError as exc:
-            for name, errors in exc.errors.items() or {None: [exc.message]}.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+            form_errors_add(form, exc.errors or {None: [exc.message]})
         else:
             return render(request, "agencies/register_done.html", {"organisation": organisation})
+    elif request.method == "POST":  # the form's own problems and the registry's (a name already listed) together
+        form_errors_add(form, services.registration_problems(**{n: form.cleaned_data.get(n) for n in form.fields}))
     return render(request, "agencies/register.html", {"form": form}, status=400 if form.errors else 200)
 
 

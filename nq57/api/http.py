@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from nq57.api.models import IdempotencyRecord
 from nq57.api.services import TokenRejected, token_authenticate
+from nq57.core import limits
 from nq57.core.errors import ServiceError
 
 MAX_PAGE_SIZE = 200
@@ -217,6 +218,9 @@ def validation_errors(raw_errors: list[dict]) -> dict[str, list[str]]:
         if message is None:
             ctx_error = (item.get("ctx") or {}).get("error")
             message = str(ctx_error) if isinstance(ctx_error, ServiceError) else "Giá trị không hợp lệ."
+        if kind == "string_too_long" and (item.get("ctx") or {}).get("max_length") is not None:
+            message = limits.too_long_message("Nội dung", int(item["ctx"]["max_length"]),
+                                              len(item["input"]) if isinstance(item.get("input"), str) else None)
         if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"} and item.get("ctx"):
             limit = next(iter(item["ctx"].values()))
             message = f"{message.rstrip('.')} (giới hạn: {limit})."

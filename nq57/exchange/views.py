@@ -12,15 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
-from nq57.core.uploads import check_upload
+from nq57.core.uploads import EXCHANGE_EXCEL, EXCHANGE_JSON, check_upload, not_kept_notes
 from nq57.exchange.excel import COLUMNS, excel_commit, excel_parse
 from nq57.exchange.models import ImportBatch, ImportKind
 from nq57.exchange.services import exchange_export, exchange_import
 from nq57.notices.models import Notice
 
 PREVIEW_ROWS = 200
-EXCEL_ONLY = {".xlsx": (b"PK\x03\x04",)}
-JSON_ONLY = {".json": None}
+EXCEL_ONLY = EXCHANGE_EXCEL.signatures()
+JSON_ONLY = EXCHANGE_JSON.signatures()
 
 
 def _office(request) -> None:
@@ -32,7 +32,7 @@ def _index_context(request, **extra) -> dict:
     return {"notices": Notice.objects.exclude(number="").order_by("-issued_on", "-id")[:500],
             "batches": ImportBatch.objects.filter(created_by=request.user)[:10],
             "columns": [label for label, _ in COLUMNS.values()], "can_import": access.can_manage_notices(request.user),
-            **extra}
+            "json_kind": EXCHANGE_JSON, "excel_kind": EXCHANGE_EXCEL, **extra}
 
 
 @require_GET
@@ -58,7 +58,7 @@ def import_json(request):
     try:
         if upload is None:
             raise ServiceError("Hãy chọn tệp trao đổi (.json).", field="file")
-        check_upload(upload, allowed=JSON_ONLY)
+        check_upload(upload, EXCHANGE_JSON)
         try:
             document = json.loads(upload.read().decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
@@ -68,6 +68,7 @@ def import_json(request):
     except ServiceError as exc:
         return render(request, "exchange/index.html",
                       _index_context(request, json_error=exc.message,
+                                     json_notes=not_kept_notes([upload], EXCHANGE_JSON, refused=True),
                                      json_details=[m for ms in exc.errors.values() for m in ms][:50]), status=400)
     return render(request, "exchange/import_result.html", {"result": result, "summary": result.to_dict()})
 
@@ -79,9 +80,11 @@ def excel_upload(request):
     try:
         if upload is None:
             raise ServiceError("Hãy chọn tệp bảng tính (.xlsx).", field="file")
-        check_upload(upload, allowed=EXCEL_ONLY)
+        check_upload(upload, EXCHANGE_EXCEL)
     except ServiceError as exc:
-        return render(request, "exchange/index.html", _index_context(request, excel_error=exc.message), status=400)
+        return render(request, "exchange/index.html", _index_context(
+            request, excel_error=exc.message, excel_notes=not_kept_notes([upload], EXCHANGE_EXCEL, refused=True)),
+            status=400)
     batch = ImportBatch.objects.create(kind=ImportKind.EXCEL, file=upload, original_name=upload.name[:255],
                                        created_by=request.user)
     return redirect("exchange:excel_preview", pk=batch.pk)

@@ -12,7 +12,9 @@ import json
 from django import forms
 from django.http import QueryDict
 
+from nq57.core import limits
 from nq57.core.errors import ServiceError
+from nq57.core.uploads import NOTICE_DOCUMENT, UploadField
 from nq57.notices.models import NoticeKind
 from nq57.notices.reading import TASK_FIELD_LABELS, split_names
 from nq57.tasks.models import DeadlineKind, ReportCadence
@@ -30,15 +32,9 @@ class DateInput(forms.DateInput):
 
 
 class ImportStartForm(forms.Form):
-    upload = forms.FileField(
-        label="Tệp thông báo", required=False, allow_empty_file=True,
-        help_text="Tệp .txt, .docx, .pdf (có lớp chữ) hoặc .html, tối đa 20 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.html,.htm"}),
-    )
-    text = forms.CharField(
-        label="Hoặc dán nội dung thông báo", required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
-    )
+    upload = UploadField(NOTICE_DOCUMENT, label="Tệp thông báo", required=False)
+    text = limits.text_field("Hoặc dán nội dung thông báo", limits.NOTICE_TEXT, required=False,
+                             widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}))
     programme = forms.ModelChoiceField(
         label="Chương trình", queryset=Programme.objects.all(), empty_label=None,
     )
@@ -57,40 +53,40 @@ class ImportStartForm(forms.Form):
 
 
 class NoticeFieldsForm(forms.Form):
-    number = forms.CharField(label="Số hiệu", required=False, max_length=100)
+    number = limits.text_field("Số hiệu", 100, required=False)
     date = forms.DateField(label="Ngày ban hành", required=False, widget=DateInput())
     kind = forms.ChoiceField(label="Loại văn bản", choices=NoticeKind.choices)
-    issuer = forms.CharField(label="Cơ quan ban hành", required=False, max_length=300)
+    issuer = limits.text_field("Cơ quan ban hành", limits.ORGANISATION_NAME, required=False)
     meeting_date = forms.DateField(label="Ngày họp", required=False, widget=DateInput())
-    signer = forms.CharField(label="Người ký", required=False, max_length=200)
-    references = forms.CharField(
-        label="Văn bản được dẫn", required=False, help_text="Mỗi số hiệu một dòng hoặc cách nhau bằng dấu “;”.",
+    signer = limits.text_field("Người ký", limits.PERSON_NAME, required=False)
+    references = limits.text_field(
+        "Văn bản được dẫn", limits.LIST, required=False, help_text="Mỗi số hiệu một dòng hoặc cách nhau bằng dấu “;”.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class TaskRowForm(forms.Form):
     key = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    path = forms.CharField(label="Vị trí", required=False, max_length=50)
-    section = forms.CharField(label="Mục", required=False, max_length=500)
-    text = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    lead = forms.CharField(
-        label="Cơ quan chủ trì", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    path = limits.text_field("Vị trí", 50, required=False)
+    section = limits.text_field("Mục", limits.SECTION, required=False)
+    text = limits.text_field("Nội dung", limits.TASK_TEXT, required=False, rows=4)
+    lead = limits.text_field(
+        "Cơ quan chủ trì", limits.LIST, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Mỗi cơ quan một dòng hoặc cách nhau bằng dấu “;”.",
     )
-    coordinating = forms.CharField(
-        label="Cơ quan phối hợp", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    coordinating = limits.text_field(
+        "Cơ quan phối hợp", limits.LIST, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Mỗi cơ quan một dòng hoặc cách nhau bằng dấu “;”.",
     )
     coordinating_others = forms.BooleanField(label="và các cơ quan liên quan khác", required=False)
     deadline_kind = forms.ChoiceField(label="Loại thời hạn", choices=DeadlineKind.choices)
     deadline_due = forms.DateField(label="Hạn hoàn thành", required=False, widget=DateInput())
-    deadline_text = forms.CharField(label="Thời hạn (nguyên văn)", required=False, max_length=500)
+    deadline_text = limits.text_field("Thời hạn (nguyên văn)", limits.SECTION, required=False)
     report_cadence = forms.ChoiceField(
         label="Chế độ báo cáo", required=False, choices=[("", "Không định kỳ"), *ReportCadence.choices]
     )
     report_due = forms.DateField(label="Hạn báo cáo", required=False, widget=DateInput())
-    report_text = forms.CharField(label="Yêu cầu báo cáo (nguyên văn)", required=False, max_length=500)
+    report_text = limits.text_field("Yêu cầu báo cáo (nguyên văn)", limits.SECTION, required=False)
     drop = forms.BooleanField(label="Bỏ nhiệm vụ này", required=False)
     apply = forms.MultipleChoiceField(
         label="Áp dụng nội dung văn bản thay cho quyết định trong hệ thống", required=False,

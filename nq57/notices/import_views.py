@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.forms import form_errors_add
+from nq57.core.uploads import NOTICE_DOCUMENT, not_kept_notes
 from nq57.notices import services
 from nq57.notices.import_forms import (
     ImportStartForm,
@@ -47,12 +49,16 @@ def import_start(request):
                 upload=form.cleaned_data.get("upload"), text=form.cleaned_data.get("text") or "",
             )
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_errors_add(form, error.errors or {None: [error.message]})
         else:
             return redirect("notices:import_review", pk=draft.pk)
+    upload_notes = not_kept_notes(request.FILES.getlist("upload"), NOTICE_DOCUMENT,
+                                  refused=True if "upload" in form.errors else None) if form.errors else []
     drafts = NoticeDraft.objects.filter(confirmed_at__isnull=True).select_related("programme", "created_by").defer(
         "source_text", "extracted", "written")[:50]
-    return render(request, "notices/import_start.html", {"form": form, "drafts": drafts})
+    return render(request, "notices/import_start.html", {"form": form, "drafts": drafts,
+                                                         "upload_notes": upload_notes},
+                  status=400 if request.method == "POST" and form.errors else 200)
 
 
 def _render_review(request, draft, notice_form, formset, review, *, targets=None, error=None, status=200):

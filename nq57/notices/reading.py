@@ -14,22 +14,16 @@ from pathlib import PurePath
 
 from django.template.defaultfilters import filesizeformat
 
+from nq57.core import limits
 from nq57.core.errors import ServiceError
-from nq57.core.uploads import check_upload
+from nq57.core.uploads import NOTICE_DOCUMENT, check_upload
 from nq57.notices.models import NoticeKind
 from nq57.tasks import fields as task_fields
 from nq57.tasks.models import DeadlineKind, ReportCadence
 
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
-# The readers of nq57.extraction decide whether a .txt/.html is really text (UTF-8, UTF-16, Windows-1258), so those
-# only go through the size, extension and executable checks here; .pdf and .docx must start with their signature.
-IMPORT_FILE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".txt": (b"",),
-    ".html": (b"",),
-    ".htm": (b"",),
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-}
+IMPORT_MAX_BYTES = NOTICE_DOCUMENT.limit
+# the accepted types are described once, by core.uploads.NOTICE_DOCUMENT (help text, accept=, refusal)
+IMPORT_FILE_TYPES: dict[str, tuple[bytes, ...] | None] = NOTICE_DOCUMENT.signatures()
 FORMAT_LABELS = {".txt": "Văn bản (.txt)", ".html": "Trang web (.html)", ".htm": "Trang web (.htm)",
                  ".pdf": "PDF", ".docx": "Word (.docx)"}
 PASTED_FORMAT = "Văn bản dán vào"
@@ -119,10 +113,7 @@ def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]
                 "20 MB. Hãy tách văn bản hoặc dán phần nội dung cần nhập.",
                 field="upload",
             )
-        try:
-            check_upload(upload, max_bytes=IMPORT_MAX_BYTES, allowed=IMPORT_FILE_TYPES)
-        except ServiceError as error:
-            raise ServiceError(error.message, field="upload") from None
+        check_upload(upload, NOTICE_DOCUMENT, field="upload")
         name = PurePath(upload.name).name
         upload.seek(0)
         data = upload.read()
@@ -130,6 +121,8 @@ def source_read(*, upload=None, text: str = "") -> tuple[str, str, bytes | None]
         return run_limited(read_document, data, name, field="upload"), name, data
     if not (text or "").strip():
         raise ServiceError("Hãy chọn tệp văn bản hoặc dán nội dung thông báo.", field="text")
+    if len(text) > limits.NOTICE_TEXT:
+        raise ServiceError(limits.too_long_message("Nội dung dán vào", limits.NOTICE_TEXT, len(text)), field="text")
     size = len(text.encode("utf-8"))
     if size > IMPORT_MAX_BYTES:
         raise ServiceError(

@@ -9,6 +9,8 @@ from ninja.errors import ValidationError
 
 from nq57.api.http import idempotent, paginate, parse_json_body
 from nq57.api.schemas import error_responses
+from nq57.core.errors import ServiceError
+from nq57.core.uploads import ATTACHMENT, upload_problems
 from nq57.reports.models import ExtensionRequest, ProgressReport
 from nq57.reports.schemas import (
     AssessmentIn,
@@ -73,7 +75,11 @@ def _parse_report(request) -> tuple[ReportIn, list]:
     try:
         return ReportIn.model_validate(data), files
     except pydantic.ValidationError as exc:
-        raise ValidationError([dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]) from exc
+        # the files' problems too, so that every problem of the request is answered at once
+        refused = [{"type": "refused_file", "loc": ("body", "attachments"), "msg": message,
+                    "ctx": {"error": ServiceError(message)}} for message in upload_problems(files, ATTACHMENT)]
+        raise ValidationError([dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+                              + refused) from exc
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut, **ERRORS}, tags=REPORTS,

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.schemas import Instant, Out, PageMeta
+from nq57.core import limits
 from nq57.tasks.schemas import StatusLiteral
 
 
@@ -52,7 +53,7 @@ class ReportIn(Schema):
     model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     period_start: dt.date
     period_end: dt.date
-    text: str = Field(max_length=50000)
+    text: str = Field(max_length=limits.REPORT_TEXT)
     percent: int = Field(ge=0, le=100)
     claimed_status: StatusLiteral
 
@@ -60,19 +61,19 @@ class ReportIn(Schema):
 class AssessmentIn(Schema):
     model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     verdict: Literal["accept", "ask_for_more"]
-    comment: str = Field("", max_length=20000)
+    comment: str = Field("", max_length=limits.COMMENT)
 
 
 class ExtensionIn(Schema):
     model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     requested_due: dt.date
-    reason: str = Field(max_length=20000)
+    reason: str = Field(max_length=limits.REASON)
 
 
 class ExtensionDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
     approve: bool
-    note: str = Field("", max_length=20000)
+    note: str = Field("", max_length=limits.COMMENT)
 
 
 class ExtensionOut(Out):

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from nq57.accounts.selectors import primary_organisation
-from nq57.core import access
+from nq57.core import access, limits
 from nq57.core.audit import acting
-from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
-from nq57.core.uploads import check_upload
+from nq57.core.uploads import ATTACHMENT, upload_problems
 from nq57.reports.models import (
     Assessment,
     ExtensionRequest,
@@ -26,7 +26,7 @@ from nq57.reports.models import (
 from nq57.tasks.models import Task, TaskEventKind, TaskStatus
 from nq57.tasks.services import event_record, next_report_due_after, progress_rollup, task_set_status, task_version_bump
 
-MAX_ATTACHMENTS = 10
+MAX_ATTACHMENTS = ATTACHMENT.max_files
 
 
 def _reporting_agency(*, actor, task: Task):
@@ -39,6 +39,37 @@ def _reporting_agency(*, actor, task: Task):
         return primary_organisation(actor)
     lead = task.assignments.filter(role="lead").select_related("agency").first()
     return lead.agency if lead else primary_organisation(actor)
+
+
+def report_problems(*, task: Task, period_start: dt.date | None, period_end: dt.date | None, text: str | None,
+                    percent: int | None, claimed_status: str | None, attachments: Sequence[UploadedFile] = (),
+                    submitted_at=None) -> dict[str, list[str]]:
+    """Every problem of a progress report at once, by field (empty when it may be submitted). A value the form
+    could not read is passed as None and reported once, as missing."""
+    problems = Problems()
+    text = (text or "").strip()
+    if not text:
+        problems.add("text", "Nội dung báo cáo không được để trống.")
+    limits.check(problems, "text", "Nội dung báo cáo", text, limits.REPORT_TEXT)
+    if percent is None or not 0 <= int(percent) <= 100:
+        problems.add("percent", "Tiến độ phải là số từ 0 đến 100.")
+    if claimed_status not in TaskStatus.values:
+        problems.add("claimed_status", "Tình trạng đề nghị không hợp lệ.")
+    elif claimed_status == TaskStatus.DONE and task.is_recurring:
+        problems.add("claimed_status", "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn "
+                     "“Chưa hoàn thành” hoặc “Hoàn thành một phần”.")
+    if period_start is None:
+        problems.add("period_start", "Hãy nhập ngày bắt đầu kỳ báo cáo.")
+    if period_end is None:
+        problems.add("period_end", "Hãy nhập ngày kết thúc kỳ báo cáo.")
+    if period_start and period_end and period_end < period_start:
+        problems.add("period_end", "Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
+    submitted_on = timezone.localtime(submitted_at or timezone.now()).date()
+    if period_start and period_start > submitted_on:
+        problems.add("period_start", "Kỳ báo cáo không thể bắt đầu sau ngày gửi báo cáo.")
+    for message in upload_problems(attachments or (), ATTACHMENT):
+        problems.add("attachments", message)
+    return problems.errors
 
 
 @acting
@@ -56,33 +87,13 @@ def report_submit(
     submitted_at=None,
 ) -> ProgressReport:
     access.check_task(actor, task, "report")
-    errors: dict[str, list[str]] = {}
-    text = (text or "").strip()
-    if not text:
-        errors.setdefault("text", []).append("Nội dung báo cáo không được để trống.")
-    if percent is None or not 0 <= int(percent) <= 100:
-        errors.setdefault("percent", []).append("Tiến độ phải là số từ 0 đến 100.")
-    if claimed_status not in TaskStatus.values:
-        errors.setdefault("claimed_status", []).append("Tình trạng đề nghị không hợp lệ.")
-    elif claimed_status == TaskStatus.DONE and task.is_recurring:
-        errors.setdefault("claimed_status", []).append(
-            "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn “Chưa hoàn thành” hoặc “Hoàn thành một phần”."
-        )
-    if period_start and period_end and period_end < period_start:
-        errors.setdefault("period_end", []).append("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
     submitted_at = submitted_at or timezone.now()
-    if period_start and period_start > timezone.localtime(submitted_at).date():
-        errors.setdefault("period_start", []).append("Kỳ báo cáo không thể bắt đầu sau ngày gửi báo cáo.")
-    if len(attachments) > MAX_ATTACHMENTS:
-        errors.setdefault("attachments", []).append(f"Mỗi báo cáo đính kèm tối đa {MAX_ATTACHMENTS} tệp.")
-    for upload in attachments:
-        try:
-            check_upload(upload)
-        except ServiceError as exc:
-            errors.setdefault("attachments", []).append(exc.message)
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ServiceError(first, errors=errors)
+    problems = report_problems(task=task, period_start=period_start, period_end=period_end, text=text,
+                               percent=percent, claimed_status=claimed_status, attachments=attachments,
+                               submitted_at=submitted_at)
+    if problems:
+        raise ServiceError.of(problems)
+    text = text.strip()
 
     report = ProgressReport.objects.create(
         task=task,
@@ -120,15 +131,24 @@ def report_submit(
     return report
 
 
+def assessment_problems(*, verdict: str | None, comment: str | None) -> dict[str, list[str]]:
+    problems = Problems()
+    if verdict not in Verdict.values:
+        problems.add("verdict", "Kết luận đánh giá không hợp lệ." if verdict else "Hãy chọn kết luận đánh giá.")
+    if verdict == Verdict.ASK_FOR_MORE and not (comment or "").strip():
+        problems.add("comment", "Hãy ghi rõ nội dung cần bổ sung.")
+    limits.check(problems, "comment", "Ý kiến", (comment or "").strip(), limits.COMMENT)
+    return problems.errors
+
+
 @acting
 @transaction.atomic
 def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str = "", assessed_at=None) -> Assessment:
     """Accepting applies the report's percent and claimed status to the task; asking for more leaves the task be."""
     access.check_task(actor, report.task, "assess")
-    if verdict not in Verdict.values:
-        raise ServiceError("Kết luận đánh giá không hợp lệ.", field="verdict")
-    if verdict == Verdict.ASK_FOR_MORE and not (comment or "").strip():
-        raise ServiceError("Hãy ghi rõ nội dung cần bổ sung.", field="comment")
+    problems = assessment_problems(verdict=verdict, comment=comment)
+    if problems:
+        raise ServiceError.of(problems)
     new_state = ReportState.ACCEPTED if verdict == Verdict.ACCEPT else ReportState.NEEDS_MORE
     # claim the report: only one assessor wins when two press the button at once
     claimed = ProgressReport.objects.filter(pk=report.pk, state=ReportState.SUBMITTED).update(state=new_state)
@@ -161,25 +181,37 @@ def report_assess(*, report: ProgressReport, actor, verdict: str, comment: str =
     return assessment
 
 
+def extension_problems(*, task: Task, requested_due: dt.date | None, reason: str | None,
+                       requested_at=None) -> dict[str, list[str]]:
+    """Every problem of an extension request at once, by field ("__all__": the task's own state)."""
+    problems = Problems()
+    if task.is_done:
+        problems.add("__all__", "Nhiệm vụ đã hoàn thành, không cần gia hạn.")
+    elif task.extension_requests.filter(state=ExtensionState.PENDING).exists():
+        problems.add("__all__", "Nhiệm vụ đang có một đề xuất gia hạn chờ quyết định.")
+    reason = (reason or "").strip()
+    if not reason:
+        problems.add("reason", "Hãy nêu lý do đề xuất gia hạn.")
+    limits.check(problems, "reason", "Lý do", reason, limits.REASON)
+    today = timezone.localtime(requested_at or timezone.now()).date()
+    if requested_due is None:
+        problems.add("requested_due", "Hãy chọn thời hạn đề xuất.")
+    elif requested_due <= today:
+        problems.add("requested_due", "Thời hạn đề xuất phải sau ngày hôm nay.")
+    elif task.deadline_due and requested_due <= task.deadline_due:
+        problems.add("requested_due",
+                     f"Thời hạn đề xuất phải sau thời hạn hiện tại ({task.deadline_due:%d/%m/%Y}).")
+    return problems.errors
+
+
 @acting
 @transaction.atomic
 def extension_request(*, task: Task, actor, requested_due: dt.date, reason: str, requested_at=None) -> ExtensionRequest:
     access.check_task(actor, task, "extend")
-    if task.is_done:
-        raise ServiceError("Nhiệm vụ đã hoàn thành, không cần gia hạn.")
-    if not (reason or "").strip():
-        raise ServiceError("Hãy nêu lý do đề xuất gia hạn.", field="reason")
-    if requested_due is None:
-        raise ServiceError("Hãy chọn thời hạn đề xuất.", field="requested_due")
     requested_at = requested_at or timezone.now()
-    if requested_due <= timezone.localtime(requested_at).date():
-        raise ServiceError("Thời hạn đề xuất phải sau ngày hôm nay.", field="requested_due")
-    if task.deadline_due and requested_due <= task.deadline_due:
-        raise ServiceError(
-            f"Thời hạn đề xuất phải sau thời hạn hiện tại ({task.deadline_due:%d/%m/%Y}).", field="requested_due"
-        )
-    if task.extension_requests.filter(state=ExtensionState.PENDING).exists():
-        raise ServiceError("Nhiệm vụ đang có một đề xuất gia hạn chờ quyết định.")
+    problems = extension_problems(task=task, requested_due=requested_due, reason=reason, requested_at=requested_at)
+    if problems:
+        raise ServiceError.of(problems)
     request = ExtensionRequest.objects.create(
         task=task, agency=_reporting_agency(actor=actor, task=task), requested_by=actor, requested_at=requested_at,
         current_due=task.deadline_due, requested_due=requested_due, reason=reason.strip(),
@@ -198,6 +230,9 @@ def extension_decide(
 ) -> ExtensionRequest:
     """Approval moves the due date; the original stays in ``Task.original_deadline_due`` and the history."""
     access.check_task(actor, request.task, "decide_extension")
+    problems = Problems()
+    limits.check(problems, "note", "Ý kiến", (note or "").strip(), limits.COMMENT)
+    problems.raise_if_any()
     new_state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     decided_at = decided_at or timezone.now()
     claimed = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionState.PENDING).update(

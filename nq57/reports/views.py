@@ -9,11 +9,7 @@ from nq57.core.errors import ServiceError
 from nq57.reports import services
 from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
 from nq57.reports.models import ExtensionRequest, ProgressReport, ReportAttachment, Verdict
-from nq57.tasks.pages import done, failed, task_or_404
-
-LOST_FILES_NOTE = (
-    "Trình duyệt không giữ lại được tệp đã chọn sau khi trang tải lại: vui lòng chọn lại các tệp {names}."
-)
+from nq57.tasks.pages import done, failed, parsed, task_or_404
 
 
 @require_POST
@@ -21,9 +17,11 @@ def report_submit(request, task_id: int):
     task = task_or_404(task_id)
     access.check_task(request.user, task, "report")
     form = ReportForm(request.POST, request.FILES)
-    chosen = [upload.name for upload in request.FILES.getlist("attachments")]
+    chosen = request.FILES.getlist("attachments")
     if not form.is_valid():
-        return failed(request, task, "report", form, lost_files=chosen)
+        rules = services.report_problems(task=task, **parsed(form, "period_start", "period_end", "text", "percent",
+                                                                   "claimed_status"))
+        return failed(request, task, "report", form, rules=rules, lost_files=chosen)
     data = form.cleaned_data
     try:
         services.report_submit(
@@ -43,7 +41,8 @@ def report_assess(request, pk: int):
     access.check_task(request.user, task, "assess")
     form = AssessmentForm(request.POST, prefix=f"a{report.pk}")
     if not form.is_valid():
-        return failed(request, task, "assess", form, report_form_for=report.pk)
+        rules = services.assessment_problems(**parsed(form, "verdict", "comment"))
+        return failed(request, task, "assess", form, rules=rules, report_form_for=report.pk)
     data = form.cleaned_data
     try:
         services.report_assess(report=report, actor=request.user, verdict=data["verdict"], comment=data["comment"])
@@ -59,7 +58,8 @@ def extension_request(request, task_id: int):
     access.check_task(request.user, task, "extend")
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
-        return failed(request, task, "extension", form)
+        rules = services.extension_problems(task=task, **parsed(form, "requested_due", "reason"))
+        return failed(request, task, "extension", form, rules=rules)
     data = form.cleaned_data
     try:
         services.extension_request(task=task, actor=request.user, requested_due=data["requested_due"],

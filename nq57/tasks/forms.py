@@ -4,6 +4,7 @@ from django import forms
 
 from nq57.agencies.models import Agency
 from nq57.agencies.widgets import AgencySelect, AgencySelectMultiple, pickable
+from nq57.core import limits
 from nq57.tasks.fields import EDITABLE, label
 from nq57.tasks.models import DeadlineKind, ReportCadence, TaskStatus
 from nq57.taxonomy.models import Theme
@@ -30,16 +31,16 @@ class VersionedForm(forms.Form):
 
 
 class TaskEditForm(VersionedForm):
-    text = forms.CharField(label=label("text"), widget=forms.Textarea(attrs={"rows": 5}),
-                           error_messages={"required": "Nội dung nhiệm vụ không được để trống."})
-    section = forms.CharField(label=label("section"), required=False, max_length=500)
+    text = limits.text_field(label("text"), limits.TASK_TEXT, rows=5,
+                             required_message="Nội dung nhiệm vụ không được để trống.")
+    section = limits.text_field(label("section"), limits.SECTION, required=False)
     deadline_kind = forms.ChoiceField(label=label("deadline_kind"), choices=DeadlineKind.choices)
     deadline_due = date_field(label("deadline_due"), required=False)
-    deadline_text = forms.CharField(label=label("deadline_text"), required=False, max_length=500)
+    deadline_text = limits.text_field(label("deadline_text"), limits.SECTION, required=False)
     report_cadence = forms.ChoiceField(label=label("report_cadence"), required=False,
                                        choices=[("", "Không có")] + list(ReportCadence.choices))
     report_due = date_field(label("report_due"), required=False)
-    report_text = forms.CharField(label=label("report_text"), required=False, max_length=500)
+    report_text = limits.text_field(label("report_text"), limits.SECTION, required=False)
     coordinating_others = forms.BooleanField(label=label("coordinating_others"), required=False)
     themes = forms.ModelMultipleChoiceField(label=label("themes"), queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
@@ -70,7 +71,7 @@ class StatusForm(VersionedForm):
         "min_value": "Tiến độ phải từ 0 đến 100.", "max_value": "Tiến độ phải từ 0 đến 100.",
         "invalid": "Tiến độ phải là số."})
     completed_on = date_field(label("completed_on"), required=False)
-    reason = forms.CharField(label="Lý do", required=False, max_length=300)
+    reason = limits.text_field("Lý do", limits.STATUS_REASON, required=False)
 
 
 class ScheduleForm(forms.Form):
@@ -78,16 +79,16 @@ class ScheduleForm(forms.Form):
 
 
 class SubtaskForm(forms.Form):
-    text = forms.CharField(label="Nội dung nhiệm vụ con", widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "Nội dung nhiệm vụ con không được để trống."})
+    text = limits.text_field("Nội dung nhiệm vụ con", limits.TASK_TEXT, rows=3,
+                             required_message="Nội dung nhiệm vụ con không được để trống.")
     lead = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Agency.objects.none(), widget=AgencySelect,
                                   error_messages={
         "required": "Hãy chọn đơn vị chủ trì.",
         "invalid_choice": "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc."})
     deadline_due = date_field("Hạn hoàn thành", required=False)
-    deadline_text = forms.CharField(label="Thời hạn (diễn giải)", required=False, max_length=500)
-    deadline_reason = forms.CharField(
-        label="Lý do (khi hạn sau hạn của nhiệm vụ cha)", required=False, max_length=500,
+    deadline_text = limits.text_field("Thời hạn (diễn giải)", limits.SECTION, required=False)
+    deadline_reason = limits.text_field(
+        "Lý do (khi hạn sau hạn của nhiệm vụ cha)", limits.SUBTASK_REASON, required=False,
         help_text="Chỉ khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn; lý do được ghi vào diễn biến.")
 
     def __init__(self, *args, lead_choices=None, **kwargs):

@@ -14,6 +14,8 @@ from nq57.agencies.models import Agency
 from nq57.agencies.widgets import pickable
 from nq57.core import access, badges
 from nq57.core.errors import PermissionDeniedError, ServiceError
+from nq57.core.forms import form_errors_add
+from nq57.core.uploads import ATTACHMENT, not_kept_notes
 from nq57.tasks import selectors, services
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
 from nq57.tasks.models import AssignmentRole, Task, Timing
@@ -48,7 +50,7 @@ def with_timing(task: Task) -> Task:
 
 
 def render_task_page(request, task: Task, *, forms: dict | None = None, status: int = 200, error: str = "",
-                     open_form: str = "", lost_files: list[str] | None = None, report_form_for: int | None = None,
+                     open_form: str = "", lost_files=None, report_form_for: int | None = None,
                      decision_form_for: int | None = None):
     """The task page; ``forms`` replaces the blank forms with bound ones (kept input + error messages)."""
     from nq57.reports.forms import AssessmentForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
@@ -71,6 +73,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
             forms["decide"] if decision_form_for == pending_extension.pk and "decide" in forms
             else ExtensionDecisionForm()
         )
+    subtask_hint = services.subtask_deadline_hint(task, today=today) if permissions["can_add_subtask"] else ("", None)
     default_forms = {
         "report": lambda: ReportForm(initial={"period_start": _next_period_start(task, reports), "period_end": today,
                                               "percent": task.progress, "claimed_status": task.status}),
@@ -79,7 +82,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "status": lambda: StatusForm(initial={"status": task.status, "progress": task.progress,
                                               "completed_on": task.completed_on, "version": task.version}),
         "subtask": lambda: SubtaskForm(lead_choices=subtask_lead_choices(user),
-                                       initial={"deadline_due": task.deadline_due}),
+                                       initial={"deadline_due": subtask_hint[1]}),
         "edit": lambda: edit_form(task),
     }
     flags = {"report": "can_report", "extension": "can_request_extension", "schedule": "can_schedule",
@@ -93,6 +96,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "ancestors": selectors.task_ancestors(task),
         "subtasks": selectors.subtask_tree(task, today=today),
         "progress_rule": services.PROGRESS_RULE,
+        "subtask_deadline_hint": subtask_hint[0],
         "timeline": selectors.task_timeline(task),
         "reports": reports,
         "extensions": extensions,
@@ -102,7 +106,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "perm": permissions,
         "error": error,
         "open_form": open_form,
-        "lost_files": lost_files or [],
+        "lost_files": not_kept_notes(lost_files or [], ATTACHMENT),
         "today": today,
     }
     return render(request, "tasks/task_detail.html", context, status=status)
@@ -144,16 +148,33 @@ def apply_errors(form, exc: ServiceError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, **extra):
-    """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages."""
+merge_problems = form_errors_add  # the one helper (core/forms.py)
+
+
+def parsed(form, *names: str) -> dict:
+    """What an invalid form could read: each field's cleaned value, None where it was refused."""
+    data = getattr(form, "cleaned_data", {}) or {}
+    return {name: data.get(name) for name in names}
+
+
+def failed(request, task: Task, name: str, form, exc: ServiceError | None = None, *,
+           rules: dict[str, list[str]] | None = None, **extra):
+    """Re-render the task page after a refused POST: 403 for permissions, otherwise the form with the messages
+    (its own and, with ``rules``, the service's problems with what it could read: all of them at once)."""
     if isinstance(exc, PermissionDeniedError):
         raise exc  # the one 403 page (handler403), with the service's message
     if exc is not None:
         apply_errors(form, exc)
+    if rules:
+        merge_problems(form, rules)
     status = exc.status if exc is not None else 400
     task = task_or_404(task.pk)  # the transaction was rolled back: show what is stored
+    count = sum(len(e) for e in form.errors.values())
+    message = (exc.message if exc is not None and count <= 1 else
+               f"Có {count} điểm cần sửa; hãy xem các ô được đánh dấu." if count > 1 else
+               "Vui lòng kiểm tra lại các ô được đánh dấu.")
     return render_task_page(request, task, forms={name: form}, status=status, open_form=name,
-                            error=exc.message if exc is not None else "Vui lòng kiểm tra lại các ô được đánh dấu.",
+                            error=message,
                             **extra)
 
 

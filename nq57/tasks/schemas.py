@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from nq57.agencies.models import Agency
 from nq57.agencies.schemas import AgencyBrief
 from nq57.api.schemas import Instant, Out, PageMeta
+from nq57.core import limits
 from nq57.notices.schemas import NoticeBrief
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, Theme
 
@@ -64,14 +65,14 @@ class TaskPatch(Schema):
     """Only the fields sent are changed. Agencies by id; themes by code. Status changes are for the office."""
 
     model_config = ConfigDict(extra="forbid")  # an unknown (misspelt) field is a 422, not silently ignored
-    text: str | None = Field(None, max_length=20000)
-    section: str | None = Field(None, max_length=500)
+    text: str | None = Field(None, max_length=limits.TASK_TEXT)
+    section: str | None = Field(None, max_length=limits.SECTION)
     deadline_kind: DeadlineKindLiteral | None = None
     deadline_due: dt.date | None = None
-    deadline_text: str | None = Field(None, max_length=500)
+    deadline_text: str | None = Field(None, max_length=limits.SECTION)
     report_cadence: CadenceLiteral | None = None
     report_due: dt.date | None = None
-    report_text: str | None = Field(None, max_length=500)
+    report_text: str | None = Field(None, max_length=limits.SECTION)
     coordinating_others: bool | None = None
     lead_agencies: list[int] | None = Field(None, max_length=200)
     coordinating_agencies: list[int] | None = Field(None, max_length=200)

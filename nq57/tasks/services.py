@@ -11,9 +11,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from nq57.agencies.models import Agency
-from nq57.core import access
+from nq57.core import access, limits
 from nq57.core.audit import acting, history_user
-from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
 from nq57.tasks import fields
 from nq57.tasks.models import (
@@ -57,14 +57,26 @@ def event_record(*, task: Task, kind: str, actor, summary: str, details: dict | 
     )
 
 
-def _validate_deadline(*, kind: str, due: dt.date | None) -> None:
+def _validate_deadline(*, kind: str, due: dt.date | None, problems: Problems | None = None) -> None:
+    own = Problems() if problems is None else problems
     if kind not in DeadlineKind.values:
-        raise ServiceError("Loại thời hạn không hợp lệ.", field="deadline_kind")
-    if kind in {DeadlineKind.DATE, DeadlineKind.MONTH, DeadlineKind.QUARTER, DeadlineKind.YEAR} and due is None:
-        raise ServiceError("Thời hạn loại này cần có ngày hoàn thành.", field="deadline_due")
-    if kind in {DeadlineKind.RECURRING, DeadlineKind.ROADMAP, DeadlineKind.NONE} and due is not None:
-        raise ServiceError("Nhiệm vụ thường xuyên, theo lộ trình hoặc không nêu thời hạn thì không có ngày hạn.",
-                           field="deadline_due")
+        own.add("deadline_kind", "Loại thời hạn không hợp lệ.")
+    elif kind in {DeadlineKind.DATE, DeadlineKind.MONTH, DeadlineKind.QUARTER, DeadlineKind.YEAR} and due is None:
+        own.add("deadline_due", "Thời hạn loại này cần có ngày hoàn thành.")
+    elif kind in {DeadlineKind.RECURRING, DeadlineKind.ROADMAP, DeadlineKind.NONE} and due is not None:
+        own.add("deadline_due", "Nhiệm vụ thường xuyên, theo lộ trình hoặc không nêu thời hạn thì không có ngày hạn.")
+    if problems is None:
+        own.raise_if_any()
+
+
+def text_problems(problems: Problems, *, text: str | None = None, section: str | None = None,
+                  deadline_text: str | None = None, report_text: str | None = None) -> None:
+    """The length limits of a task's free-text fields (``core.limits``); None: not being written."""
+    for name, value, limit in (("text", text, limits.TASK_TEXT), ("section", section, limits.SECTION),
+                               ("deadline_text", deadline_text, limits.SECTION),
+                               ("report_text", report_text, limits.SECTION)):
+        if value is not None:
+            limits.check(problems, name, fields.label(name), value, limit)
 
 
 @acting
@@ -97,13 +109,16 @@ def task_create(
         access.check_task(actor, parent, "subtask")
     person = None if access.is_system(actor) else actor  # the timeline names a person, or nobody for the platform
     text = (text or "").strip()
+    problems = Problems()
     if not text:
-        raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
+        problems.add("text", "Nội dung nhiệm vụ không được để trống.")
+    text_problems(problems, text=text, section=section, deadline_text=deadline_text, report_text=report_text)
     if not lead:
-        raise ServiceError("Nhiệm vụ cần có ít nhất một cơ quan chủ trì.", field="lead")
-    _validate_deadline(kind=deadline_kind, due=deadline_due)
+        problems.add("lead", "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.")
+    _validate_deadline(kind=deadline_kind, due=deadline_due, problems=problems)
     if report_cadence and report_cadence not in ReportCadence.values:
-        raise ServiceError("Chế độ báo cáo không hợp lệ.", field="report_cadence")
+        problems.add("report_cadence", "Chế độ báo cáo không hợp lệ.")
+    problems.raise_if_any()
     if position is None:
         position = (notice.tasks.filter(parent=parent).count() + 1) if notice.pk else 1
     next_report_due = None
@@ -172,8 +187,10 @@ def subtask_create(
     (``deadline_reason``) that is written on both timelines. The rules live in ``subtask_rules_check``."""
     access.check_task(actor, parent, "subtask")
     deadline_reason = (deadline_reason or "").strip()
-    later = subtask_rules_check(parent=parent, actor=actor, agencies={"lead": [lead]}, deadline_due=deadline_due,
-                                deadline_reason=deadline_reason, reason_required=True)
+    problems = Problems()
+    later = subtask_problems(problems, parent=parent, actor=actor, text=text, lead=lead, deadline_due=deadline_due,
+                             deadline_text=deadline_text, deadline_reason=deadline_reason)
+    problems.raise_if_any()
     subtask = task_create(
         notice=parent.notice,
         parent=parent,
@@ -199,35 +216,76 @@ def subtask_create(
     return subtask
 
 
+def subtask_problems(problems: Problems, *, parent: Task, actor, text: str | None, lead: Agency | None,
+                     deadline_due: dt.date | None, deadline_text: str | None = "",
+                     deadline_reason: str | None = "") -> bool:
+    """Every problem of a new sub-task at once (added to ``problems``); returns whether its deadline is later than
+    the parent's. A value the form could not read is None."""
+    if not (text or "").strip():
+        problems.add("text", "Nội dung nhiệm vụ con không được để trống.")
+    text_problems(problems, text=(text or "").strip(), deadline_text=deadline_text or "")
+    limits.check(problems, "deadline_reason", "Lý do", (deadline_reason or "").strip(), limits.SUBTASK_REASON)
+    if lead is None:
+        problems.add("lead", "Hãy chọn đơn vị chủ trì.")
+    return subtask_rules_check(parent=parent, actor=actor, agencies={"lead": [lead] if lead else []},
+                               deadline_due=deadline_due, deadline_reason=(deadline_reason or "").strip(),
+                               reason_required=True, problems=problems)
+
+
+def subtask_may_end_later(parent: Task, *, today: dt.date | None = None) -> bool:
+    """Whether a sub-task of ``parent`` may be due after the parent: its deadline has passed, or an extension of it
+    is being requested (so that a sub-task is not born overdue). The task page prints the same answer."""
+    if parent.deadline_due is None:
+        return False
+    if parent.deadline_due < (today or timezone.localdate()):
+        return True
+    return parent.extension_requests.filter(state="pending").exists()
+
+
+def subtask_deadline_hint(parent: Task, *, today: dt.date | None = None) -> tuple[str, dt.date | None]:
+    """What the sub-task form says about the deadline, and the date it proposes: the parent's deadline while it is
+    ahead; once it has passed, no date (the parent's would make the sub-task overdue at birth) or the date an
+    extension asks for."""
+    today = today or timezone.localdate()
+    due = parent.deadline_due
+    if due is None:
+        return "", None
+    if not subtask_may_end_later(parent, today=today):
+        return f"Hạn không được sau {due:%d/%m/%Y} (hạn của nhiệm vụ cha).", due
+    pending = parent.extension_requests.filter(state="pending").order_by("-requested_at").first()
+    why = (f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đã qua" if due < today
+           else f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đang được đề xuất gia hạn")
+    proposed = pending.requested_due if pending else None
+    return (f"Vì {why}, có thể đặt hạn muộn hơn cho nhiệm vụ con; khi đó hãy ghi lý do (được ghi vào diễn biến).",
+            proposed)
+
+
 def subtask_rules_check(*, parent: Task, actor, agencies: dict[str, Iterable[Agency]],
-                        deadline_due: dt.date | None, deadline_reason: str = "", reason_required: bool = False) -> bool:
+                        deadline_due: dt.date | None, deadline_reason: str = "", reason_required: bool = False,
+                        problems: Problems | None = None) -> bool:
     """The rules a sub-task obeys whoever writes it, when it is created and at every later edit (web form, API,
     exchange): a focal point gives it only to its own agency or that agency's units (*agencies*: the agencies being
     given the sub-task, by role key ``lead``/``coordinating``); its deadline is not after the parent's, unless the
     parent's deadline has passed or its extension is being requested (then, on creation, with a reason).
-    Returns whether the deadline is later than the parent's."""
+    Returns whether the deadline is later than the parent's. With ``problems`` every broken rule is added to it;
+    without, the first one is raised."""
+    own = Problems() if problems is None else problems
     if not actor.is_office:
         allowed = access.agency_scope_ids(actor)
         for field, given in agencies.items():
             if any(agency.pk not in allowed for agency in given):
-                raise ServiceError(
-                    "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.", field=field
-                )
+                own.add(field, "Chỉ được giao nhiệm vụ con cho chính cơ quan mình hoặc đơn vị trực thuộc.")
     later = bool(deadline_due and parent.deadline_due and deadline_due > parent.deadline_due)
     if later:
-        passed = parent.deadline_due < timezone.localdate()
-        extending = parent.extension_requests.filter(state="pending").exists()
-        if not (passed or extending):
-            raise ServiceError(
-                f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ được "
-                "đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.",
-                field="deadline_due",
-            )
-        if reason_required and not deadline_reason:
-            raise ServiceError(
-                f"Hạn của nhiệm vụ con sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}): hãy ghi lý do.",
-                field="deadline_reason",
-            )
+        if not subtask_may_end_later(parent):
+            own.add("deadline_due",
+                    f"Hạn của nhiệm vụ con không được sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}); chỉ "
+                    "được đặt hạn muộn hơn khi hạn của nhiệm vụ cha đã qua hoặc đang được đề xuất gia hạn.")
+        elif reason_required and not deadline_reason:
+            own.add("deadline_reason",
+                    f"Hạn của nhiệm vụ con sau hạn của nhiệm vụ cha ({parent.deadline_due:%d/%m/%Y}): hãy ghi lý do.")
+    if problems is None:
+        own.raise_if_any()
     return later
 
 
@@ -249,6 +307,36 @@ def task_version_bump(*, task: Task, expected_version: int | None) -> None:
 EDITABLE_FIELDS = fields.EDITABLE
 
 
+def task_update_problems(*, task: Task, actor, changes: dict, before: dict | None = None) -> dict[str, list[str]]:
+    """Every problem of an edit at once, by field, judged on the task as it would be after ``changes`` (values the
+    form could not read are left out or None). ``before``: the stored values when ``task`` already carries them."""
+    before = before or {name: getattr(task, name) for name in EDITABLE_FIELDS}
+
+    def after(name):
+        return changes[name] if name in changes else getattr(task, name)
+
+    problems = Problems()
+    if not (after("text") or "").strip():
+        problems.add("text", "Nội dung nhiệm vụ không được để trống.")
+    text_problems(problems, **{name: changes[name] for name in ("text", "section", "deadline_text", "report_text")
+                               if changes.get(name) is not None})
+    if after("deadline_kind") is not None:
+        _validate_deadline(kind=after("deadline_kind"), due=after("deadline_due"), problems=problems)
+    if "lead" in changes and not list(changes["lead"] or []):
+        problems.add("lead", "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.")
+    if task.parent_id is not None:
+        given = {}
+        for role_key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
+            if changes.get(role_key):
+                existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
+                given[role_key] = [agency for agency in changes[role_key] if agency.pk not in existing]
+        due = after("deadline_due")
+        changed_due = due if due != before["deadline_due"] else None
+        subtask_rules_check(parent=task.parent, actor=actor, agencies=given, deadline_due=changed_due,
+                            problems=problems)
+    return problems.errors
+
+
 @acting
 @transaction.atomic
 def task_update(*, task: Task, actor, expected_version: int | None, **changes) -> Task:
@@ -263,17 +351,9 @@ def task_update(*, task: Task, actor, expected_version: int | None, **changes) -
     for name in EDITABLE_FIELDS:
         if name in changes:
             setattr(task, name, changes[name])
-    if not (task.text or "").strip():
-        raise ServiceError("Nội dung nhiệm vụ không được để trống.", field="text")
-    _validate_deadline(kind=task.deadline_kind, due=task.deadline_due)
-    if task.parent_id is not None:
-        given = {}
-        for role_key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
-            if role_key in changes:
-                existing = set(task.assignments.filter(role=role).values_list("agency_id", flat=True))
-                given[role_key] = [agency for agency in changes[role_key] if agency.pk not in existing]
-        changed_due = task.deadline_due if task.deadline_due != before["deadline_due"] else None
-        subtask_rules_check(parent=task.parent, actor=actor, agencies=given, deadline_due=changed_due)
+    problems = task_update_problems(task=task, actor=actor, changes=changes, before=before)
+    if problems:
+        raise ServiceError.of(problems)
     if "deadline_due" in changes and before["deadline_due"] is None and task.original_deadline_due is None:
         task.original_deadline_due = task.deadline_due
     task.save()
@@ -330,12 +410,13 @@ def task_set_status(
     expected_version: int | None = None, reason: str = "", at=None,
 ) -> Task:
     access.check_task(actor, task, "status")
+    problems = Problems()
     if status not in TaskStatus.values:
-        raise ServiceError("Tình trạng không hợp lệ.", field="status")
-    if status == TaskStatus.DONE and task.is_recurring:
-        raise ServiceError(
-            "Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.", field="status"
-        )
+        problems.add("status", "Tình trạng không hợp lệ.")
+    elif status == TaskStatus.DONE and task.is_recurring:
+        problems.add("status", "Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.")
+    limits.check(problems, "reason", "Lý do", reason, limits.STATUS_REASON)
+    problems.raise_if_any()
     task_version_bump(task=task, expected_version=expected_version)
     old_status, old_progress = task.status, task.progress
     task.status = status

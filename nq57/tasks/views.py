@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from nq57.accounts.selectors import primary_organisation
 from nq57.agencies.naming import display_name
 from nq57.core import access
-from nq57.core.errors import ServiceError
+from nq57.core.errors import Problems, ServiceError
 from nq57.tasks import fields, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
@@ -26,6 +26,7 @@ from nq57.tasks.pages import (
     done,
     edit_form,
     failed,
+    parsed,
     render_task_page,
     subtask_lead_choices,
     task_or_404,
@@ -162,7 +163,9 @@ def task_edit(request, pk: int):
     access.check_task(request.user, task, "edit")
     form = edit_form(task, request.POST)
     if not form.is_valid():
-        return failed(request, task, "edit", form)
+        rules = services.task_update_problems(task=task, actor=request.user, changes=parsed(
+            form, *(n for n in TaskEditForm.CHANGE_FIELDS if n != "themes"), "lead", "coordinating"))
+        return failed(request, task, "edit", form, rules=rules)
     data = form.cleaned_data
     changes = {name: data[name] for name in TaskEditForm.CHANGE_FIELDS if name != "themes"}
     if {t.pk for t in data["themes"]} != {t.pk for t in task.themes.all()}:
@@ -214,7 +217,10 @@ def subtask_add(request, pk: int):
     access.check_task(request.user, task, "subtask")
     form = SubtaskForm(request.POST, lead_choices=subtask_lead_choices(request.user))
     if not form.is_valid():
-        return failed(request, task, "subtask", form)
+        rules = Problems()
+        services.subtask_problems(rules, parent=task, actor=request.user, **parsed(
+            form, "text", "lead", "deadline_due", "deadline_text", "deadline_reason"))
+        return failed(request, task, "subtask", form, rules=rules.errors)
     data = form.cleaned_data
     try:
         subtask = services.subtask_create(parent=task, actor=request.user, text=data["text"], lead=data["lead"],

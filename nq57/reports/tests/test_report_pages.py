@@ -98,7 +98,10 @@ def test_a_refused_attachment_says_why_and_asks_to_choose_the_files_again(cast, 
     assert response.status_code == 400
     body = response.content.decode()
     assert message in body and f"{TYPED}</textarea>" in body
-    assert f"Bạn đã chọn: phu-luc.pdf, {upload.name}." in body and "vui lòng chọn lại 2 tệp" in body
+    # neither file is presented as still chosen: the refused one was not kept, the good one must be chosen again
+    assert "Bạn đã chọn" not in body
+    assert f"Tệp “{upload.name}” không được nhận nên không được giữ lại" in body
+    assert "Tệp “phu-luc.pdf” chưa được gửi đi" in body and "hãy chọn lại tệp này" in body
     assert counts() == before
 
 

@@ -13,3 +13,31 @@
     }
   });
 })();
+/* Length limits (core/limits.py): a field with data-max-chars shows how much of its limit is used once it is half
+   full, and says so when it is over (the server refuses it with the same limit; nothing is cut). */
+(function () {
+  function fmt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function update(field) {
+    var limit = parseInt(field.getAttribute("data-max-chars"), 10);
+    if (!limit) { return; }
+    var counter = field.nextElementSibling;
+    if (!counter || !counter.classList.contains("char-count")) {
+      if (field.value.length < limit / 2) { return; }
+      counter = document.createElement("span");
+      counter.className = "char-count small muted";
+      counter.setAttribute("aria-live", "polite");
+      field.parentNode.insertBefore(counter, field.nextSibling);
+    }
+    var over = field.value.length > limit;
+    counter.textContent = fmt(field.value.length) + "/" + fmt(limit) + " ký tự" +
+      (over ? " — vượt quá giới hạn, hãy rút gọn trước khi gửi" : "");
+    counter.classList.toggle("error", over);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.getAttribute && event.target.getAttribute("data-max-chars")) { update(event.target); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var fields = document.querySelectorAll("[data-max-chars]");
+    for (var i = 0; i < fields.length; i++) { update(fields[i]); }
+  });
+})();
