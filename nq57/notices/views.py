@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from nq57.core import access
 from nq57.notices.models import Notice, NoticeKind
 from nq57.tasks.filters import base_queryset
-from nq57.tasks.models import TaskStatus
+from nq57.tasks.models import TaskStatus, search_words
 from nq57.tasks.pages import decorate, filter_link, with_timing
 from nq57.taxonomy.models import Programme
 
@@ -40,10 +40,11 @@ def notice_list(request):
         notices = notices.filter(programme_id=int(programme))
     q = request.GET.get("q", "").strip()
     if q:
-        # notices are few (hundreds): number and title are matched folded, in Python
-        wanted = fold(q)
+        # notices are few (hundreds): number and title are matched folded, in Python, whole words, so that a number
+        # typed loosely ("30 TB TGV", "30/tb-tgv") finds 30-TB/TGV
+        wanted = f" {' '.join(search_words(q)) or fold(q)} "
         ids = [pk for pk, number, title in notices.values_list("pk", "number", "title")
-               if wanted in fold(f"{number} {title}")]
+               if wanted in f" {' '.join(search_words(f'{number} {title}'))} "]
         notices = notices.filter(pk__in=ids)
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
