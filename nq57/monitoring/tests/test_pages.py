@@ -93,6 +93,7 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     assert f'href="/tasks/?notice={scope["notice"].pk}&amp;timing=open_overdue">4</a>' in html
 
     assert "xem toàn bộ" not in html  # 4 late tasks: all of them on the page
+    assert '<select name="issuer"' in html and '<option value="state">Cơ quan nhà nước</option>' in html
 
     printable = client.get(f"/consolidated/{query}&format=print").content.decode()
     # the default issuer is the Steering Committee's Tổ Giúp việc, a Party body: Party heading and numbering
