@@ -142,7 +142,14 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_overdue_on", label="Quá hạn vào ngày", widget=forms.DateInput(attrs={"type": "date"}),
         error_messages=DATE_ERROR,
     )
-    q = django_filters.CharFilter(method="filter_q", label="Tìm trong nội dung")
+    q = django_filters.CharFilter(
+        method="filter_q", label="Tìm trong nội dung",
+        widget=forms.TextInput(attrs={
+            "placeholder": "chuyển đổi số, \"cụm từ\", 30-TB/TGV",
+            "title": "Không cần gõ dấu. Tìm các từ trọn vẹn, theo thứ tự và gần nhau; đặt trong ngoặc kép để tìm đúng "
+                     "cụm từ; có thể gõ số hiệu thông báo. Kết quả có đúng cả cụm từ được xếp trước.",
+        }),
+    )
     parent = ParentFilter(method="filter_parent", label="Cấp nhiệm vụ")
 
     class Meta:
