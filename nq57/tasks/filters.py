@@ -43,10 +43,14 @@ class TaskFilterForm(forms.Form):
         return cleaned
 
 
+#: a pasted paragraph searches by its first words (one LIKE per word: SQLite refuses very deep expressions)
+MAX_QUERY_WORDS, MAX_QUERY_PHRASES = 20, 5
+
+
 def parse_query(value: str) -> tuple[list[list[str]], list[str]]:
     """``q`` -> (phrases, words), both folded: text in quotes ("…" or “…”) is a phrase, the rest single words."""
-    phrases = [words for words in (search_words(m) for m in _QUOTED.findall(value)) if words]
-    return phrases, search_words(_QUOTED.sub(" ", value))
+    phrases = [words[:MAX_QUERY_WORDS] for words in (search_words(m) for m in _QUOTED.findall(value)) if words]
+    return phrases[:MAX_QUERY_PHRASES], search_words(_QUOTED.sub(" ", value))[:MAX_QUERY_WORDS]
 
 
 def _key_contains(words: list[str]) -> Q:
@@ -205,7 +209,7 @@ class TaskFilter(django_filters.FilterSet):
         self.ranked = len(everything) > 1
         queryset = queryset.filter(condition)
         if self.ranked:
-            whole = _key_contains(search_words(value))
+            whole = _key_contains(search_words(value)[:MAX_QUERY_WORDS])
             queryset = queryset.annotate(search_rank=Case(When(whole, then=Value(0)), default=Value(1),
                                                           output_field=IntegerField()))
         return queryset

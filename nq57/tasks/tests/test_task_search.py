@@ -141,3 +141,9 @@ def test_the_migration_rebuilds_old_style_keys(texts):
     migration = importlib.import_module("nq57.tasks.migrations.0005_search_key_whole_words")
     migration.rebuild_search_keys(django_apps, None)
     assert Task.objects.get(pk=texts["phrase"].pk).search_key == " 3 day manh chuyen doi so quoc gia "
+
+
+def test_a_pasted_paragraph_searches_by_its_first_words(texts, cast, client_for):
+    long_query = " ".join(["chuyen doi so"] + ["tu"] * 2000) + ' "a b" ' * 50
+    response = client_for(cast.leader).get(reverse("tasks:task_list"), {"q": long_query})
+    assert response.status_code == 200
