@@ -276,6 +276,14 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "INFO", "propagate": False}},
 }
 
+# the consolidated report's issuer (header, numbering, signature): "party" (Đảng Cộng sản Việt Nam) or "state"
+# (national motto, Nghị định 30/2020); empty values keep the preset of that kind (see nq57/monitoring/issuers.py)
+REPORT_ISSUER_KIND = env_str("REPORT_ISSUER_KIND", "party")
+REPORT_ISSUER_NAME = env_str("REPORT_ISSUER_NAME", "")
+REPORT_ISSUER_PARENT = env_str("REPORT_ISSUER_PARENT", "")
+REPORT_ISSUER_CODE = env_str("REPORT_ISSUER_CODE", "")
+REPORT_PLACE = env_str("REPORT_PLACE", "Hà Nội")
+
 if env_bool("NQ57_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -6,8 +6,10 @@ import datetime as dt
 import io
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
@@ -15,19 +17,23 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from nq57.core.spreadsheet import neutralise_workbook
+from nq57.monitoring.issuers import Issuer, issuer_for
 from nq57.monitoring.services import ConsolidatedReport
 from nq57.tasks import fields
 
-ISSUER_PARENT = "BAN CHỈ ĐẠO TRUNG ƯƠNG VỀ PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ, ĐỔI MỚI SÁNG TẠO VÀ CHUYỂN ĐỔI SỐ"
-ISSUER = "TỔ GIÚP VIỆC"
-PLACE = "Hà Nội"
 FONT = "Times New Roman"
 RECIPIENTS = ("Thường trực Ban Chỉ đạo (để báo cáo);", "Các thành viên Ban Chỉ đạo;",
-              "Các cơ quan chủ trì nhiệm vụ;", "Lưu: Tổ Giúp việc.")
+              "Các cơ quan chủ trì nhiệm vụ;")
+#: the usable width of an A4 portrait page with the margins of Nghị định 30/2020 (left 3 cm, right 2 cm)
+TEXT_WIDTH_CM = 16.0
 
 
-def date_line(day: dt.date) -> str:
-    return f"{PLACE}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+def date_line(day: dt.date, issuer: Issuer | None = None) -> str:
+    return (issuer or issuer_for()).date_line(day)
+
+
+def recipients(issuer: Issuer) -> list[str]:
+    return [*RECIPIENTS, issuer.archive_line]
 
 
 # --- Word ------------------------------------------------------------------------------------------------------
@@ -69,26 +75,91 @@ def _cell_text(cell, text: str, *, size: float = 13, bold=False, italic=False, u
     return paragraph
 
 
-def _table(document, headers: list[str], rows: list[list], widths: list[float]):
+def _fixed_widths(table, widths: list[float]) -> None:
+    """Column widths that every word processor keeps: a fixed layout, the grid's columns and each cell's width
+    (LibreOffice reads the grid, Word the cells; without both a long text column shrinks to an equal share)."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    total = tbl_pr.find(qn("w:tblW"))
+    if total is None:
+        total = OxmlElement("w:tblW")
+        tbl_pr.append(total)
+    total.set(qn("w:type"), "dxa")
+    total.set(qn("w:w"), str(int(sum(Cm(w).twips for w in widths))))
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def _table(document, headers: list[str], rows: list[list], widths: list[float], *, size: float = 12):
+    """A bordered table with fixed column ``widths`` (cm, adding up to at most ``TEXT_WIDTH_CM``): the long text
+    column is given the width, the numbers and dates only what they need."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, header in enumerate(headers):
-        _cell_text(table.rows[0].cells[i], header, size=12, bold=True)
+        _cell_text(table.rows[0].cells[i], header, size=size, bold=True)
+    _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
         for i, value in enumerate(row):
             align = WD_ALIGN_PARAGRAPH.LEFT if isinstance(value, str) and len(value) > 12 else \
                 WD_ALIGN_PARAGRAPH.CENTER
-            _cell_text(cells[i], "" if value is None else str(value), size=12, align=align)
-    for row in table.rows:
-        for i, width in enumerate(widths):
-            row.cells[i].width = Cm(width)
+            _cell_text(cells[i], "" if value is None else str(value), size=size, align=align)
+    _fixed_widths(table, widths)
     return table
 
 
-def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None) -> bytes:
+def _repeat_header(row) -> None:
+    """The header row is repeated at the top of every page the table runs on."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _heading(document, issuer: Issuer, issued_on: dt.date) -> None:
+    """The two-column heading of Party or State documents, without borders (see ``nq57.monitoring.issuers``)."""
+    header = document.add_table(rows=3, cols=2)
+    motto, motto_line = issuer.motto
+    left = header.cell(0, 0)
+    if issuer.parent:
+        _cell_text(left, issuer.parent, size=12)
+        paragraph = left.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(issuer.name), size=13, bold=True, underline=not issuer.is_party)
+    else:
+        _cell_text(left, issuer.name, size=13, bold=True, underline=not issuer.is_party)
+    if issuer.is_party:
+        _cell_text(header.cell(0, 1), motto, size=15, bold=True, underline=True)
+        _cell_text(header.cell(1, 0), "*", size=13)
+        _cell_text(header.cell(1, 1), "")
+    else:
+        _cell_text(header.cell(0, 1), motto, size=12, bold=True)
+        paragraph = header.cell(0, 1).add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(motto_line), size=13, bold=True, underline=True)
+        _cell_text(header.cell(1, 0), "")
+        _cell_text(header.cell(1, 1), "")
+    _cell_text(header.cell(2, 0), issuer.number, size=13)
+    _cell_text(header.cell(2, 1), issuer.date_line(issued_on), size=14, italic=True,
+               align=WD_ALIGN_PARAGRAPH.RIGHT if issuer.is_party else WD_ALIGN_PARAGRAPH.CENTER)
+    _fixed_widths(header, [6.4, TEXT_WIDTH_CM - 6.4])
+
+
+def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None, issuer: Issuer | None = None) -> bytes:
+    """The report as a Word document headed and numbered as ``issuer`` (default: the configured one) issues it."""
     issued_on = issued_on or report.as_of
+    issuer = issuer or issuer_for()
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)
@@ -99,26 +170,14 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
     normal.font.size = Pt(14)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
-    # header: issuing body (left) and national motto (right), without borders
-    header = document.add_table(rows=3, cols=2)
-    header.autofit = False
-    left, right = Cm(7.5), Cm(8.5)
-    for row in header.rows:
-        row.cells[0].width, row.cells[1].width = left, right
-    _cell_text(header.cell(0, 0), ISSUER_PARENT, size=12)
-    _cell_text(header.cell(0, 1), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
-    _cell_text(header.cell(1, 0), ISSUER, size=13, bold=True, underline=True)
-    _cell_text(header.cell(1, 1), "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, underline=True)
-    _cell_text(header.cell(2, 0), "Số:       /BC-TGV", size=13)
-    _cell_text(header.cell(2, 1), date_line(issued_on), size=14, italic=True)
+    _heading(document, issuer, issued_on)
 
     _para(document, "", space_after=6)
     _para(document, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(document, report.title, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(document, f"(tính đến ngày {report.as_of:%d/%m/%Y})", size=14, italic=True,
           align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _para(document, "Tổ Giúp việc Ban Chỉ đạo Trung ương báo cáo tình hình thực hiện các nhiệm vụ như sau:",
-          indent=True)
+    _para(document, f"{issuer.in_sentence} báo cáo tình hình thực hiện các nhiệm vụ như sau:", indent=True)
 
     # I. overall
     _para(document, "I. TÌNH HÌNH CHUNG", bold=True)
@@ -126,28 +185,24 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
     _table(document, ["TT", "Tình trạng", "Số nhiệm vụ", "Tỷ lệ"],
            [[i, label, count, pct] for i, (label, count, pct, _url) in enumerate(report.by_status_rows, 1)]
            + [["", "Tổng cộng", report.total, "100%" if report.total else "0%"]],
-           [1.2, 8, 3, 3])
+           [1.2, 8.8, 3, 3])
     _para(document, "", space_after=0)
     _para(document, "Phân loại theo thời hạn (Quyết định số 42/2014/QĐ-TTg):", indent=True)
     _table(document, ["TT", "Phân loại", "Số nhiệm vụ", "Tỷ lệ"],
            [[i, label, count, pct] for i, (label, count, pct, _url) in enumerate(report.by_timing_rows, 1)],
-           [1.2, 8, 3, 3])
+           [1.2, 8.8, 3, 3])
 
     # II. late tasks
     _para(document, "", space_after=0)
     _para(document, "II. CÁC NHIỆM VỤ CHẬM MUỘN", bold=True)
     if report.late_tasks:
         _para(document, f"Có {report.late_total} nhiệm vụ chưa hoàn thành đã quá hạn, của "
-                        f"{len(report.late_by_agency)} cơ quan chủ trì:", indent=True)
-        _table(document, ["TT", "Nhiệm vụ", fields.label("lead"), "Hạn", fields.label("days_late")],
-               [[i, f"{t.label}: {t.text}", "; ".join(t.lead_agencies), f"{t.due:%d/%m/%Y}" if t.due else "",
-                 t.days_late] for i, t in enumerate(report.late_tasks, 1)],
-               [1.2, 7.5, 3.8, 2.5, 2])
-        _para(document, "", space_after=0)
+                        f"{len(report.late_by_agency)} cơ quan chủ trì (danh sách chi tiết tại Phụ lục kèm theo).",
+              indent=True)
         _para(document, "Tổng hợp theo cơ quan chủ trì:", indent=True)
         _table(document, ["TT", "Cơ quan chủ trì", "Số nhiệm vụ chậm", "Chậm nhiều nhất (ngày)"],
                [[i, g["agency"], g["count"], g["max_days_late"]] for i, g in enumerate(report.late_by_agency, 1)],
-               [1.2, 8, 3.3, 3.5])
+               [1.2, 8.3, 3.2, 3.3])
     else:
         _para(document, "Không có nhiệm vụ nào chậm muộn.", indent=True)
 
@@ -162,7 +217,7 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
         _table(document, ["TT", "Nhiệm vụ", "Cơ quan đề xuất", "Hạn cũ", "Hạn mới"],
                [[i, e.label, e.agency, f"{e.previous_due:%d/%m/%Y}" if e.previous_due else "",
                  f"{e.new_due:%d/%m/%Y}"] for i, e in enumerate(report.extensions, 1)],
-               [1.2, 5.5, 5, 2.6, 2.6])
+               [1.0, 7.1, 3.7, 2.1, 2.1])
     else:
         _para(document, f"Trong kỳ ({period}) không có nhiệm vụ nào được gia hạn.", indent=True)
 
@@ -177,7 +232,7 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
         _para(document, f"So với báo cáo ngày {report.previous_as_of:%d/%m/%Y}: {change_summary(report)}.",
               indent=True)
         _table(document, ["TT", "Nhiệm vụ", "Thay đổi"],
-               [[i, c.label, c.description] for i, c in enumerate(report.changes, 1)], [1.2, 6, 9])
+               [[i, c.label, c.description] for i, c in enumerate(report.changes, 1)], [1.0, 7.5, 7.5])
 
     # V. proposals
     _para(document, "", space_after=0)
@@ -188,22 +243,46 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None)
     # signature: "Nơi nhận" (left) and signer (right)
     _para(document, "", space_after=0)
     footer = document.add_table(rows=1, cols=2)
-    footer.autofit = False
-    footer.rows[0].cells[0].width, footer.rows[0].cells[1].width = Cm(8), Cm(8)
     left_cell, right_cell = footer.rows[0].cells
     _cell_text(left_cell, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in RECIPIENTS:
+    for line in recipients(issuer):
         paragraph = left_cell.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         _font(paragraph.add_run(f"- {line}"), size=11)
-    _cell_text(right_cell, "T/M TỔ GIÚP VIỆC", size=13, bold=True)
-    signer = right_cell.add_paragraph()
-    signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(signer.add_run("TỔ TRƯỞNG"), size=13, bold=True)
+    _cell_text(right_cell, issuer.sign_on_behalf, size=13, bold=True)
+    if issuer.signer_title:
+        signer = right_cell.add_paragraph()
+        signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(signer.add_run(issuer.signer_title), size=13, bold=True)
+    _fixed_widths(footer, [8.0, 8.0])
+
+    if report.late_tasks:
+        _late_appendix(document, report, issuer, issued_on)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+#: the appendix's landscape page: A4 turned, 2 cm margins, 25.7 cm of text width — the task column takes 15 of it
+LANDSCAPE_WIDTHS = [1.0, 15.3, 4.6, 2.6, 2.2]
+
+
+def _late_appendix(document, report: ConsolidatedReport, issuer: Issuer, issued_on: dt.date) -> None:
+    """The late tasks in full, as an appendix on landscape pages (a long table is not read in a 16 cm column): the
+    task column is the widest, the dates and numbers only as wide as they need, the header row repeated."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    _para(document, "Phụ lục", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(document, "DANH SÁCH CÁC NHIỆM VỤ CHẬM MUỘN", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(document, f"(Kèm theo Báo cáo ngày {issued_on:%d/%m/%Y} của {issuer.in_sentence})", italic=True,
+          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    _table(document, ["TT", "Nhiệm vụ", fields.label("lead"), "Hạn", fields.label("days_late")],
+           [[i, f"{t.label}: {t.text}", "; ".join(t.lead_agencies), f"{t.due:%d/%m/%Y}" if t.due else "",
+             t.days_late] for i, t in enumerate(report.late_tasks, 1)],
+           LANDSCAPE_WIDTHS)
 
 
 def change_summary(report: ConsolidatedReport) -> str:

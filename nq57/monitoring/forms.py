@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.widgets import AgencySelect
+from nq57.monitoring.issuers import KINDS, Issuer, issuer_for
 from nq57.notices.models import Notice
 from nq57.taxonomy.models import Theme
 
@@ -29,6 +30,10 @@ class ReportScopeForm(forms.Form):
     due_to = forms.DateField(required=False, label="Hạn đến ngày", error_messages=DATE_ERROR,
                              widget=forms.DateInput(attrs={"type": "date"}))
 
+    issuer = forms.ChoiceField(required=False, label="Cơ quan ban hành", error_messages=CHOICE_ERROR,
+                               choices=[("", "Theo cấu hình"), *KINDS.items()],
+                               help_text="Quốc hiệu, số hiệu và chữ ký của bản Word và bản in.")
+
     def clean(self):
         data = super().clean()
         for name in ("as_of", "due_from", "due_to"):  # 9999-12-31 would overflow the date arithmetic: a 400, not a 500
@@ -38,6 +43,10 @@ class ReportScopeForm(forms.Form):
         if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
             raise forms.ValidationError("“Hạn đến ngày” phải sau “Hạn từ ngày”.")
         return data
+
+    def report_issuer(self) -> Issuer:
+        """The issuer whose header and numbering the .docx and print version take (``?issuer=party|state``)."""
+        return issuer_for((getattr(self, "cleaned_data", None) or {}).get("issuer") or None)
 
     def report_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -100,7 +100,7 @@ def consolidated(request):
     fmt = request.GET.get("format", "")
     form, report = _report_from(request, late_limit=None if fmt in {"docx", "xlsx", "print"} else PAGE_LATE_LIMIT)
     if report is not None and fmt in {"docx", "xlsx"}:  # a download issues nothing (see consolidated_issue)
-        body, content_type = ((exports.report_docx(report), DOCX) if fmt == "docx"
+        body, content_type = ((exports.report_docx(report, issuer=form.report_issuer()), DOCX) if fmt == "docx"
                               else (exports.report_xlsx(report), XLSX))
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{_filename(report, fmt)}"'
@@ -111,8 +111,8 @@ def consolidated(request):
     return render(request, template, {
         "form": form, "report": report, "query": query.urlencode(),
         "change_summary": exports.change_summary(report) if report else "",
-        "date_line": exports.date_line(report.as_of) if report else "",
-        "issuer_parent": exports.ISSUER_PARENT, "issuer": exports.ISSUER, "recipients": exports.RECIPIENTS,
+        "date_line": form.report_issuer().date_line(report.as_of) if report else "",
+        "issuer": form.report_issuer(), "recipients": exports.recipients(form.report_issuer()),
         "can_issue": access.can_issue_reports(request.user),
     }, status=200 if report is not None else 400)
 

@@ -45,6 +45,8 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
         # no timing annotation up front: TaskFilter adds it only when filtering by timing
         task_filter = TaskFilter(data, queryset=Task.objects.all(), today=today)
         if not task_filter.is_valid():
+            if task_filter.range_error:
+                raise ApiError(400, "invalid_range", task_filter.range_error, _filter_errors(task_filter))
             raise ApiError(422, "invalid", "Bộ lọc không hợp lệ.", _filter_errors(task_filter))
         queryset = task_filter.qs
     else:  # TaskFilter's default (top-level tasks) without building its form: the hot path of list clients

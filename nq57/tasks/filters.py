@@ -3,24 +3,84 @@
 GET parameters (other pages link to them, keep the names): ``agency`` (id), ``role`` (lead | coordinating; empty:
 either), ``status``, ``timing``, ``theme`` (code), ``notice`` (id), ``programme`` (id), ``due_from``, ``due_to``
 (YYYY-MM-DD), ``overdue_on`` (YYYY-MM-DD: open and past its deadline at the end of that day, as the dashboard's
-weekly chart counts), ``q`` (folded text search) and ``parent`` ("root": top-level tasks, the default; "all": tasks and
+weekly chart counts), ``q`` (folded text search: whole words, "quoted phrases", a notice number such as 30-TB/TGV
+or "30 TB TGV"; whole-phrase hits first) and ``parent`` ("root": top-level tasks, the default; "all": tasks and
 sub-tasks; an id: the sub-tasks of that task).
 """
 
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.widgets import AgencySelect
 from nq57.notices.models import Notice
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing, search_words
 from nq57.taxonomy.models import Programme, Theme
 
 CHOICE_ERROR = {"invalid_choice": "Giá trị “%(value)s” không hợp lệ cho bộ lọc này."}
 MODEL_ERROR = {"invalid_choice": "Không tìm thấy mục đã chọn; có thể nó đã bị xóa hoặc đường dẫn sai."}
 DATE_ERROR = {"invalid": "Ngày không hợp lệ; hãy nhập theo dạng năm-tháng-ngày (ví dụ 2025-12-31)."}
+
+
+RANGE_ERROR_CODE = "invalid_range"
+_QUOTED = re.compile(r'["“”„«»]([^"“”„«»]*)["“”„«»]?')
+
+
+def range_message(due_from, due_to) -> str:
+    return (f"Khoảng thời hạn bị ngược: “Hạn từ ngày” ({due_from:%d/%m/%Y}) sau “Hạn đến ngày” ({due_to:%d/%m/%Y}). "
+            "Hãy đổi chỗ hai ngày hoặc sửa một trong hai.")
+
+
+class TaskFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        due_from, due_to = cleaned.get("due_from"), cleaned.get("due_to")
+        if due_from and due_to and due_from > due_to:
+            self.add_error("due_to", forms.ValidationError(range_message(due_from, due_to), code=RANGE_ERROR_CODE))
+        return cleaned
+
+
+#: a pasted paragraph searches by its first words (one LIKE per word: SQLite refuses very deep expressions)
+MAX_QUERY_WORDS, MAX_QUERY_PHRASES = 20, 5
+
+
+def parse_query(value: str) -> tuple[list[list[str]], list[str]]:
+    """``q`` -> (phrases, words), both folded: text in quotes ("…" or “…”) is a phrase, the rest single words."""
+    phrases = [words[:MAX_QUERY_WORDS] for words in (search_words(m) for m in _QUOTED.findall(value)) if words]
+    return phrases[:MAX_QUERY_PHRASES], search_words(_QUOTED.sub(" ", value))[:MAX_QUERY_WORDS]
+
+
+def _key_contains(words: list[str]) -> Q:
+    """The whole folded words ``words``, in this order and next to each other, somewhere in the search key."""
+    return Q(search_key__contains=f" {' '.join(words)} ")
+
+
+#: words of an unquoted query may have at most this many other words between them ("chuyển đổi mạnh mẽ sang số")
+NEAR_GAP = 3
+
+
+def _words_near(words: list[str]) -> Q:
+    """Every word of ``words`` as a whole folded word, in this order, at most ``NEAR_GAP`` words apart: Vietnamese
+    words are syllables, and the same syllables scattered over a sentence ("chuyển giao … sửa đổi … sở hữu") are not
+    what "chuyển đổi số" asks for. The plain LIKEs narrow the rows before the regular expression runs."""
+    if len(words) == 1:
+        return _key_contains(words)
+    condition = Q()
+    for word in dict.fromkeys(words):
+        condition &= _key_contains([word])
+    gap = rf"(?:[^ ]+ ){{0,{NEAR_GAP}}}"
+    return condition & Q(search_key__regex=" " + gap.join(f"{word} " for word in words))
+
+
+def _find(sequence: list[str], part: list[str]) -> int:
+    for start in range(len(sequence) - len(part) + 1):
+        if sequence[start:start + len(part)] == part:
+            return start
+    return -1
 
 
 class ParentField(forms.CharField):
@@ -88,12 +148,20 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_overdue_on", label="Quá hạn vào ngày", widget=forms.DateInput(attrs={"type": "date"}),
         error_messages=DATE_ERROR,
     )
-    q = django_filters.CharFilter(method="filter_q", label="Tìm trong nội dung")
+    q = django_filters.CharFilter(
+        method="filter_q", label="Tìm trong nội dung",
+        widget=forms.TextInput(attrs={
+            "placeholder": "chuyển đổi số, \"cụm từ\", 30-TB/TGV",
+            "title": "Không cần gõ dấu. Tìm các từ trọn vẹn, theo thứ tự và gần nhau; đặt trong ngoặc kép để tìm đúng "
+                     "cụm từ; có thể gõ số hiệu thông báo. Kết quả có đúng cả cụm từ được xếp trước.",
+        }),
+    )
     parent = ParentFilter(method="filter_parent", label="Cấp nhiệm vụ")
 
     class Meta:
         model = Task
         fields: list[str] = []
+        form = TaskFilterForm
 
     def __init__(self, data=None, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
@@ -127,12 +195,55 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(Timing.overdue_on(value))
 
     def filter_q(self, queryset, name, value):
-        from nq57.extraction.vietnamese import fold
+        """Every quoted phrase as a phrase; the other words as whole folded words, in their order and close together
+        (``_words_near``); a notice number in the query (30-TB/TGV, "30 TB TGV") also selects that notice's tasks
+        (with the query's other words). Tasks holding the whole query as one phrase rank first (``search_rank`` 0,
+        see ``ordered``)."""
+        phrases, words = parse_query(value)
+        if not phrases and not words:
+            return queryset
+        condition = _words_near(words) if words else Q()
+        for phrase in phrases:
+            condition &= _key_contains(phrase)
+        everything = [w for part in phrases for w in part] + words
+        for notice_id, others in self._notice_numbers_in(everything):
+            condition |= Q(notice_id=notice_id) & (_words_near(others) if others else Q())
+        self.ranked = len(everything) > 1
+        queryset = queryset.filter(condition)
+        if self.ranked:
+            whole = _key_contains(search_words(value)[:MAX_QUERY_WORDS])
+            queryset = queryset.annotate(search_rank=Case(When(whole, then=Value(0)), default=Value(1),
+                                                          output_field=IntegerField()))
+        return queryset
 
-        condition = Q()
-        for word in fold(value).split():
-            condition &= Q(search_key__contains=word)
-        return queryset.filter(condition)
+    @staticmethod
+    def _notice_numbers_in(words: list[str]) -> list[tuple[int, list[str]]]:
+        """(notice id, the query's other words) for each notice whose number (two words or more: "30 tb tgv") is in
+        the query. Notices are few (hundreds), their numbers are read once per search."""
+        found = []
+        for notice_id, number in Notice.objects.exclude(number="").values_list("id", "number"):
+            number_words = search_words(number)
+            if len(number_words) < 2:
+                continue
+            start = _find(words, number_words)
+            if start >= 0:
+                found.append((notice_id, words[:start] + words[start + len(number_words):]))
+        return found
+
+    ranked = False
+
+    def ordered(self, *fields: str):
+        """The filtered tasks in ``fields`` order, whole-phrase hits of a search first."""
+        queryset = self.qs
+        return queryset.order_by("search_rank", *fields) if self.ranked else queryset.order_by(*fields)
+
+    @property
+    def range_error(self) -> str | None:
+        """The message of a reversed due-date range (``due_from`` after ``due_to``), if that is the problem."""
+        for error in self.form.errors.as_data().get("due_to", []):
+            if error.code == RANGE_ERROR_CODE:
+                return error.messages[0]
+        return None
 
     def filter_parent(self, queryset, name, value):
         if value == "root":

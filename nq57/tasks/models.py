@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -191,11 +192,22 @@ class AssignmentRole(models.TextChoices):
     COORDINATING = "coordinating", "Phối hợp"
 
 
-def task_search_key(text: str, path: str = "") -> str:
-    """The folded text the task list searches (no diacritics, any tone-mark style, NFC or NFD)."""
-    from nq57.extraction.vietnamese import fold
+_SEARCH_WORD = re.compile(r"[^\W_]+")
 
-    return fold(f"{path} {text}")
+
+def search_words(text: str) -> list[str]:
+    """The folded words of ``text`` (no diacritics, any tone-mark style, NFC or NFD; punctuation dropped):
+    "Chuyển đổi số, 30-TB/TGV" -> ["chuyen", "doi", "so", "30", "tb", "tgv"]. Queries and keys both go through it."""
+    from nq57.text.vietnamese import fold
+
+    return _SEARCH_WORD.findall(fold(text))
+
+
+def task_search_key(text: str, path: str = "") -> str:
+    """The folded words the task list searches, one space between them and one at each end, so that
+    ``" doi so "`` finds the whole words "đổi số" (and never "sửa đổi sở hữu")."""
+    words = search_words(f"{path} {text}")
+    return f" {' '.join(words)} " if words else ""
 
 
 class TaskQuerySet(models.QuerySet):

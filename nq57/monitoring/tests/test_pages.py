@@ -93,9 +93,15 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     assert f'href="/tasks/?notice={scope["notice"].pk}&amp;timing=open_overdue">4</a>' in html
 
     assert "xem toàn bộ" not in html  # 4 late tasks: all of them on the page
+    assert '<select name="issuer"' in html and '<option value="state">Cơ quan nhà nước</option>' in html
 
     printable = client.get(f"/consolidated/{query}&format=print").content.decode()
-    assert "@media print" in printable and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in printable
+    # the default issuer is the Steering Committee's Tổ Giúp việc, a Party body: Party heading and numbering
+    assert "@media print" in printable and "ĐẢNG CỘNG SẢN VIỆT NAM" in printable
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in printable and "-BC/TGV" in printable
+    state = client.get(f"/consolidated/{query}&format=print&issuer=state").content.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in state and "Độc lập - Tự do - Hạnh phúc" in state
+    assert "/BC-BKHCN" in state and "ĐẢNG CỘNG SẢN VIỆT NAM" not in state
     assert "Hà Nội, ngày 01 tháng 09 năm 2025" in printable and "Nơi nhận:" in printable
 
     response = client.get(f"/consolidated/{query}&format=docx")
@@ -103,8 +109,11 @@ def test_the_consolidated_report_page_prints_and_downloads_word_and_excel(cast, 
     document = Document(io.BytesIO(response.content))
     texts = [p.text for p in document.paragraphs]
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells and "Độc lập - Tự do - Hạnh phúc" in cells
-    assert "Hà Nội, ngày 01 tháng 09 năm 2025" in cells and "TỔ GIÚP VIỆC" in cells
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in cells and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in cells
+    assert "Hà Nội, ngày 01 tháng 09 năm 2025" in cells and any("TỔ GIÚP VIỆC" in c for c in cells)
+    state = Document(io.BytesIO(client.get(f"/consolidated/{query}&format=docx&issuer=state").content))
+    state_cells = [cell.text for table in state.tables for row in table.rows for cell in row.cells]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc" in state_cells
     assert "BÁO CÁO" in texts
     assert "Tình hình thực hiện các nhiệm vụ theo Thông báo số 40-TB/TGV" in texts
     assert [t for t in texts if t[:3] in ("I. ", "II.", "III", "IV.", "V. ")] == [

@@ -69,6 +69,7 @@ def test_the_agency_is_found_by_any_alias_and_the_theme_by_code_or_name(cast):
     (["--format", "pdf"], "Định dạng “pdf” không hỗ trợ"),
     (["--format", "docx"], "cần tên tệp kết quả"),
     (["--theme", "vũ trụ"], "Không tìm thấy chủ đề “vũ trụ”"),
+    (["--issuer", "quốc hội"], "Cơ quan ban hành “quốc hội” không hợp lệ; hãy chọn party hoặc state"),
 ])
 def test_bad_arguments_are_refused_in_vietnamese(cast, args, message):
     with pytest.raises(CommandError, match=message):

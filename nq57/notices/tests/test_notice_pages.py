@@ -39,3 +39,12 @@ def test_the_notice_page_lists_tasks_in_document_order_and_links_cited_notices(c
 
 def test_an_unknown_notice_is_a_404(cast, client_for):
     assert client_for(cast.leader).get(reverse("notices:notice_detail", args=[999999])).status_code == 404
+
+
+def test_the_list_finds_a_notice_number_typed_loosely(cast, client_for):
+    NoticeFactory(number="12-TB/TGV", issued_on=dt.date(2025, 2, 1), title="Về hạ tầng số")
+    NoticeFactory(number="130-TB/TGV", issued_on=dt.date(2025, 2, 2))
+    client = client_for(cast.leader)
+    for query in ("30-TB/TGV", "30 TB TGV", "30/tb-tgv", "30 tb"):
+        found = client.get(reverse("notices:notice_list"), {"q": query}).content.decode()
+        assert "30-TB/TGV" in found and "12-TB/TGV" not in found and "130-TB/TGV" not in found, query

@@ -1,7 +1,7 @@
 """``nq57 report``: the consolidated report from the command line.
 
     nq57 report [--notice NUMBER] [--agency NAME] [--theme T] [--as-of DATE] [--from DATE] [--to DATE]
-                --format docx|xlsx|text [-o FILE] [--issue-by USERNAME]
+                --format docx|xlsx|text [-o FILE] [--issue-by USERNAME] [--issuer party|state]
 
 Bad arguments print a Vietnamese message and exit with code 1. Writing a report changes nothing; with
 ``--issue-by`` (an account of the office) the report is also issued (``monitoring.services.report_issue``): its
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nq57.agencies.services import agency_lookup
 from nq57.monitoring import exports, services
+from nq57.monitoring.issuers import KINDS, issuer_for
 from nq57.notices.models import Notice
 from nq57.taxonomy.models import Theme
 
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         parser.add_argument("--issue-by", dest="issue_by", metavar="TÊN_ĐĂNG_NHẬP",
                             help="ban hành báo cáo với tài khoản này (của Cơ quan Thường trực): báo cáo sau cùng phạm "
                                  "vi nêu thay đổi so với báo cáo này")
+        parser.add_argument("--issuer", help="cơ quan ban hành bản Word: party (cơ quan của Đảng) hoặc state (cơ "
+                                             "quan nhà nước); mặc định theo cấu hình REPORT_ISSUER_KIND")
 
     def run_from_argv(self, argv):
         """Like Django's, but a CommandError prints only its Vietnamese message (no class name) and exits 1."""
@@ -117,6 +120,9 @@ class Command(BaseCommand):
         output = options.get("output")
         if fmt in ("docx", "xlsx") and not output:
             raise CommandError(f"Định dạng {fmt} cần tên tệp kết quả: -o TỆP.{fmt}")
+        kind = (options.get("issuer") or "").strip().lower()
+        if kind and kind not in KINDS:
+            raise CommandError(f"Cơ quan ban hành “{options['issuer']}” không hợp lệ; hãy chọn party hoặc state.")
         notice = find_notice(options["notice"]) if options.get("notice") else None
         agency = None
         if options.get("agency"):
@@ -149,7 +155,7 @@ class Command(BaseCommand):
         else:
             report = services.consolidated_report(**scope)
         if fmt == "docx":
-            Path(output).write_bytes(exports.report_docx(report))
+            Path(output).write_bytes(exports.report_docx(report, issuer=issuer_for(kind or None)))
         elif fmt == "xlsx":
             Path(output).write_bytes(exports.report_xlsx(report))
         else:
