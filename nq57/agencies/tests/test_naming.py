@@ -43,7 +43,13 @@ OFFICIAL = sorted({short for record in AGENCIES for short in record.short_names 
                   reverse=True)
 
 
+#: a document number ("Số 12-BC/TGV", "Số: 05/BC-BKHCN") carries its issuer's code by the rules of administrative
+#: documents: it is not an agency name shown to a reader
+DOCUMENT_NUMBER = re.compile(r"\d*\s*[-/]\s*BC\s*[-/]\s*[A-ZĐ][\wĐđ&-]*")
+
+
 def _no_code(text: str, where: str) -> None:
+    text = DOCUMENT_NUMBER.sub(" ", text)
     for official in OFFICIAL:
         text = text.replace(official, " ")
     for code in CODES:
