@@ -104,10 +104,10 @@ class TargetRowForm(forms.Form):
 
     key = forms.IntegerField(widget=forms.HiddenInput, required=False)
     keep = forms.BooleanField(label="Giữ chỉ tiêu này", required=False)
-    text = forms.CharField(label="Chỉ tiêu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = limits.text_field("Chỉ tiêu", limits.TASK_TEXT, required=False, rows=2)
     year = forms.IntegerField(label="Năm", required=False, min_value=1990, max_value=2100)
-    value = forms.CharField(label="Giá trị", required=False, max_length=100)
-    unit = forms.CharField(label="Đơn vị", required=False, max_length=200)
+    value = limits.text_field("Giá trị", limits.SECTION, required=False)
+    unit = limits.text_field("Đơn vị", limits.SECTION, required=False)
 
 
 TargetFormSet = forms.formset_factory(TargetRowForm, extra=0)
