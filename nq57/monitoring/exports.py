@@ -324,3 +324,66 @@ def report_text(report: ConsolidatedReport) -> str:
             lines.append(f"  - {change.label}: {change.description}")
     return "\n".join(lines) + "\n"
 
+
+
+# --- the administrative layout, for other apps' Word reports (indicators) -------------------------------------------
+
+def docx_paragraph(container, text: str = "", **style):
+    """A paragraph in the report's font and spacing (``size``, ``bold``, ``italic``, ``align``, ``indent``...)."""
+    return _para(container, text, **style)
+
+
+def docx_table(document, headers: list[str], rows: list[list], widths: list[float]):
+    """A bordered table with a bold header row, in the report's font."""
+    return _table(document, headers, rows, widths)
+
+
+def docx_document(*, title: str, subtitle: str = "", issued_on: dt.date, number: str = "Số:       /BC-TGV"):
+    """A new A4 Word document opened like the consolidated report: issuing body and national motto, place and date,
+    "BÁO CÁO" and the title. Write the sections with ``docx_paragraph``/``docx_table``, then ``docx_finish``."""
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    header = document.add_table(rows=3, cols=2)
+    header.autofit = False
+    for row in header.rows:
+        row.cells[0].width, row.cells[1].width = Cm(7.5), Cm(8.5)
+    _cell_text(header.cell(0, 0), ISSUER_PARENT, size=12)
+    _cell_text(header.cell(0, 1), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
+    _cell_text(header.cell(1, 0), ISSUER, size=13, bold=True, underline=True)
+    _cell_text(header.cell(1, 1), "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, underline=True)
+    _cell_text(header.cell(2, 0), number, size=13)
+    _cell_text(header.cell(2, 1), date_line(issued_on), size=14, italic=True)
+    _para(document, "", space_after=6)
+    _para(document, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(document, title, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    if subtitle:
+        _para(document, subtitle, size=14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    return document
+
+
+def docx_finish(document, *, recipients=RECIPIENTS) -> bytes:
+    """The "Nơi nhận" and signature block, then the document's bytes."""
+    _para(document, "", space_after=0)
+    footer = document.add_table(rows=1, cols=2)
+    footer.autofit = False
+    footer.rows[0].cells[0].width, footer.rows[0].cells[1].width = Cm(8), Cm(8)
+    left_cell, right_cell = footer.rows[0].cells
+    _cell_text(left_cell, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in recipients:
+        paragraph = left_cell.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(f"- {line}"), size=11)
+    _cell_text(right_cell, "T/M TỔ GIÚP VIỆC", size=13, bold=True)
+    signer = right_cell.add_paragraph()
+    signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(signer.add_run("TỔ TRƯỞNG"), size=13, bold=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
