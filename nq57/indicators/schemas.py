@@ -42,9 +42,8 @@ class IndicatorDetailOut(IndicatorOut):
     data_source: str
 
 
-class IndicatorPage(Out):
-    meta: PageMeta
-    items: list[IndicatorOut]
+class IndicatorPage(PageMeta):
+    results: list[IndicatorOut]
 
 
 class ValueOut(Out):
