@@ -46,11 +46,14 @@ class ValueForm(forms.Form):
     value = forms.CharField(label="Giá trị", max_length=40, error_messages={"required": "Hãy nhập giá trị."})
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     evidence_link = forms.CharField(label="Liên kết minh chứng", required=False, max_length=1000)
-    evidence_file = forms.FileField(label="Tệp minh chứng", required=False)
+    evidence_file = forms.FileField(label="Tệp minh chứng", required=False, error_messages={
+        "empty": "Tệp minh chứng rỗng.", "invalid": "Tệp tải lên không hợp lệ."})
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)", error_messages={"required": "Hãy chọn tệp Excel."})
+    file = forms.FileField(label="Tệp Excel (.xlsx)", error_messages={
+        "required": "Hãy chọn tệp Excel.", "empty": "Tệp đã chọn rỗng.", "invalid": "Tệp tải lên không hợp lệ.",
+        "missing": "Hãy chọn tệp Excel."})
 
 
 class FrameworkForm(forms.Form):

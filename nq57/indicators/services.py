@@ -149,6 +149,18 @@ INDICATOR_FIELDS = ("code", "name", "unit", "direction", "kind", "baseline_value
                     "technology", "method", "data_source", "period", "value_source", "computation")
 
 
+ID_FIELDS = ("agency_id", "theme_id", "technology_id")
+
+
+def _by_id(fields: dict) -> dict:
+    """``agency_id=`` and ``agency=`` both accepted (the latter wins)."""
+    out = dict(fields)
+    for name in ID_FIELDS:
+        if out.get(name[:-3]) is not None:
+            out.pop(name, None)
+    return out
+
+
 def _check_indicator(data: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (data.get("name") or "").strip():
@@ -204,7 +216,7 @@ def parse_targets(text: str) -> list[tuple[int | None, Decimal | None, str]]:
 def indicator_create(*, actor, targets=(), sources=(), **fields) -> Indicator:
     access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
     data = {"direction": Direction.HIGHER, "kind": IndicatorKind.COUNT, "period": Period.YEARLY,
-            "value_source": ValueSource.ENTERED, **fields}
+            "value_source": ValueSource.ENTERED, **_by_id(fields)}
     errors = _check_indicator(data)
     clean_targets, target_errors = _check_targets(targets)
     if target_errors:
@@ -213,7 +225,7 @@ def indicator_create(*, actor, targets=(), sources=(), **fields) -> Indicator:
         raise ServiceError(next(iter(errors.values()))[0], errors=errors)
     data["name"] = data["name"].strip()
     indicator = Indicator.objects.create(search_key=fold(data["name"]),
-                                         **{k: v for k, v in data.items() if k in INDICATOR_FIELDS})
+                                         **{k: v for k, v in data.items() if k in INDICATOR_FIELDS + ID_FIELDS})
     for year, value, text in clean_targets:
         IndicatorTarget.objects.create(indicator=indicator, year=year, value=value, text=text)
     for notice, path, sentence in sources:
@@ -228,7 +240,7 @@ def indicator_create(*, actor, targets=(), sources=(), **fields) -> Indicator:
 def indicator_update(*, actor, indicator: Indicator, targets=None, **fields) -> Indicator:
     access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    data = {k: getattr(indicator, k) for k in INDICATOR_FIELDS} | fields
+    data = {k: getattr(indicator, k) for k in INDICATOR_FIELDS} | _by_id(fields)
     errors = _check_indicator(data)
     clean_targets = None
     if targets is not None:
@@ -237,8 +249,9 @@ def indicator_update(*, actor, indicator: Indicator, targets=None, **fields) -> 
             errors["targets"] = target_errors
     if errors:
         raise ServiceError(next(iter(errors.values()))[0], errors=errors)
-    for name in INDICATOR_FIELDS:
-        setattr(indicator, name, data[name])
+    for name in INDICATOR_FIELDS + ID_FIELDS:
+        if name in data:
+            setattr(indicator, name, data[name])
     indicator.name = indicator.name.strip()
     indicator.search_key = fold(indicator.name)
     indicator.save()
