@@ -35,6 +35,7 @@ from nq57.taxonomy.models import Theme
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+PROPOSALS_PAGE = 200  # pending proposals shown (and decided) per screen
 
 
 def _indicator(request, pk: int) -> Indicator:
@@ -211,12 +212,17 @@ def values_import(request):
                   status=400 if request.method == "POST" else 200)
 
 
+def _int(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 18 else None
+
+
 # --- proposals -----------------------------------------------------------------------------------------------------
 
 def proposals(request):
     _office(request)
     pending = list(IndicatorProposal.objects.filter(state=ProposalState.PENDING)
-                   .select_related("notice", "agency", "suggested").order_by("notice_id", "id")[:500])
+                   .select_related("notice", "agency", "suggested").order_by("notice_id", "id")[:PROPOSALS_PAGE])
     errors: dict = {}
     posted: dict = {}
     if request.method == "POST":
@@ -228,7 +234,7 @@ def proposals(request):
             if action == "keep":
                 continue
             decision = {"id": proposal.pk, "action": action,
-                        "indicator_id": request.POST.get(f"{prefix}-merge_into") or None,
+                        "indicator_id": _int(request.POST.get(f"{prefix}-merge_into")),
                         "name": request.POST.get(f"{prefix}-name") or proposal.name,
                         "unit": request.POST.get(f"{prefix}-unit", proposal.unit),
                         "kind": request.POST.get(f"{prefix}-kind") or proposal.kind,
@@ -236,8 +242,7 @@ def proposals(request):
             year = services.parse_number(request.POST.get(f"{prefix}-year"))
             decision["year"] = int(year) if year is not None else None
             decision["value"] = services.parse_number(request.POST.get(f"{prefix}-value"))
-            agency = request.POST.get(f"{prefix}-agency")
-            decision["agency_id"] = int(agency) if agency and agency.isdigit() else None
+            decision["agency_id"] = _int(request.POST.get(f"{prefix}-agency"))
             decisions.append(decision)
         if not decisions:
             messages.info(request, "Chưa chọn thao tác nào.")
@@ -255,7 +260,7 @@ def proposals(request):
     return render(request, "indicators/proposals.html", {
         "rows": rows, "kinds": IndicatorKind.choices, "directions": Direction.choices,
         "agencies": Agency.objects.filter(dissolved_on__isnull=True).order_by("name").only("id", "name"),
-        "indicators": Indicator.objects.order_by("name").only("id", "name")[:2000],
+        "indicators": Indicator.objects.order_by("name").only("id", "name")[:5000],
         "notices": Notice.objects.order_by("-issued_on", "-id")[:200],
     }, status=400 if errors else 200)
 
