@@ -5,7 +5,7 @@ from django import forms
 from nq57.agencies.models import Agency
 from nq57.indicators.computations import computation_choices
 from nq57.indicators.models import Direction, IndicatorKind, Period, SubjectKind, ValueSource
-from nq57.taxonomy.models import Theme
+from nq57.taxonomy.models import TechnologyField, Theme
 
 QUARTERS = [(0, "Cả năm"), (1, "Quý 1"), (2, "Quý 2"), (3, "Quý 3"), (4, "Quý 4")]
 
@@ -22,6 +22,10 @@ class IndicatorForm(forms.Form):
     agency = forms.ModelChoiceField(label="Cơ quan chủ trì theo dõi", queryset=Agency.objects.order_by("name"),
                                     required=False)
     theme = forms.ModelChoiceField(label="Chủ đề", queryset=Theme.objects.all(), required=False)
+    technology = forms.ModelChoiceField(label="Lĩnh vực công nghệ chiến lược (Quyết định 1131/QĐ-TTg)",
+                                        queryset=TechnologyField.objects.filter(version__is_current=True,
+                                                                                parent__isnull=True),
+                                        required=False)
     baseline_value = forms.DecimalField(label="Giá trị cơ sở", required=False, max_digits=20, decimal_places=4,
                                         error_messages={"invalid": "Giá trị cơ sở phải là số."})
     baseline_year = forms.IntegerField(label="Năm cơ sở", required=False,

@@ -667,6 +667,8 @@ def proposals_decide(*, actor, decisions: list[dict]) -> dict:
     ``{"id", "action": "create"|"merge"|"dismiss"|"keep", "indicator_id" (merge), and for create the edited
     "name", "unit", "year", "value", "kind", "direction", "agency_id"}``. Merging adds the proposal's sentence as a
     further source of the existing indicator and its target when that year has none."""
+    from nq57.taxonomy.selectors import technologies_for_text, themes_for_text
+
     access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
     ids = [int(d["id"]) for d in decisions]
     proposals = {p.pk: p for p in IndicatorProposal.objects.select_for_update().filter(pk__in=ids)
@@ -695,8 +697,11 @@ def proposals_decide(*, actor, decisions: list[dict]) -> dict:
                     targets = [(year, value, proposal.value_text)] if year else []
                     if year and value is None:
                         raise ServiceError("Hãy nhập giá trị số của mục tiêu.", field="value")
+                    name = decision.get("name") or proposal.name
+                    themes, fields = themes_for_text(name), technologies_for_text(name)
                     indicator = indicator_create(
-                        actor=actor, name=decision.get("name") or proposal.name,
+                        actor=actor, name=name, theme=themes[0] if themes else None,
+                        technology=fields[0] if fields else None,
                         unit=decision.get("unit", proposal.unit) or "",
                         kind=decision.get("kind") or proposal.kind,
                         direction=decision.get("direction") or proposal.direction,

@@ -146,7 +146,7 @@ def evidence_download(request, pk: int):
 def _form_kwargs(data: dict) -> dict:
     return {"name": data["name"], "code": data["code"], "unit": data["unit"], "kind": data["kind"],
             "direction": data["direction"], "period": data["period"], "agency": data["agency"],
-            "theme": data["theme"], "baseline_value": data["baseline_value"],
+            "theme": data["theme"], "technology": data["technology"], "baseline_value": data["baseline_value"],
             "baseline_year": data["baseline_year"], "method": data["method"], "data_source": data["data_source"],
             "value_source": data["value_source"], "computation": data["computation"]}
 

@@ -204,3 +204,20 @@ def test_admin_is_read_only(cast, client, rising):
     client.force_login(admin)
     assert client.get(f"/admin/indicators/indicator/{rising.pk}/change/").status_code == 200
     assert client.get("/admin/indicators/indicator/add/").status_code == 403
+
+
+def test_office_creates_and_edits_an_indicator(cast, client):
+    client.force_login(cast.office)
+    assert client.get("/indicators/new/").status_code == 200
+    data = {"name": "Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo", "unit": "%", "kind": "ratio",
+            "direction": "higher", "period": "yearly", "agency": cast.kh.pk, "value_source": "entered",
+            "targets": "2030: ≥ 40\n2045: 60"}
+    response = client.post("/indicators/new/", data)
+    assert response.status_code == 302
+    indicator = Indicator.objects.get()
+    assert list(indicator.targets.values_list("year", "value")) == [(2030, 40), (2045, 60)]
+    refused = client.post(f"/indicators/{indicator.pk}/edit/", {**data, "targets": "2030: 40\n2030: 50"})
+    assert refused.status_code == 400 and "Năm 2030 có hai mục tiêu" in refused.content.decode()
+    assert "2030: 40\n2030: 50" in refused.content.decode()
+    client.force_login(cast.alice)
+    assert client.get("/indicators/new/").status_code == 403
