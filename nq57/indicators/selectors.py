@@ -28,7 +28,7 @@ STATUS_ORDER = [IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK, IndicatorSta
 STATUS_COLOURS = {IndicatorStatus.ACHIEVED: "#2e7d32", IndicatorStatus.ON_TRACK: "#1565c0",
                   IndicatorStatus.AT_RISK: "#ef6c00", IndicatorStatus.OFF_TRACK: "#c62828",
                   IndicatorStatus.NO_DATA: "#9e9e9e"}
-FILTERS = ("q", "status", "agency", "theme", "year", "technology")
+FILTERS = ("q", "status", "agency", "theme", "year", "technology", "pending")
 
 
 def list_url(**params) -> str:
@@ -51,6 +51,8 @@ def filtered(user, params) -> object:
             rows = rows.filter(**{f"{column}__isnull": True})
         elif value and str(value).isdigit():
             rows = rows.filter(**{column: int(value)})
+    if params.get("pending"):
+        rows = rows.filter(pk__in=IndicatorValue.objects.filter(state=ValueState.SUBMITTED).values("indicator_id"))
     year = params.get("year")
     if year and str(year).isdigit():
         rows = rows.filter(next_target_year=int(year))

@@ -54,6 +54,8 @@ def test_other_organisation_cannot_enter_and_only_the_office_validates(cast, cli
     client.force_login(cast.bob)
     assert client.post(f"/indicators/{rising.pk}/values/", {"year": 2024, "value": "5"}).status_code == 403
     value = services.value_submit(actor=cast.alice, indicator=rising, year=2024, value=5, at=AT)
+    client.force_login(cast.office)
+    assert rising.name in client.get("/indicators/?pending=1").content.decode()
     client.force_login(cast.alice)
     assert client.post(f"/indicators/values/{value.pk}/validate/", {"decision": "accept"}).status_code == 403
     client.force_login(cast.office)
