@@ -671,7 +671,7 @@ def proposals_decide(*, actor, decisions: list[dict]) -> dict:
 
     access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
     ids = [int(d["id"]) for d in decisions]
-    proposals = {p.pk: p for p in IndicatorProposal.objects.select_for_update().filter(pk__in=ids)
+    proposals = {p.pk: p for p in IndicatorProposal.objects.select_for_update(of=("self",)).filter(pk__in=ids)
                  .select_related("notice")}
     errors: dict[str, list[str]] = {}
     counts = {"create": 0, "merge": 0, "dismiss": 0}
