@@ -836,14 +836,6 @@ def score_enter(*, actor, criterion: Criterion, subject, year: int, score, evide
     return row
 
 
-@acting
-@transaction.atomic
-def version_mark_used(*, actor, version: FrameworkVersion) -> None:
-    """Freeze a version once its results were published (exported): a later change makes a new version."""
-    access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
-    FrameworkVersion.objects.filter(pk=version.pk).update(used=True)
-
-
 def status_counts(queryset) -> dict[str, int]:
     return dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
 

@@ -287,3 +287,13 @@ def test_framework_versioned_once_used(cast):
     compare = selectors.scorecard_compare(framework, [2024, 2025])
     kh = next(row for row in compare if row["subject"] == cast.kh)
     assert kh["years"][2025]["version"] == 1 and kh["years"][2025]["total"] == 50
+
+
+def test_daily_job_runs_every_part(cast, rising):
+    from nq57.indicators.tasks import run_daily
+
+    services.indicator_create(actor=cast.office, name="Số nhiệm vụ hoàn thành", value_source="computed",
+                              computation="tasks.done_in_period")
+    result = run_daily("2026-02-01")
+    assert result["today"] == "2026-02-01" and result["computed"] >= 1
+    assert {"reminders", "escalated", "missing", "proposed"} <= set(result)
