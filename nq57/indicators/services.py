@@ -630,7 +630,7 @@ def notice_targets(notice) -> tuple[list[dict], object]:
 
     draft = NoticeDraft.objects.filter(notice=notice, confirmed_at__isnull=False).order_by("-confirmed_at").first()
     targets = list((draft.extracted or {}).get("targets") or []) if draft else []
-    if not targets and notice.full_text:
+    if draft is None and notice.full_text:  # a notice entered without the import: read its text once
         from nq57.extraction import extract_text
 
         targets = extract_text(notice.full_text, source=notice.number).get("targets") or []

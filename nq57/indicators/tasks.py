@@ -33,3 +33,14 @@ def indicators_daily_periodic():
 @db_task(priority=ALERTS_PRIORITY)
 def indicators_daily_job(today: str | None = None):
     return run_daily(today)
+
+
+@db_task(priority=ALERTS_PRIORITY)
+def proposals_for_notice_job(notice_id: int):
+    """The targets of a newly imported notice proposed as indicators (queued by ``indicators.listeners``)."""
+    from nq57.notices.models import Notice
+
+    notice = Notice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    return len(services.proposals_from_notice(actor=SYSTEM, notice=notice))

@@ -297,3 +297,15 @@ def test_daily_job_runs_every_part(cast, rising):
     result = run_daily("2026-02-01")
     assert result["today"] == "2026-02-01" and result["computed"] >= 1
     assert {"reminders", "escalated", "missing", "proposed"} <= set(result)
+
+
+def test_importing_a_notice_proposes_its_targets(cast, agency_registry, django_capture_on_commit_callbacks):
+    from nq57.notices import services as notices
+
+    text = shared_path("seeds", "002_99d7d01e4a97034b.txt").read_text(encoding="utf-8")
+    draft = notices.draft_create(actor=cast.office, programme=cast.notice.programme, text=text)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = notices.notice_import_confirm(draft=draft, actor=cast.office, register_unknown=True)
+    proposal = IndicatorProposal.objects.get(notice=result.notice)
+    assert "50.000 nhân lực chất lượng cao" in proposal.sentence
+    assert proposal.value == 50000 and proposal.draft_id == draft.pk and proposal.state == ProposalState.PENDING
