@@ -648,6 +648,18 @@ def proposals_from_notice(*, actor, notice) -> list[IndicatorProposal]:
     return proposals_from_targets(actor=actor, targets=targets, notice=notice, draft=draft)
 
 
+def proposals_from_sheet(*, actor, rows: list, notice=None) -> list[IndicatorProposal]:
+    """An indicator annex kept as a workbook (first sheet: "TT | Chỉ tiêu | Đơn vị | Kết quả | Cơ quan chủ trì theo
+    dõi", section rows "I | Đến năm 2030"), read by the same table reader as a document's annex."""
+    lines = ["| " + " | ".join("" if c is None else str(c).replace("|", "/") for c in row) + " |"
+             for row in rows if any(c not in (None, "") for c in row)]
+    targets = annex_rows("\n".join(lines))
+    if not targets:
+        raise ServiceError("Không tìm thấy bảng chỉ tiêu: dòng tiêu đề cần có các cột “Chỉ tiêu” và “Kết quả” "
+                           "(hoặc “Mục tiêu”).", field="file")
+    return proposals_from_targets(actor=actor, targets=targets, notice=notice)
+
+
 def proposals_collect(*, actor) -> int:
     """Proposals from every imported notice whose targets were never proposed (the office's button, the job)."""
     from nq57.notices.models import Notice

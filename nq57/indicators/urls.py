@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("values/import/", views.values_import, name="values_import"),
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/collect/", views.proposals_collect, name="proposals_collect"),
+    path("proposals/sheet/", views.proposals_from_sheet, name="proposals_from_sheet"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("growth/", views.growth_page, name="growth"),
     path("scorecards/", views.scorecard_list, name="scorecard_list"),

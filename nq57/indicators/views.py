@@ -283,6 +283,24 @@ def proposals_collect(request):
     return redirect("indicators:proposals")
 
 
+@require_POST
+def proposals_from_sheet(request):
+    _office(request)
+    upload = request.FILES.get("file")
+    notice = Notice.objects.filter(pk=_int(request.POST.get("notice"))).first()
+    try:
+        if upload is None:
+            raise ServiceError("Hãy chọn tệp Excel phụ lục chỉ tiêu.", field="file")
+        check_upload(upload, allowed={".xlsx": (b"PK\x03\x04",)})
+        made = services.proposals_from_sheet(actor=request.user, rows=services.read_values_sheet(upload),
+                                             notice=notice)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã lập {len(made)} chỉ tiêu đề xuất từ tệp Excel.")
+    return redirect("indicators:proposals")
+
+
 # --- dashboard and exports -----------------------------------------------------------------------------------------
 
 @require_GET

@@ -309,3 +309,18 @@ def test_importing_a_notice_proposes_its_targets(cast, agency_registry, django_c
     proposal = IndicatorProposal.objects.get(notice=result.notice)
     assert "50.000 nhân lực chất lượng cao" in proposal.sentence
     assert proposal.value == 50000 and proposal.draft_id == draft.pk and proposal.state == ProposalState.PENDING
+
+
+def test_annex_from_a_workbook(cast):
+    rows = [["TT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì theo dõi, đánh giá"],
+            ["I", "Đến năm 2030", None, None, None],
+            [1, "Tỉ lệ doanh nghiệp có hoạt động đổi mới sáng tạo", "%", "≥ 40", "Bộ Khoa học và Công nghệ"],
+            ["II", "Đến năm 2045", None, None, None],
+            [2, "Chỉ số đổi mới sáng tạo toàn cầu", "Thứ bậc", "≤ 30", "Bộ Khoa học và Công nghệ"]]
+    made = services.proposals_from_sheet(actor=cast.office, rows=rows)
+    assert [(p.name, p.year, p.value, p.agency) for p in made] == [
+        ("Tỉ lệ doanh nghiệp có hoạt động đổi mới sáng tạo", 2030, 40, cast.kh),
+        ("Chỉ số đổi mới sáng tạo toàn cầu", 2045, 30, cast.kh)]
+    with pytest.raises(ServiceError) as refused:
+        services.proposals_from_sheet(actor=cast.office, rows=[["a", "b"], ["1", "2"]])
+    assert "Không tìm thấy bảng chỉ tiêu" in refused.value.message
