@@ -347,6 +347,7 @@ def value_validate(*, actor, value: IndicatorValue, accept: bool, note: str = ""
 
         raise ConflictError("Giá trị này đã được xác nhận hoặc đã thay đổi. Vui lòng tải lại trang.")
     value.refresh_from_db()
+    value.save(update_fields=["state"])  # the decision in the audit history, by its author (@acting)
     indicator_refresh(value.indicator)
     publish("indicator.value_validated", indicator_id=value.indicator_id, value_id=value.pk, accepted=accept)
     return value

@@ -62,6 +62,7 @@ def test_only_the_office_validates(cast, rising):
     services.value_validate(actor=cast.office, value=value, accept=True)
     value.refresh_from_db()
     assert value.state == ValueState.VALIDATED and value.validated_by == cast.office
+    assert value.history.first().history_user == cast.office and value.history.first().state == "validated"
     # a correction goes back to waiting for validation
     corrected = enter(rising, cast.alice, 2024, 11)
     assert corrected.pk == value.pk and corrected.state == ValueState.SUBMITTED
