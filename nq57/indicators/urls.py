@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("values/<int:pk>/validate/", views.value_validate, name="value_validate"),
     path("values/<int:pk>/evidence/", views.evidence_download, name="evidence_download"),
     path("values/import/", views.values_import, name="values_import"),
+    path("values/template.xlsx", views.values_template, name="values_template"),
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/collect/", views.proposals_collect, name="proposals_collect"),
     path("proposals/sheet/", views.proposals_from_sheet, name="proposals_from_sheet"),

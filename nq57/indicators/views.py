@@ -3,6 +3,8 @@ accounting, scorecards and exports. Views parse input, call services and selecto
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -190,8 +192,43 @@ def indicator_edit(request, pk: int):
     return _indicator_form(request, _indicator(request, pk))
 
 
+def _may_import(request) -> None:
+    user = request.user
+    access.require(access.can_view_indicators(user) and (user.is_office or user.is_focal_point),
+                   access.INDICATOR_ENTER_REFUSED)
+
+
+def _enterable(user):
+    rows = access.indicators_visible_to(user).filter(value_source="entered").select_related("agency")
+    if not user.is_office:
+        rows = rows.filter(agency_id__in=access.agency_scope_ids(user))
+    return rows.order_by("name", "id")
+
+
+@require_GET
+def values_template(request):
+    """A workbook to fill in: one row per indicator the person may enter, for the last ended period."""
+    from openpyxl import Workbook
+
+    from nq57.core.spreadsheet import neutralise_workbook
+
+    _may_import(request)
+    today = timezone.localdate()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Giá trị chỉ tiêu"
+    sheet.append(services.XLSX_HEADERS)
+    for indicator in _enterable(request.user).iterator():
+        year, quarter = services.last_ended_period(indicator.period, today)
+        sheet.append([indicator.pk, indicator.name, year, quarter or None, None, "", ""])
+    neutralise_workbook(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _download(buffer.getvalue(), XLSX, f"mau-gia-tri-chi-tieu-{today:%Y%m%d}.xlsx")
+
+
 def values_import(request):
-    _office(request)
+    _may_import(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -223,3 +223,13 @@ def test_office_creates_and_edits_an_indicator(cast, client):
     assert "2030: 40\n2030: 50" in refused.content.decode()
     client.force_login(cast.alice)
     assert client.get("/indicators/new/").status_code == 403
+
+
+def test_focal_point_downloads_a_template_of_its_own_indicators(cast, client, rising):
+    other = services.indicator_create(actor=cast.office, name="Chi ngân sách cho khoa học", agency=cast.tc)
+    client.force_login(cast.alice)
+    sheet = load_workbook(io.BytesIO(client.get("/indicators/values/template.xlsx").content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [rising.pk]
+    assert other.pk not in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    client.force_login(cast.leader)
+    assert client.get("/indicators/values/template.xlsx").status_code == 403
