@@ -109,9 +109,10 @@ def _stacked(groups: list[Group], key: str, title: str) -> dict:
              "customdata": [g.url(s) for g in groups], "hovertemplate": "%{y}: %{x}<extra>%{fullData.name}</extra>"}
             for s in STATUS_ORDER]
     return {"id": f"ind-{key}", "json_id": f"figure-ind-{key}", "title": title,
-            "figure": {"data": data, "layout": {"barmode": "stack", "height": 120 + 28 * max(len(groups), 1),
-                                                "margin": {"l": 260, "r": 20, "t": 10, "b": 30},
-                                                "legend": {"orientation": "h"}, "yaxis": {"autorange": "reversed"}}}}
+            "figure": {"data": data, "layout": {"barmode": "stack", "height": max(300, 140 + 28 * len(groups)),
+                                                "margin": {"l": 190, "r": 20, "t": 10, "b": 40},
+                                                "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal"},
+                                                "yaxis": {"autorange": "reversed", "automargin": True}}}}
 
 
 def values_of(indicator: Indicator):
@@ -151,8 +152,8 @@ def chart(indicator: Indicator, *, values=None, today: dt.date | None = None) ->
         data.append({"type": "scatter", "mode": "lines", "name": "Khoảng dự báo", "x": [last_t, proj.t, proj.t, last_t],
                      "y": [points[-1][1], proj.high, proj.low, points[-1][1]], "fill": "toself",
                      "fillcolor": "rgba(106,27,154,0.12)", "line": {"width": 0}, "hoverinfo": "skip"})
-    figure = {"data": data, "layout": {"height": 380, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
-                                       "legend": {"orientation": "h"},
+    figure = {"data": data, "layout": {"height": 420, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+                                       "legend": {"orientation": "h", "y": -0.2},
                                        "xaxis": {"title": {"text": "Năm"}, "dtick": 1},
                                        "yaxis": {"title": {"text": indicator.unit or "Giá trị"}}}}
     return {"id": f"indicator-{indicator.pk}", "json_id": f"figure-indicator-{indicator.pk}", "figure": figure,
