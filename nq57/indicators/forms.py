@@ -45,8 +45,17 @@ class IndicatorForm(forms.Form):
 
 
 class ValueForm(forms.Form):
+    def __init__(self, *args, period: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if period == Period.YEARLY:
+            self.fields["quarter"].choices = QUARTERS[:1]
+        elif period == Period.QUARTERLY:
+            self.fields["quarter"].choices = QUARTERS[1:]
+
     year = forms.IntegerField(label="Năm", error_messages={"required": "Hãy nhập năm.", "invalid": "Năm phải là số."})
-    quarter = forms.TypedChoiceField(label="Kỳ", choices=QUARTERS, coerce=int, empty_value=0, required=False)
+    quarter = forms.TypedChoiceField(label="Kỳ", choices=QUARTERS, coerce=int, empty_value=0, required=False,
+                                     error_messages={"invalid_choice": "Kỳ đã chọn không hợp với kỳ số liệu của "
+                                                                       "chỉ tiêu (theo năm hoặc theo quý)."})
     value = forms.CharField(label="Giá trị", max_length=40, error_messages={"required": "Hãy nhập giá trị."})
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     evidence_link = forms.CharField(label="Liên kết minh chứng", required=False, max_length=1000)

@@ -84,7 +84,7 @@ def _detail_context(request, indicator: Indicator, *, value_form=None) -> dict:
         "indicator": indicator, "values": values, "chart": chart, "status": chart["status"],
         "targets": list(indicator.targets.all()), "sources": list(indicator.sources.select_related("notice")),
         "can_enter": can_enter, "can_manage": access.can_manage_indicators(request.user),
-        "value_form": value_form or ValueForm(initial={"year": year, "quarter": quarter}),
+        "value_form": value_form or ValueForm(initial={"year": year, "quarter": quarter}, period=indicator.period),
         "rule": projection.RULE_TEXT, "status_label": IndicatorStatus(chart["status"].code).label,
     }
 
@@ -99,7 +99,7 @@ def indicator_detail(request, pk: int):
 def value_enter(request, pk: int):
     indicator = _indicator(request, pk)
     access.require(access.can_enter_indicator_value(request.user, indicator), access.INDICATOR_ENTER_REFUSED)
-    form = ValueForm(request.POST, request.FILES)
+    form = ValueForm(request.POST, request.FILES, period=indicator.period)
     if form.is_valid():
         data = form.cleaned_data
         try:
