@@ -828,6 +828,18 @@ def framework_revise(*, actor, framework: Framework, criteria: list[dict], note:
 
 @acting
 @transaction.atomic
+def framework_subjects_set(*, actor, framework: Framework, agency_ids) -> int:
+    """The organisations or provinces the framework is applied to (results of removed ones are kept, not shown)."""
+    access.require(access.can_manage_indicators(actor), access.INDICATOR_OFFICE_ONLY)
+    wanted = {int(i) for i in agency_ids}
+    framework.subjects.exclude(agency_id__in=wanted).delete()
+    for agency_id in wanted:
+        ScorecardSubject.objects.get_or_create(framework=framework, agency_id=agency_id)
+    return len(wanted)
+
+
+@acting
+@transaction.atomic
 def score_enter(*, actor, criterion: Criterion, subject, year: int, score, evidence: str) -> AssessorScore:
     access.require(access.can_score(actor), "Chỉ Cơ quan Thường trực hoặc người đánh giá được chấm điểm.")
     errors: dict[str, list[str]] = {}

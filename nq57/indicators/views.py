@@ -450,6 +450,8 @@ def scorecard_detail(request, pk: int):
         "can_score": access.can_score(request.user), "criteria_text": criteria_text(version),
         "assessor_criteria": [c for c in result["criteria"] if c.rule == CriterionRule.ASSESSOR],
         "subjects": [s.agency for s in framework.subjects.select_related("agency")],
+        "all_agencies": Agency.objects.filter(dissolved_on__isnull=True).order_by("name").only("id", "name")
+        if access.can_manage_indicators(request.user) else [],
     })
 
 
@@ -481,5 +483,8 @@ def framework_revise(request, pk: int):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.errors.get("criteria", [exc.message])))
         return redirect("indicators:scorecard_detail", pk=framework.pk)
+    subjects = [i for i in (_int(v) for v in request.POST.getlist("subjects")) if i]
+    if subjects:
+        services.framework_subjects_set(actor=request.user, framework=framework, agency_ids=subjects)
     messages.success(request, f"Đã lưu bộ tiêu chí (phiên bản {version.number}).")
     return redirect(f"{reverse('indicators:scorecard_detail', args=[framework.pk])}?version={version.number}")

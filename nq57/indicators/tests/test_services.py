@@ -285,6 +285,8 @@ def test_framework_versioned_once_used(cast):
     new = services.framework_revise(actor=cast.office, framework=framework, criteria=criteria + [
         {"name": "Nhân lực", "weight": 1, "rule": "assessor"}])
     assert new.number == 2 and framework.versions.get(number=1).criteria.count() == 1
+    services.framework_subjects_set(actor=cast.office, framework=framework, agency_ids=[cast.kh.pk, cast.xd_unit.pk])
+    assert set(framework.subjects.values_list("agency_id", flat=True)) == {cast.kh.pk, cast.xd_unit.pk}
     compare = selectors.scorecard_compare(framework, [2024, 2025])
     kh = next(row for row in compare if row["subject"] == cast.kh)
     assert kh["years"][2025]["version"] == 1 and kh["years"][2025]["total"] == 50
