@@ -143,6 +143,45 @@ def indicator_refresh(indicator: Indicator, *, today: dt.date | None = None) -> 
     return indicator
 
 
+STORED = ("latest_year", "latest_quarter", "latest_value", "values_count", "status", "next_target_year",
+          "next_target_value", "projected_value")
+
+
+@transaction.atomic
+def statuses_refresh(*, today: dt.date | None = None) -> int:
+    """Every indicator's stored status recomputed for ``today`` (a target year passes without any new value): one
+    pass over the values and the targets, only the changed rows written; returns how many changed."""
+    today = today or timezone.localdate()
+    values: dict[int, list] = {}
+    for indicator_id, year, quarter, value in (IndicatorValue.objects.exclude(state=ValueState.REJECTED)
+                                               .values_list("indicator_id", "year", "quarter", "value")
+                                               .iterator(chunk_size=20000)):
+        values.setdefault(indicator_id, []).append((year, quarter, value))
+    targets: dict[int, list] = {}
+    for indicator_id, year, value in IndicatorTarget.objects.values_list("indicator_id", "year", "value"):
+        targets.setdefault(indicator_id, []).append((year, float(value)))
+    changed = []
+    for indicator in Indicator.objects.only("id", "direction", "kind", *STORED).iterator(chunk_size=2000):
+        rows = sorted(values.get(indicator.pk, []), key=lambda r: (r[0], r[1] or 5))
+        result = indicator_status(indicator, today=today, points=series(indicator, rows),
+                                  targets=targets.get(indicator.pk, []))
+        before = tuple(getattr(indicator, name) for name in STORED)
+        indicator.latest_year, indicator.latest_quarter, indicator.latest_value = rows[-1] if rows else (None,) * 3
+        indicator.values_count = len(rows)
+        indicator.status = result.code
+        indicator.next_target_year = result.target[0] if result.target else None
+        indicator.next_target_value = _decimal(result.target[1]) if result.target else None
+        indicator.projected_value = _decimal(result.projection.central) if result.projection else None
+        after = tuple(getattr(indicator, name) for name in STORED)
+        if before != after:
+            if before[4] != indicator.status:
+                publish("indicator.status_changed", indicator_id=indicator.pk, status=indicator.status,
+                        previous=before[4])
+            changed.append(indicator)
+    Indicator.objects.bulk_update(changed, STORED, batch_size=1000)
+    return len(changed)
+
+
 # --- indicators ----------------------------------------------------------------------------------------------------
 
 INDICATOR_FIELDS = ("code", "name", "unit", "direction", "kind", "baseline_value", "baseline_year", "agency", "theme",

@@ -19,10 +19,12 @@ DAILY_AT = (6, 15)  # after the monitoring scan (06:00 local time)
 def run_daily(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     computed = services.computed_refresh(today=day)
+    statuses = services.statuses_refresh(today=day)
     reminded = services.values_remind(today=day)
     proposed = services.proposals_collect(actor=SYSTEM)
-    log.info("indicators %s: %s computed values, %s, %s proposals", day, computed, reminded, proposed)
-    return {"today": day.isoformat(), "computed": computed, **reminded, "proposed": proposed}
+    log.info("indicators %s: %s computed values, %s statuses changed, %s, %s proposals", day, computed, statuses,
+             reminded, proposed)
+    return {"today": day.isoformat(), "computed": computed, "statuses": statuses, **reminded, "proposed": proposed}
 
 
 @db_periodic_task(local_crontab(hour=DAILY_AT[0], minute=DAILY_AT[1]), priority=ALERTS_PRIORITY)

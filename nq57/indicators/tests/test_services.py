@@ -327,3 +327,18 @@ def test_annex_from_a_workbook(cast):
     with pytest.raises(ServiceError) as refused:
         services.proposals_from_sheet(actor=cast.office, rows=[["a", "b"], ["1", "2"]])
     assert "Không tìm thấy bảng chỉ tiêu" in refused.value.message
+
+
+def test_statuses_refreshed_when_a_target_year_passes(cast):
+    indicator = services.indicator_create(actor=cast.office, name="Hoàn thành 10 trung tâm đổi mới sáng tạo",
+                                          agency=cast.kh, targets=[(2025, 10, "10")])
+    for year, value in ((2023, 6), (2024, 8)):
+        enter(indicator, cast.alice, year, value)
+    # +2 a year reaches exactly 10 by the end of 2025: on track while 2025 lasts
+    assert services.statuses_refresh(today=dt.date(2025, 6, 1)) == 1
+    indicator.refresh_from_db()
+    assert indicator.status == "on_track"
+    assert services.statuses_refresh(today=dt.date(2025, 6, 2)) == 0  # nothing changed, nothing written
+    services.statuses_refresh(today=dt.date(2026, 2, 1))  # 2025 is over without a value reaching 10
+    indicator.refresh_from_db()
+    assert indicator.status == "off_track"
