@@ -178,7 +178,7 @@ def _indicator_form(request, indicator: Indicator | None):
         initial = {"kind": IndicatorKind.COUNT, "direction": Direction.HIGHER}
         if indicator is not None:
             initial = {name: getattr(indicator, name) for name in services.INDICATOR_FIELDS}
-            initial["targets"] = "\n".join(f"{t.year}: {t.text or t.value.normalize():}"
+            initial["targets"] = "\n".join(f"{t.year}: {t.text or format(t.value.normalize(), 'f')}"
                                            for t in indicator.targets.all())
         form, status = IndicatorForm(initial=initial), 200
     return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=status)

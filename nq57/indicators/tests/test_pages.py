@@ -221,6 +221,8 @@ def test_office_creates_and_edits_an_indicator(cast, client):
     refused = client.post(f"/indicators/{indicator.pk}/edit/", {**data, "targets": "2030: 40\n2030: 50"})
     assert refused.status_code == 400 and "Năm 2030 có hai mục tiêu" in refused.content.decode()
     assert "2030: 40\n2030: 50" in refused.content.decode()
+    indicator.targets.filter(year=2030).update(text="")
+    assert "2030: 40\n" in client.get(f"/indicators/{indicator.pk}/edit/").content.decode()  # not 4E+1
     client.force_login(cast.alice)
     assert client.get("/indicators/new/").status_code == 403
 
