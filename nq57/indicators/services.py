@@ -10,7 +10,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from nq57.core import access
@@ -898,8 +897,3 @@ def score_enter(*, actor, criterion: Criterion, subject, year: int, score, evide
         defaults={"score": number, "evidence": evidence.strip(), "assessor": actor, "assessed_at": timezone.now()})
     FrameworkVersion.objects.filter(pk=criterion.version_id, used=False).update(used=True)
     return row
-
-
-def status_counts(queryset) -> dict[str, int]:
-    return dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
-
