@@ -40,3 +40,23 @@ def test_entering_a_value_changes_status_and_redraws_the_projection(page):
     assert {"Giá trị thực tế", "Mục tiêu", "Xu hướng tuyến tính", "Xu hướng 3 kỳ gần nhất",
             "Khoảng dự báo"} <= set(traces)
     assert page.inner_text("#indicator-projection") in ("52,00", "52.00")
+
+
+def test_a_dashboard_bar_opens_its_indicators(page):
+    cast = build_cast()
+    indicator = services.indicator_create(actor=cast.office, name="Tỷ lệ doanh nghiệp đổi mới sáng tạo",
+                                          agency=cast.kh, targets=[(2030, 40, "40")])
+    login(page, "leader", PASSWORD)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto("/indicators/dashboard/")
+    page.wait_for_selector("#chart-ind-year[data-ready='1']")
+    assert all(url.startswith(page.url.split("/indicators/")[0]) for url in requests), "nothing external"
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('#chart-ind-year .bars .point path'))
+        .map(p => p.getBoundingClientRect()).filter(r => r.width > 1 && r.height > 1)
+        .map(r => ({x: r.x + r.width / 2, y: r.y + r.height / 2}))""")
+    assert len(boxes) == 1  # one indicator, target year 2030, no data yet
+    page.mouse.click(boxes[0]["x"], boxes[0]["y"])
+    page.wait_for_url("**/indicators/?**")
+    assert "year=2030" in page.url and "status=no_data" in page.url
+    assert indicator.name in page.content()
