@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "nq57.monitoring",
     "nq57.api",
     "nq57.exchange",
+    "nq57.indicators",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
 ]
 

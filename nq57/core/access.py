@@ -216,3 +216,52 @@ def organisations_visible_to(user, queryset=None):
         return queryset
     mine = Q(registered_by_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     return queryset.filter(Q(verification=Verification.VERIFIED) | mine)
+# --- indicators (nq57.indicators) -------------------------------------------------------------------------------
+
+def can_view_indicators(user) -> bool:
+    """Indicators, their values, the dashboard and scorecards: the staff-side members (as for tasks)."""
+    return can_view(user)
+
+
+def can_manage_indicators(user) -> bool:
+    """Creating and editing indicators, confirming proposals, validating values, scorecard frameworks: the office."""
+    return can_view(user) and user.is_office
+
+
+def can_enter_indicator_value(user, indicator) -> bool:
+    """The office, or a focal point of the indicator's responsible organisation (or of a parent of it) — only for
+    indicators whose values are entered (computed values are never typed)."""
+    if not can_view(user) or indicator.value_source != "entered":
+        return False
+    if user.is_office:
+        return True
+    return bool(user.is_focal_point and indicator.agency_id and indicator.agency_id in agency_scope_ids(user))
+
+
+def can_score(user) -> bool:
+    """Giving an assessor's score in a scorecard: the office or an assessor."""
+    return can_view(user) and (user.is_office or user.has_role("assessor"))
+
+
+def indicators_visible_to(user, queryset=None):
+    from nq57.indicators.models import Indicator
+
+    queryset = Indicator.objects.all() if queryset is None else queryset
+    return queryset if can_view_indicators(user) else queryset.none()
+
+
+INDICATOR_STAFF_ONLY = STAFF_ONLY
+INDICATOR_ENTER_REFUSED = ("Bạn chỉ được nhập giá trị cho chỉ tiêu mà cơ quan của bạn chủ trì theo dõi; chỉ tiêu tính "
+                           "từ hệ thống không nhập tay.")
+INDICATOR_OFFICE_ONLY = "Chỉ Cơ quan Thường trực được thực hiện thao tác này với chỉ tiêu."
+
+
+def indicator_for(user, pk, *, queryset=None):
+    """Fetch an indicator the user may see (``NotFoundError`` otherwise)."""
+    from nq57.core.errors import NotFoundError
+
+    require(can_view_indicators(user), STAFF_ONLY)
+    indicator = indicators_visible_to(user, queryset).filter(pk=pk).first()
+    if indicator is None:
+        raise NotFoundError("Không tìm thấy chỉ tiêu.")
+    return indicator

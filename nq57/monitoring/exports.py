@@ -160,23 +160,8 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None,
     """The report as a Word document headed and numbered as ``issuer`` (default: the configured one) issues it."""
     issued_on = issued_on or report.as_of
     issuer = issuer or issuer_for()
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(14)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-
-    _heading(document, issuer, issued_on)
-
-    _para(document, "", space_after=6)
-    _para(document, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(document, report.title, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(document, f"(tính đến ngày {report.as_of:%d/%m/%Y})", size=14, italic=True,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    document = docx_document(title=report.title, subtitle=f"(tính đến ngày {report.as_of:%d/%m/%Y})",
+                             issued_on=issued_on, issuer=issuer)
     _para(document, f"{issuer.in_sentence} báo cáo tình hình thực hiện các nhiệm vụ như sau:", indent=True)
 
     # I. overall
@@ -240,21 +225,7 @@ def report_docx(report: ConsolidatedReport, *, issued_on: dt.date | None = None,
     _para(document, "Đề nghị Thường trực Ban Chỉ đạo yêu cầu các cơ quan chủ trì nhiệm vụ chậm muộn báo cáo rõ "
                     "nguyên nhân, đề ra giải pháp khắc phục và thời hạn hoàn thành cụ thể.", indent=True)
 
-    # signature: "Nơi nhận" (left) and signer (right)
-    _para(document, "", space_after=0)
-    footer = document.add_table(rows=1, cols=2)
-    left_cell, right_cell = footer.rows[0].cells
-    _cell_text(left_cell, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in recipients(issuer):
-        paragraph = left_cell.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(0)
-        _font(paragraph.add_run(f"- {line}"), size=11)
-    _cell_text(right_cell, issuer.sign_on_behalf, size=13, bold=True)
-    if issuer.signer_title:
-        signer = right_cell.add_paragraph()
-        signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(signer.add_run(issuer.signer_title), size=13, bold=True)
-    _fixed_widths(footer, [8.0, 8.0])
+    _signature(document, issuer)
 
     if report.late_tasks:
         _late_appendix(document, report, issuer, issued_on)
@@ -403,3 +374,63 @@ def report_text(report: ConsolidatedReport) -> str:
             lines.append(f"  - {change.label}: {change.description}")
     return "\n".join(lines) + "\n"
 
+
+
+# --- the administrative layout, for other apps' Word reports (indicators) -------------------------------------------
+
+def docx_paragraph(container, text: str = "", **style):
+    """A paragraph in the report's font and spacing (``size``, ``bold``, ``italic``, ``align``, ``indent``...)."""
+    return _para(container, text, **style)
+
+
+def docx_table(document, headers: list[str], rows: list[list], widths: list[float]):
+    """A bordered table with a bold header row, in the report's font."""
+    return _table(document, headers, rows, widths)
+
+
+def docx_document(*, title: str, subtitle: str = "", issued_on: dt.date, issuer: Issuer | None = None):
+    """A new A4 Word document opened like the consolidated report: the issuer's heading (Party or State layout,
+    ``nq57.monitoring.issuers``), place and date, "BÁO CÁO" and the title. Write the sections with
+    ``docx_paragraph``/``docx_table``, then ``docx_finish``."""
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    _heading(document, issuer or issuer_for(), issued_on)
+    _para(document, "", space_after=6)
+    _para(document, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(document, title, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    if subtitle:
+        _para(document, subtitle, size=14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    return document
+
+
+def _signature(document, issuer: Issuer) -> None:
+    """"Nơi nhận" (left) and the signer (right), as ``issuer`` signs."""
+    _para(document, "", space_after=0)
+    footer = document.add_table(rows=1, cols=2)
+    left_cell, right_cell = footer.rows[0].cells
+    _cell_text(left_cell, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in recipients(issuer):
+        paragraph = left_cell.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(f"- {line}"), size=11)
+    _cell_text(right_cell, issuer.sign_on_behalf, size=13, bold=True)
+    if issuer.signer_title:
+        signer = right_cell.add_paragraph()
+        signer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(signer.add_run(issuer.signer_title), size=13, bold=True)
+    _fixed_widths(footer, [8.0, 8.0])
+
+
+def docx_finish(document, *, issuer: Issuer | None = None) -> bytes:
+    """The "Nơi nhận" and signature block, then the document's bytes."""
+    _signature(document, issuer or issuer_for())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -26,6 +26,8 @@ VARIANTS = {
     "tasks/": ["?timing=open_overdue", "?parent=all"],
     "api/v1/consolidated-report": ["?as_of=2025-09-01"],
     "api/v1/notifications": ["?unread=true"],
+    "indicators/dashboard/": ["?format=xlsx", "?format=docx"],
+    "indicators/scorecards/<int:pk>/": ["?format=xlsx", "?format=docx"],
 }
 
 
@@ -71,8 +73,22 @@ def objects(cast):
     webhook = webhook_subscribe(actor=cast.office, url="https://example.invalid/hook", secret="s" * 20,
                                 events=["task.created"])
     token, _ = token_create(user=cast.office, name="thử")
+    indicator, indicator_value, framework = _indicator_objects(cast)
     return sorted({cast.notice.pk, cast.task_kh.pk, cast.task_tc.pk, cast.kh.pk, cast.tc.pk, report.pk,
-                   extension.pk, notification.pk, webhook.pk, token.pk})
+                   extension.pk, notification.pk, webhook.pk, token.pk, indicator.pk, indicator_value.pk,
+                   framework.pk})
+
+
+def _indicator_objects(cast):
+    from nq57.indicators import services as indicators
+
+    indicator = indicators.indicator_create(actor=cast.office, name="Số doanh nghiệp khởi nguồn", agency=cast.kh,
+                                            targets=[(2030, 30, "30")])
+    value = indicators.value_submit(actor=cast.alice, indicator=indicator, year=2024, value=10)
+    framework = indicators.framework_create(actor=cast.office, name="Bộ tiêu chí thử", subject_kind="province",
+                                            subject_ids=[cast.kh.pk],
+                                            criteria=[{"name": "Thể chế", "weight": 1, "rule": "assessor"}])
+    return indicator, value, framework
 
 
 @pytest.mark.parametrize("who", ["office", "alice"])
