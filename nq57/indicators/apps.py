@@ -8,4 +8,4 @@ class IndicatorsConfig(AppConfig):
     api_router = "nq57.indicators.api.router"  # mounted under /api/v1/ by nq57.api.api
 
     def ready(self) -> None:
-        from nq57.indicators import computations, events, listeners, notifications  # noqa: F401 - registrations
+        from nq57.indicators import computations, escalation, events, listeners, notifications  # noqa: F401 - registrations

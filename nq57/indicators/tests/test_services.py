@@ -166,6 +166,17 @@ def test_missing_values_reminded_then_escalated(cast, rising):
     assert "chưa có giá trị năm 2025" in Notification.objects.get(kind="indicators.value_due").body
 
 
+def test_an_overdue_value_joins_the_weekly_escalation_list(cast, rising):
+    from nq57.monitoring.escalation import escalation_sections
+
+    Indicator.objects.filter(pk=rising.pk).update(created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    assert not [s for s in escalation_sections(today=dt.date(2026, 3, 24)) if s["key"] == "indicators.values"]
+    [section] = [s for s in escalation_sections(today=dt.date(2026, 4, 2)) if s["key"] == "indicators.values"]
+    [group] = section["groups"]
+    assert group["organisation_id"] == rising.agency_id and group["items"][0].days_late == 2
+    assert group["items"][0].label == "Giá trị năm 2025" and group["items"][0].text == rising.name
+
+
 def test_proposals_from_the_action_programme_annex_and_a_notice(cast, agency_registry):
     from nq57.notices.models import Notice
 
