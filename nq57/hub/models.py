@@ -23,6 +23,8 @@ from nq57.core.audit import history_user
 
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 TRL_CHOICES = [(n, f"TRL {n}") for n in range(1, 10)]
+#: derived columns written by the platform itself, not by people: no history row for them
+HUB_ITEM_UNAUDITED = ["embedding", "embedding_model", "embedded_at", "title_key", "text_key"]
 
 
 class ProblemStatus(models.TextChoices):
@@ -101,10 +103,6 @@ class HubItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def matching_text(self) -> str:
-        """The public text that matching and the embedding read (never the confidential details)."""
-        raise NotImplementedError
-
     def save(self, *args, **kwargs):
         from nq57.text.vietnamese import fold
 
@@ -112,6 +110,10 @@ class HubItem(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "text_key"}
         super().save(*args, **kwargs)
+
+    def matching_text(self) -> str:
+        """The public text that matching and the embedding read (never the confidential details)."""
+        raise NotImplementedError
 
 
 class Problem(HubItem):
@@ -130,8 +132,7 @@ class Problem(HubItem):
                                help_text="Chỉ tổ chức của bạn, Cơ quan Thường trực và đối tác bạn chấp thuận xem được.")
     status = models.CharField("tình trạng", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN,
                               db_index=True)
-    history = HistoricalRecords(excluded_fields=["embedding", "embedding_model", "embedded_at", "title_key", "text_key"],
-                                get_user=history_user)
+    history = HistoricalRecords(excluded_fields=HUB_ITEM_UNAUDITED, get_user=history_user)
 
     class Meta:
         verbose_name = "đầu bài, đặt hàng"
@@ -162,8 +163,7 @@ class Offer(HubItem):
     brochure = models.FileField("tài liệu giới thiệu", upload_to="hub/brochures/%Y/%m/", blank=True)
     brochure_name = models.CharField("tên tệp gốc", max_length=300, blank=True, editable=False)
     is_active = models.BooleanField("đang chào", default=True)
-    history = HistoricalRecords(excluded_fields=["embedding", "embedding_model", "embedded_at", "title_key", "text_key"],
-                                get_user=history_user)
+    history = HistoricalRecords(excluded_fields=HUB_ITEM_UNAUDITED, get_user=history_user)
 
     class Meta:
         verbose_name = "kết quả, sáng kiến, công nghệ"
@@ -191,6 +191,9 @@ class ProblemAccess(models.Model):
         verbose_name = "quyền xem chi tiết đầu bài"
         verbose_name_plural = "quyền xem chi tiết đầu bài"
         constraints = [models.UniqueConstraint(fields=["problem", "organisation"], name="hub_access_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.problem}"
 
 
 class Deal(models.Model):
@@ -249,6 +252,9 @@ class Message(models.Model):
         verbose_name = "tin nhắn"
         verbose_name_plural = "tin nhắn"
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.body[:60]}"
 
 
 class Contract(models.Model):

@@ -49,7 +49,8 @@ def make_problem(hub):
     from nq57.hub import services
 
     return services.problem_create(
-        actor=hub.ent_user, organisation=hub.enterprise, title="Giống lúa chịu mặn cho vùng ven biển Đồng bằng sông Cửu Long",
+        actor=hub.ent_user, organisation=hub.enterprise,
+        title="Giống lúa chịu mặn cho vùng ven biển Đồng bằng sông Cửu Long",
         summary="Doanh nghiệp cần giống lúa chịu mặn, năng suất ổn định khi xâm nhập mặn mùa khô.",
         expected_result="Giống lúa chịu mặn được công nhận, năng suất trên 6 tấn/ha.", trl_required=5,
         budget_vnd=3_000_000_000, cofunding_vnd=1_000_000_000, details=SECRET,
