@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "nq57.exchange",
     "nq57.hub",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
+    "nq57.search",
 ]
 
 MIDDLEWARE = [
