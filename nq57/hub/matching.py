@@ -23,29 +23,29 @@ from django.db.models import Q
 
 from nq57.hub.models import Offer, Problem, ProblemStatus
 from nq57.text import embeddings
+from nq57.text.similarity import STOPWORDS
 from nq57.text.vietnamese import canon, fold
 
 CANDIDATE_CAP = 3000
+LEXICAL_CANDIDATES = 200
 WEIGHTS = {"meaning": 0.5, "words": 0.25, "field": 0.15, "trl": 0.10}
 WEIGHTS_NO_MEANING = {"words": 0.55, "field": 0.3, "trl": 0.15}
 
-#: folded function words and words every item says (they would match everything)
-STOPWORDS = frozenset("""
-va cua cac cho trong voi la de co duoc mot nhung tu den theo tai ve nham phuc vu hoac khi nay do cung nhu tren duoi
-ra vao thi ma neu se da dang can muon hon rat nhieu it moi nhat bang qua sau truoc giua cao thap lai con chua khong
-tung nguoi viec van ban phan muc he thong ung dung cong nghe giai phap san pham nghien cuu phat trien ket qua doanh
-nghiep yeu cau dat hang dau bai thiet ke xay dung trien khai nang thuc hien su dung mo hinh tao
+#: words nearly every hub item says (they would match everything), besides the platform's function words
+DOMAIN_STOPWORDS = frozenset("""
+phuc vu nham can cao thap hon nhat bang con chua muon he thong ung dung cong nghe giai phap san pham nghien cuu
+phat trien ket qua doanh nghiep yeu cau dat hang dau bai thiet ke xay dung trien khai nang su dung mo hinh tao
 """.split())
+IGNORED = STOPWORDS | DOMAIN_STOPWORDS
 
 _WORD = re.compile(r"[0-9a-z]+")
 
 
 def terms(folded: str) -> set[str]:
-    """Content words and adjacent two-word phrases of a folded text."""
+    """Content words and adjacent two-word phrases of a folded text (``text_key``)."""
     words = _WORD.findall(folded)
-    out = {w for w in words if w not in STOPWORDS and len(w) > 1}
-    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
-               if a not in STOPWORDS and b not in STOPWORDS)
+    out = {w for w in words if w not in IGNORED and len(w) > 1}
+    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in IGNORED and b not in IGNORED)
     return out
 
 
@@ -104,16 +104,13 @@ def _display_phrases(text: str, shared: set[str], limit: int = 5) -> list[str]:
     return picked
 
 
-def _lexical_candidate_ids(kind: str, text: str, exclude_ids=()) -> list[int]:
-    """Lexical neighbours from the platform search module when it is installed (``nq57.search``)."""
-    try:
-        from nq57.search.selectors import similar
-    except ImportError:
-        return []
-    try:
-        return [hit.object_id for hit in similar(kind, text, limit=200, exclude_ids=list(exclude_ids))]
-    except Exception:  # noqa: BLE001 - the search index is an optimisation of the candidate set, never required
-        return []
+def _lexical_candidate_ids(kind: str, text: str) -> list[int]:
+    """Lexical neighbours from the platform search (``nq57.search.selectors.similar``): items of any field that
+    share rare words with the text."""
+    from nq57.search.selectors import similar
+
+    return [hit.object_id for hit in similar(kind, text, limit=LEXICAL_CANDIDATES, public_only=True,
+                                             passages=False)]
 
 
 def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> list[Match]:

@@ -1,6 +1,5 @@
 """Reading the hub: public lists and search, what a person may see of a problem, figures, the field page."""
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -27,29 +26,17 @@ def public_offers():
     return _published(Offer.objects.filter(is_active=True)).select_related("organisation", "field")
 
 
-def _search_ids(kind: str, q: str, limit: int = 500) -> list[int] | None:
-    """Object ids from the platform search (ranked), or None when the search module is not installed."""
-    try:
-        from nq57.search.selectors import search
-    except ImportError:
-        return None
-    return [hit.object_id for hit in search(kind, q, limit=limit, offset=0, public_only=True)]
-
-
 def search_items(qs, kind: str, q: str):
-    """Filter (and rank) a queryset of problems or offers by a query, diacritic- and tone-insensitive."""
+    """Filter and rank a queryset of problems or offers by a typed query through the platform search
+    (diacritic- and tone-insensitive; phrase matches first): a list in rank order, or the queryset when no query."""
+    from nq57.search.selectors import search_ids
+
     q = (q or "").strip()
     if not q:
         return qs
-    ids = _search_ids(kind, q)
-    if ids is not None:
-        order = {pk: i for i, pk in enumerate(ids)}
-        rows = [row for row in qs.filter(pk__in=ids)]
-        return sorted(rows, key=lambda row: order.get(row.pk, len(order)))
-    condition = Q()
-    for word in re.findall(r"\w+", fold(q)):
-        condition &= Q(text_key__contains=word) | Q(title_key__contains=word)
-    return qs.filter(condition)
+    ids = search_ids(kind, q, limit=1000, public_only=True)
+    order = {pk: i for i, pk in enumerate(ids)}
+    return sorted(qs.filter(pk__in=ids), key=lambda row: order[row.pk])
 
 
 def filter_items(qs, *, field_id: int | None = None, trl: int | None = None, featured: bool = False,

@@ -152,7 +152,23 @@ def _check_field(field):
     return field
 
 
+def search_index(kind: str, item) -> None:
+    """The item's public text in the platform search (``nq57.search``): never a problem's confidential details."""
+    from nq57.search.services import entry_index
+
+    if kind == "problem":
+        public = item.status != ProblemStatus.CLOSED
+        text = "\n".join(p for p in (item.summary, item.expected_result, item.acceptance, item.ip_terms) if p)
+    else:
+        public = item.is_active
+        text = "\n".join(p for p in (item.summary, item.expected_product, item.market_evidence, item.team,
+                                      item.labs) if p)
+    entry_index(kind=f"hub.{kind}", object_id=item.pk, title=item.title, text=text,
+                is_public=public and item.organisation.can_publish, organisation_id=item.organisation_id)
+
+
 def _after_save(kind: str, item, *, created: bool) -> None:
+    search_index(kind, item)
     publish(f"hub.{kind}_posted" if created else "hub.item_updated", kind=kind, item_id=item.pk,
             organisation_id=item.organisation_id)
 
