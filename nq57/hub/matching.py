@@ -28,8 +28,8 @@ from nq57.text.vietnamese import canon, fold
 
 CANDIDATE_CAP = 3000
 LEXICAL_CANDIDATES = 200
-WEIGHTS = {"meaning": 0.5, "words": 0.25, "field": 0.15, "trl": 0.10}
-WEIGHTS_NO_MEANING = {"words": 0.55, "field": 0.3, "trl": 0.15}
+WEIGHTS = {"meaning": 0.6, "words": 0.3, "field": 0.05, "trl": 0.05}
+WEIGHTS_NO_MEANING = {"words": 0.75, "field": 0.15, "trl": 0.10}
 
 #: words nearly every hub item says (they would match everything), besides the platform's function words
 DOMAIN_STOPWORDS = frozenset("""
@@ -49,11 +49,27 @@ def terms(folded: str) -> set[str]:
     return out
 
 
-def word_score(a: set[str], b: set[str]) -> tuple[float, set[str]]:
-    if not a or not b:
-        return 0.0, set()
-    shared = a & b
-    return len(shared) / math.sqrt(len(a) * len(b)), shared
+def word_scores(source: set[str], candidates: list[set[str]]) -> tuple[np.ndarray, list[set[str]]]:
+    """IDF-weighted set cosine of the source's terms with each candidate's, the IDF counted over the candidates
+    themselves (a word most candidates say weighs little), and the shared terms of each."""
+    n = len(candidates)
+    df: dict[str, int] = {}
+    for terms_of in candidates:
+        for term in terms_of & source:
+            df[term] = df.get(term, 0) + 1
+    idf2 = {t: math.log(1.0 + (n + 1.0) / (df.get(t, 0) + 0.5)) ** 2 for t in source}
+    default = math.log(1.0 + (n + 1.0) / 0.5) ** 2
+    source_norm = math.sqrt(sum(idf2.values())) or 1.0
+    out = np.zeros(n, dtype=np.float32)
+    shared_all = []
+    for i, terms_of in enumerate(candidates):
+        shared = terms_of & source
+        shared_all.append(shared)
+        if shared:
+            # candidate terms absent from the source: weighted as rare (they are, relative to this comparison)
+            norm = math.sqrt(sum(idf2.get(t, default) for t in terms_of)) or 1.0
+            out[i] = sum(idf2[t] for t in shared) / (source_norm * norm)
+    return out, shared_all
 
 
 def meaning_score(cos: np.ndarray) -> np.ndarray:
@@ -123,14 +139,11 @@ def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> l
     src_terms = terms(source.text_key or fold(source.matching_text()))
     src_vec = embeddings.from_bytes(source.embedding)
     n = len(candidates)
-    words = np.zeros(n, dtype=np.float32)
-    shared_terms: list[set[str]] = []
     fields = np.zeros(n, dtype=np.float32)
     trls = np.zeros(n, dtype=np.float32)
     have_vec = np.zeros(n, dtype=bool)
+    words, shared_terms = word_scores(src_terms, [terms(c["text_key"]) for c in candidates])
     for i, c in enumerate(candidates):
-        words[i], shared = word_score(src_terms, terms(c["text_key"]))
-        shared_terms.append(shared)
         if field_id is not None and c["field_id"] == field_id:
             fields[i] = 1.0
         elif field_id is not None and group_of.get(c["field_id"]) == group_id:
@@ -140,7 +153,7 @@ def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> l
         else:
             trls[i] = trl_score(source.trl, c["trl_required"])
         have_vec[i] = bool(c["embedding"])
-    words = np.minimum(words * 2.5, 1.0)  # set cosines of short texts rarely pass 0.4
+    words = np.minimum(words * 2.0, 1.0)  # cosines of short texts rarely pass 0.5
     meaning = np.zeros(n, dtype=np.float32)
     if src_vec is not None and have_vec.any():
         matrix = embeddings.matrix_from_bytes([c["embedding"] for c in candidates])

