@@ -61,7 +61,8 @@ def post_all(problems: list[dict], results: list[dict]) -> tuple[dict, dict, flo
         org = Agency.objects.create(name=f"Doanh nghiệp đặt hàng {i}", kind=AgencyKind.ENTERPRISE)
         user = UserFactory(username=f"dn{i}", memberships=[(org, HUB_MEMBER)])
         p = services.problem_create(actor=user, organisation=org, title=row["title"], summary=row["text"],
-                                    expected_result="Theo đầu bài.", trl_required=row["trl"], field=groups.get(row["field"]))
+                                    expected_result="Theo đầu bài.", trl_required=row["trl"],
+                                    field=groups.get(row["field"]))
         problem_ids[p.pk] = row["id"]
     universities = []
     for i in range(20):
