@@ -34,6 +34,7 @@ def prepare_environment(database_url: str | None) -> None:
     os.environ["NQ57_DATA_DIR"] = tempfile.mkdtemp(prefix="nq57-bench-")
     os.environ["NQ57_TESTING"] = "1"
     os.environ["HUEY_IMMEDIATE"] = "1"
+    os.environ["HUB_POSTS_PER_HOUR"] = "1000000"
     os.environ["DJANGO_SETTINGS_MODULE"] = "nq57.settings"
     os.environ.pop("REDIS_URL", None)
     if database_url:

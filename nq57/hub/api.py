@@ -24,7 +24,7 @@ router = Router(tags=["Sàn 3 Nhà"])
 def _listing(qs, kind, q, field, trl, trl_field):
     qs = selectors.filter_items(qs, field_id=field, trl=trl, trl_field=trl_field)
     result = selectors.search_items(qs, kind, q or "")
-    if isinstance(result, list):  # ranked by the search module: keep its order
+    if isinstance(result, selectors.Ranked):  # ranked by the search module: keep its order
         return result
     return result.order_by("-id")
 
@@ -34,9 +34,9 @@ def _listing(qs, kind, q, field, trl, trl_field):
 def problem_list(request, q: str | None = None, field: int | None = None, trl: int | None = None,
                  page: int | None = None, page_size: int | None = None, cursor: str | None = None):
     rows = _listing(selectors.public_problems(), "hub.problem", q, field, trl, "trl_required")
-    if isinstance(rows, list):
-        return {"count": len(rows), "page": 1, "page_size": len(rows),
-                "results": [problem_out(p) for p in rows[:100]]}
+    if isinstance(rows, selectors.Ranked):
+        found = rows[:100]
+        return {"count": len(rows), "page": 1, "page_size": len(found), "results": [problem_out(p) for p in found]}
     return paginate(rows, page=page, page_size=page_size, cursor=cursor,
                     serialize=lambda items: [problem_out(p) for p in items])
 
@@ -64,8 +64,9 @@ def problem_matches(request, problem_id: int, limit: int = 10):
 def offer_list(request, q: str | None = None, field: int | None = None, trl: int | None = None,
                page: int | None = None, page_size: int | None = None, cursor: str | None = None):
     rows = _listing(selectors.public_offers(), "hub.offer", q, field, trl, "trl")
-    if isinstance(rows, list):
-        return {"count": len(rows), "page": 1, "page_size": len(rows), "results": [offer_out(o) for o in rows[:100]]}
+    if isinstance(rows, selectors.Ranked):
+        found = rows[:100]
+        return {"count": len(rows), "page": 1, "page_size": len(found), "results": [offer_out(o) for o in found]}
     return paginate(rows, page=page, page_size=page_size, cursor=cursor,
                     serialize=lambda items: [offer_out(o) for o in items])
 

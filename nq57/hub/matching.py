@@ -9,8 +9,8 @@ The score of a candidate combines four signals, each in 0..1:
 - **field**: the same strategic-technology entry (1), the same group (0.6);
 - **readiness**: the offer's TRL against the problem's required TRL (1 when it reaches it, less per missing level).
 
-Candidates are the items of the same technology group, the items without a field, and the lexical neighbours from
-the platform search (when available), capped, newest first, so a match list costs one query and a numpy product.
+Candidates are the lexical neighbours of the source's title in the platform search (any field) and the newest items
+of the same technology group, so a match list costs three indexed queries and a numpy product.
 Items whose embedding the job has not computed yet are scored on the other three signals.
 """
 
@@ -19,15 +19,15 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
 
 from nq57.hub.models import Offer, Problem, ProblemStatus
 from nq57.text import embeddings
 from nq57.text.similarity import STOPWORDS
 from nq57.text.vietnamese import canon, fold
 
-CANDIDATE_CAP = 3000
-LEXICAL_CANDIDATES = 200
+LEXICAL_CANDIDATES = 210
+RARE_WORDS = 3
+FIELD_CANDIDATES = 500
 WEIGHTS = {"meaning": 0.6, "words": 0.3, "field": 0.05, "trl": 0.05}
 WEIGHTS_NO_MEANING = {"words": 0.75, "field": 0.15, "trl": 0.10}
 
@@ -120,13 +120,23 @@ def _display_phrases(text: str, shared: set[str], limit: int = 5) -> list[str]:
     return picked
 
 
-def _lexical_candidate_ids(kind: str, text: str) -> list[int]:
-    """Lexical neighbours from the platform search (``nq57.search.selectors.similar``): items of any field that
-    share rare words with the text."""
-    from nq57.search.selectors import similar
+def _lexical_candidate_ids(kind: str, title: str) -> list[int]:
+    """Lexical neighbours from the platform search, whatever their field: the best entries for each of the three
+    rarest content words of the source's title (the title names the need or the result in a few words). One
+    statistics query and three single-word full-text queries stay fast at 100,000 items, where one OR query of
+    every word would rank a large part of the index."""
+    from nq57.search.selectors import search_ids, term_weights
 
-    return [hit.object_id for hit in similar(kind, text, limit=LEXICAL_CANDIDATES, public_only=True,
-                                             passages=False)]
+    words = {w for w in _WORD.findall(fold(title)) if w not in IGNORED and len(w) > 1}
+    if not words:
+        return []
+    _, docs, total = term_weights(kind, words)
+    rare = sorted((w for w in words if docs.get(w)), key=lambda w: (docs[w], w))[:RARE_WORDS]
+    ids: dict[int, None] = {}
+    for word in rare:
+        ids.update(dict.fromkeys(search_ids(kind, word, limit=LEXICAL_CANDIDATES // max(1, len(rare)),
+                                            public_only=True)))
+    return list(ids)
 
 
 def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> list[Match]:
@@ -197,32 +207,29 @@ VALUES_OFFER = ("id", "trl", "field_id", "text_key", "embedding")
 VALUES_PROBLEM = ("id", "trl_required", "field_id", "text_key", "embedding")
 
 
-def _candidate_filter(field_obj, lexical_ids: list[int]) -> Q:
-    _, _, group_ids = _field_info(field_obj)
-    q = Q(field__isnull=True) | Q(pk__in=lexical_ids)
-    if group_ids:
-        q |= Q(field_id__in=group_ids)
-    else:
-        q = Q()  # no field: every item is a candidate (newest first, capped)
-    return q
+def _candidates(base, source, kind: str, values: tuple[str, ...]) -> list[dict]:
+    """The lexical neighbours of the source's title, then the newest items of its technology group (the newest
+    items overall when it has no field): two indexed queries, deduplicated."""
+    lexical = _lexical_candidate_ids(kind, source.title)
+    rows = list(base.filter(pk__in=lexical).values(*values)) if lexical else []
+    seen = {row["id"] for row in rows}
+    _, _, group_ids = _field_info(source.field)
+    nearby = base.filter(field_id__in=group_ids) if group_ids else base
+    rows += [row for row in nearby.order_by("-id").values(*values)[:FIELD_CANDIDATES] if row["id"] not in seen]
+    return rows
 
 
-def offers_for_problem(problem: Problem, *, limit: int = 10, cap: int = CANDIDATE_CAP) -> list[Match]:
+def offers_for_problem(problem: Problem, *, limit: int = 10) -> list[Match]:
     """Ranked results, initiatives and technology offers for a problem (other organisations', still offered)."""
-    lexical = _lexical_candidate_ids("hub.offer", problem.matching_text())
-    qs = (Offer.objects.filter(is_active=True, organisation__verification="verified",
-                               organisation__dissolved_on__isnull=True)
-          .exclude(organisation_id=problem.organisation_id)
-          .filter(_candidate_filter(problem.field, lexical)).order_by("-id"))
-    candidates = list(qs.values(*VALUES_OFFER)[:cap])
-    return _rank(problem, candidates, source_is_problem=True, limit=limit)
+    base = (Offer.objects.filter(is_active=True, organisation__verification="verified",
+                                 organisation__dissolved_on__isnull=True)
+            .exclude(organisation_id=problem.organisation_id))
+    return _rank(problem, _candidates(base, problem, "hub.offer", VALUES_OFFER), source_is_problem=True, limit=limit)
 
 
-def problems_for_offer(offer: Offer, *, limit: int = 10, cap: int = CANDIDATE_CAP) -> list[Match]:
+def problems_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
     """Ranked open problems and orders an offer could answer (other organisations')."""
-    lexical = _lexical_candidate_ids("hub.problem", offer.matching_text())
-    qs = (Problem.objects.filter(status__in=[ProblemStatus.OPEN, ProblemStatus.IN_TALKS])
-          .exclude(organisation_id=offer.organisation_id)
-          .filter(_candidate_filter(offer.field, lexical)).order_by("-id"))
-    candidates = list(qs.values(*VALUES_PROBLEM)[:cap])
-    return _rank(offer, candidates, source_is_problem=False, limit=limit)
+    base = (Problem.objects.filter(status__in=[ProblemStatus.OPEN, ProblemStatus.IN_TALKS])
+            .exclude(organisation_id=offer.organisation_id))
+    return _rank(offer, _candidates(base, offer, "hub.problem", VALUES_PROBLEM), source_is_problem=False,
+                 limit=limit)

@@ -26,17 +26,39 @@ def public_offers():
     return _published(Offer.objects.filter(is_active=True)).select_related("organisation", "field")
 
 
+class Ranked:
+    """Rows of a queryset in the order of the platform search's ids, fetched a page at a time (a ``Paginator`` asks
+    ``len`` and one slice): the filters run on ids only, the rows are read for the page shown."""
+
+    def __init__(self, qs, ids: list[int]):
+        allowed = set(qs.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        self.qs, self.ids = qs, [pk for pk in ids if pk in allowed]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    count = __len__
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        page = self.ids[index]
+        rows = self.qs.in_bulk(page)
+        return [rows[pk] for pk in page if pk in rows]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 def search_items(qs, kind: str, q: str):
     """Filter and rank a queryset of problems or offers by a typed query through the platform search
-    (diacritic- and tone-insensitive; phrase matches first): a list in rank order, or the queryset when no query."""
+    (diacritic- and tone-insensitive; phrase matches first): a ``Ranked`` sequence, or the queryset when no query."""
     from nq57.search.selectors import search_ids
 
     q = (q or "").strip()
     if not q:
         return qs
-    ids = search_ids(kind, q, limit=1000, public_only=True)
-    order = {pk: i for i, pk in enumerate(ids)}
-    return sorted(qs.filter(pk__in=ids), key=lambda row: order[row.pk])
+    return Ranked(qs, search_ids(kind, q, limit=1000, public_only=True))
 
 
 def filter_items(qs, *, field_id: int | None = None, trl: int | None = None, featured: bool = False,
