@@ -9,8 +9,8 @@ The score of a candidate combines four signals, each in 0..1:
 - **field**: the same strategic-technology entry (1), the same group (0.6);
 - **readiness**: the offer's TRL against the problem's required TRL (1 when it reaches it, less per missing level).
 
-Candidates are the lexical neighbours of the source's title in the platform search (any field) and the newest items
-of the same technology group, so a match list costs three indexed queries and a numpy product.
+Candidates are the lexical neighbours of the source's rarest words in the platform search (any field) and the newest
+items of the same technology group: a few indexed queries and a numpy product per match list.
 Items whose embedding the job has not computed yet are scored on the other three signals.
 """
 
@@ -25,8 +25,8 @@ from nq57.text import embeddings
 from nq57.text.similarity import STOPWORDS
 from nq57.text.vietnamese import canon, fold
 
-LEXICAL_CANDIDATES = 210
-RARE_WORDS = 3
+LEXICAL_CANDIDATES = 320
+RARE_WORDS = 8
 FIELD_CANDIDATES = 500
 WEIGHTS = {"meaning": 0.6, "words": 0.3, "field": 0.05, "trl": 0.05}
 WEIGHTS_NO_MEANING = {"words": 0.75, "field": 0.15, "trl": 0.10}
@@ -120,18 +120,18 @@ def _display_phrases(text: str, shared: set[str], limit: int = 5) -> list[str]:
     return picked
 
 
-def _lexical_candidate_ids(kind: str, title: str) -> list[int]:
-    """Lexical neighbours from the platform search, whatever their field: the best entries for each of the three
-    rarest content words of the source's title (the title names the need or the result in a few words). One
-    statistics query and three single-word full-text queries stay fast at 100,000 items, where one OR query of
-    every word would rank a large part of the index."""
+def _lexical_candidate_ids(kind: str, text: str) -> list[int]:
+    """Lexical neighbours from the platform search, whatever their field: the best entries for each of the eight
+    rarest content words of the source's text. One statistics query and eight single-word full-text queries stay
+    fast at 100,000 items, where one OR query of every word would rank a large part of the index."""
     from nq57.search.selectors import search_ids, term_weights
 
-    words = {w for w in _WORD.findall(fold(title)) if w not in IGNORED and len(w) > 1}
+    words = {w for w in _WORD.findall(fold(text)) if w not in IGNORED and len(w) > 1}
     if not words:
         return []
     _, docs, total = term_weights(kind, words)
-    rare = sorted((w for w in words if docs.get(w)), key=lambda w: (docs[w], w))[:RARE_WORDS]
+    ceiling = max(50, total // 50)  # a word in more than 2% of the items says little and costs a long ranking
+    rare = sorted((w for w in words if 0 < docs.get(w, 0) <= ceiling), key=lambda w: (docs[w], w))[:RARE_WORDS]
     ids: dict[int, None] = {}
     for word in rare:
         ids.update(dict.fromkeys(search_ids(kind, word, limit=LEXICAL_CANDIDATES // max(1, len(rare)),
@@ -208,9 +208,9 @@ VALUES_PROBLEM = ("id", "trl_required", "field_id", "text_key", "embedding")
 
 
 def _candidates(base, source, kind: str, values: tuple[str, ...]) -> list[dict]:
-    """The lexical neighbours of the source's title, then the newest items of its technology group (the newest
+    """The lexical neighbours of the source's rarest words, then the newest items of its technology group (the newest
     items overall when it has no field): two indexed queries, deduplicated."""
-    lexical = _lexical_candidate_ids(kind, source.title)
+    lexical = _lexical_candidate_ids(kind, source.matching_text())
     rows = list(base.filter(pk__in=lexical).values(*values)) if lexical else []
     seen = {row["id"] for row in rows}
     _, _, group_ids = _field_info(source.field)
@@ -221,15 +221,13 @@ def _candidates(base, source, kind: str, values: tuple[str, ...]) -> list[dict]:
 
 def offers_for_problem(problem: Problem, *, limit: int = 10) -> list[Match]:
     """Ranked results, initiatives and technology offers for a problem (other organisations', still offered)."""
-    base = (Offer.objects.filter(is_active=True, organisation__verification="verified",
-                                 organisation__dissolved_on__isnull=True)
-            .exclude(organisation_id=problem.organisation_id))
+    base = Offer.objects.filter(is_active=True).exclude(organisation_id=problem.organisation_id)
     return _rank(problem, _candidates(base, problem, "hub.offer", VALUES_OFFER), source_is_problem=True, limit=limit)
 
 
 def problems_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
     """Ranked open problems and orders an offer could answer (other organisations')."""
-    base = (Problem.objects.filter(status__in=[ProblemStatus.OPEN, ProblemStatus.IN_TALKS])
+    base = (Problem.objects.exclude(status__in=[ProblemStatus.CONTRACTED, ProblemStatus.CLOSED])
             .exclude(organisation_id=offer.organisation_id))
     return _rank(offer, _candidates(base, offer, "hub.problem", VALUES_PROBLEM), source_is_problem=False,
                  limit=limit)
