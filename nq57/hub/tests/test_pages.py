@@ -141,3 +141,19 @@ def test_api_matches_and_list(client, problem, offer):
     assert body["results"][0]["id"] == offer.pk and any("TRL" in r for r in body["results"][0]["reasons"])
     assert client.get("/api/v1/hub/offers", {"q": "giong lua"}).json()["results"][0]["id"] == offer.pk
     assert client.get("/api/v1/hub/problems/999999").json()["code"] == "not_found"
+
+
+def test_owner_edits_the_problem_and_others_cannot(client, hub, problem):
+    url = reverse("hub:problem_edit", args=[problem.pk])
+    client.force_login(hub.third_user)
+    assert client.get(url).status_code == 403
+    client.force_login(hub.ent_user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": problem.title, "summary": "Tóm tắt mới", "expected_result": "Kết quả",
+                                 "trl_required": "6", "status": "closed", "details": "Chi tiết mới"})
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.summary, problem.trl_required, problem.status) == ("Tóm tắt mới", 6, "closed")
+    assert problem.history.count() == 2
+    client.logout()
+    assert client.get(problem.get_absolute_url()).status_code == 404  # closed: off the public pages
