@@ -121,9 +121,9 @@ def _display_phrases(text: str, shared: set[str], limit: int = 5) -> list[str]:
 
 
 def _lexical_candidate_ids(kind: str, text: str) -> list[int]:
-    """Lexical neighbours from the platform search, whatever their field: the best entries for each of the eight
-    rarest content words of the source's text. One statistics query and eight single-word full-text queries stay
-    fast at 100,000 items, where one OR query of every word would rank a large part of the index."""
+    """Lexical neighbours from the platform search, whatever their field: the entries holding the eight rarest
+    content words of the source's text (all of them, else any, ranked by BM25). Words in more than 2% of the items
+    are left out: they say little, and an OR query of common words would rank a large part of the index."""
     from nq57.search.selectors import search_ids, term_weights
 
     words = {w for w in _WORD.findall(fold(text)) if w not in IGNORED and len(w) > 1}
@@ -132,11 +132,9 @@ def _lexical_candidate_ids(kind: str, text: str) -> list[int]:
     _, docs, total = term_weights(kind, words)
     ceiling = max(50, total // 50)  # a word in more than 2% of the items says little and costs a long ranking
     rare = sorted((w for w in words if 0 < docs.get(w, 0) <= ceiling), key=lambda w: (docs[w], w))[:RARE_WORDS]
-    ids: dict[int, None] = {}
-    for word in rare:
-        ids.update(dict.fromkeys(search_ids(kind, word, limit=LEXICAL_CANDIDATES // max(1, len(rare)),
-                                            public_only=True)))
-    return list(ids)
+    if not rare:
+        return []
+    return search_ids(kind, " ".join(rare), limit=LEXICAL_CANDIDATES, public_only=True)
 
 
 def _rank(source, candidates: list, *, source_is_problem: bool, limit: int) -> list[Match]:
