@@ -37,7 +37,9 @@ def prepare_environment(database_url: str | None, data_dir: str | None = None) -
     os.environ["HUB_POSTS_PER_HOUR"] = "1000000"
     os.environ["DJANGO_SETTINGS_MODULE"] = "nq57.settings"
     os.environ.pop("REDIS_URL", None)
-    if database_url and not data_dir:
+    if database_url and data_dir:  # --reuse: the database of the earlier run, as it is
+        os.environ["DATABASE_URL"] = database_url
+    elif database_url:
         import psycopg
 
         base, name = database_url.rsplit("/", 1)
