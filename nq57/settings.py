@@ -83,7 +83,9 @@ INSTALLED_APPS = [
     "nq57.api",
     "nq57.exchange",
     "nq57.indicators",
+    "nq57.hub",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
+    "nq57.search",
 ]
 
 MIDDLEWARE = [
@@ -291,3 +293,6 @@ if env_bool("NQ57_TESTING", False):
 
 # A failed CSRF check answers the one Vietnamese refusal page and keeps what the form carried (core.kept_form)
 CSRF_FAILURE_VIEW = "nq57.core.refusals.csrf_failure"
+# the 3 Nhà hub (nq57.hub): brochure size limit and posts per person per hour
+HUB_BROCHURE_MAX_BYTES = env_int("HUB_BROCHURE_MAX_BYTES", 20 * 1024 * 1024)
+HUB_POSTS_PER_HOUR = env_int("HUB_POSTS_PER_HOUR", 10)

@@ -265,3 +265,59 @@ def indicator_for(user, pk, *, queryset=None):
     if indicator is None:
         raise NotFoundError("Không tìm thấy chỉ tiêu.")
     return indicator
+# --- the 3 Nhà hub (nq57.hub): organisations act through their members; confidential details by approval -----------
+
+def hub_organisation_ids(user) -> frozenset[int]:
+    """Organisations ``user`` may act for in the hub (a hub, generic member or focal-point membership)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    from nq57.hub.roles import ACTING_ROLES
+
+    return frozenset(user.organisation_ids(*ACTING_ROLES))
+
+
+def can_hub_publish(user, organisation) -> bool:
+    """Posting a problem or an offer for ``organisation``: a member acting for it, and the organisation verified."""
+    return organisation is not None and organisation.pk in hub_organisation_ids(user) and organisation.can_publish
+
+
+def can_hub_moderate(user) -> bool:
+    """Featuring items and reading every confidential part: the Standing Office."""
+    return can_view(user) and user.is_office
+
+
+def can_see_problem_details(user, problem) -> bool:
+    """The confidential part of a problem: the poster's organisation, the office, and organisations the poster
+    approved (``ProblemAccess``)."""
+    if can_hub_moderate(user):
+        return True
+    mine = hub_organisation_ids(user)
+    if not mine:
+        return False
+    if problem.organisation_id in mine:
+        return True
+    return problem.accesses.filter(organisation_id__in=mine).exists()
+
+
+def can_edit_hub_item(user, item) -> bool:
+    return item.organisation_id in hub_organisation_ids(user) and item.organisation.can_publish
+
+
+def can_take_part_in_deal(user, deal) -> bool:
+    """Reading and writing a deal's conversation, agreement, contract and outcomes: the two parties (the office
+    reads)."""
+    return bool(hub_organisation_ids(user) & set(deal.party_ids()))
+
+
+def deals_visible_to(user, queryset=None):
+    from django.db.models import Q
+
+    from nq57.hub.models import Deal
+
+    queryset = Deal.objects.all() if queryset is None else queryset
+    if can_hub_moderate(user):
+        return queryset
+    mine = hub_organisation_ids(user)
+    if not mine:
+        return queryset.none()
+    return queryset.filter(Q(owner_id__in=mine) | Q(partner_id__in=mine))

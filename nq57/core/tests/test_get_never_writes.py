@@ -74,9 +74,10 @@ def objects(cast):
                                 events=["task.created"])
     token, _ = token_create(user=cast.office, name="thử")
     indicator, indicator_value, framework = _indicator_objects(cast)
+    hub_ids = _hub_objects(cast)
     return sorted({cast.notice.pk, cast.task_kh.pk, cast.task_tc.pk, cast.kh.pk, cast.tc.pk, report.pk,
                    extension.pk, notification.pk, webhook.pk, token.pk, indicator.pk, indicator_value.pk,
-                   framework.pk})
+                   framework.pk, *hub_ids})
 
 
 def _indicator_objects(cast):
@@ -89,6 +90,23 @@ def _indicator_objects(cast):
                                             subject_ids=[cast.kh.pk],
                                             criteria=[{"name": "Thể chế", "weight": 1, "rule": "assessor"}])
     return indicator, value, framework
+
+
+def _hub_objects(cast) -> set[int]:
+    """A problem (of alice's ministry), an offer (of a university) and the deal between them (nq57.hub)."""
+    from nq57.agencies.models import Agency, AgencyKind
+    from nq57.core.testing import UserFactory
+    from nq57.hub import services as hub
+
+    university = Agency.objects.create(name="Trường Đại học thử nghiệm", kind=AgencyKind.UNIVERSITY)
+    scholar = UserFactory(username="scholar", memberships=[(university, "hub_member")])
+    problem = hub.problem_create(actor=cast.alice, organisation=cast.kh, title="Đầu bài thử nghiệm", summary="Tóm tắt",
+                                 expected_result="Kết quả", trl_required=3, details="Chi tiết bảo mật")
+    offer = hub.offer_create(actor=scholar, organisation=university, title="Kết quả thử nghiệm", summary="Tóm tắt",
+                             trl=4)
+    deal = hub.interest_express(actor=scholar, organisation=university, problem=problem, offer=offer,
+                                message="Quan tâm")
+    return {problem.pk, offer.pk, deal.pk}
 
 
 @pytest.mark.parametrize("who", ["office", "alice"])
@@ -117,7 +135,8 @@ def test_no_get_of_any_url_writes(cast, client, objects, who):
     shown = [r for r in routes if answered[r] & {200}]
     assert {"tasks/<int:pk>/", "notices/<int:pk>/", "agencies/<int:pk>/", "consolidated/",
             "api/v1/tasks/<task_id>", "api/v1/reports/<report_id>", "api/v1/extensions/<extension_id>",
-            "api/v1/notifications", "api/v1/consolidated-report"} <= set(shown)
+            "api/v1/notifications", "api/v1/consolidated-report",
+            "hub/problems/<int:pk>/", "hub/offers/<int:pk>/", "hub/deals/<int:pk>/", "hub/figures/"} <= set(shown)
     if who == "office":
         assert {"api-tokens/webhooks/<int:pk>/", "api/v1/webhooks/<webhook_id>/deliveries",
                 "exchange/export.json", "tasks/export.xlsx"} <= set(shown)
