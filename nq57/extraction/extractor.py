@@ -56,10 +56,12 @@ RE_RECITAL_SECTION = re.compile(
 # "... Bộ X xác định các nhiệm vụ trọng tâm sau:", "Bộ X có trách nhiệm thực hiện các nhiệm vụ sau:": the items below
 # are the addressee's tasks (the heading itself assigns nothing)
 RE_LEADIN_FORMULA = re.compile(
-    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
+    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:chủ\s+trì,?\s+)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
     r"|tập\s+trung(?:\s+thực\s+hiện)?|có\s+trách\s+nhiệm(?:\s+thực\s+hiện)?|chịu\s+trách\s+nhiệm(?:\s+thực\s+hiện)?"
     r"|được\s+giao|cần)\s+(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|nội\s+dung|công\s+việc|giải\s+pháp)"
-    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
+    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)"
+    # "..., hoàn thành trong Quý III/2026:": the schedule of the whole group, which its items inherit
+    r"(?:\s*,\s*(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo|trước|trong)\b[^:;]{0,80}?)?\s*:\s*$",
     re.IGNORECASE,
 )
 # the closing clause of a lead-in that introduces the items below it
@@ -68,6 +70,7 @@ RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s
 RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
+RE_INLINE_DASH = re.compile(r"(?<=[;.])\s+[-+–]\s+(?=\S)")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
 RE_GENERIC_ADDRESSEE = re.compile(
@@ -168,6 +171,16 @@ def _clean(text: str) -> str:
 
 def _cap1(s: str) -> str:
     return s[:1].upper() + s[1:]
+
+
+RE_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _next_year(d):
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:  # 29 February
+        return None
 
 
 def _names(refs) -> list[str]:
@@ -308,6 +321,26 @@ class _Extractor:
             inh = replace(inh, report=rep)
         return inh
 
+    def settle(self, dl: Deadline, rep: Report | None) -> tuple[Deadline, Report | None, bool]:
+        """A due date before the document's own date is never accepted as such. A day or month written without its
+        year that the document's year puts in the past is the coming one when that is near (a December document's
+        "trước ngày 15/01"), else no due date (the phrase kept for review). One written in full is kept as the
+        document writes it (a typo in the source is annotated as written) and flagged for the office to confirm."""
+        issue = self.issue
+        if issue is None:
+            return dl, rep, False
+        flagged = False
+        if dl.due is not None and dl.due < issue:
+            if RE_FULL_YEAR.search(dl.raw or ""):
+                flagged = True
+            else:
+                ahead = _next_year(dl.due)
+                dl = replace(dl, due=ahead) if ahead and (ahead - issue).days <= 183 else Deadline("none", None, dl.raw)
+        if rep is not None and rep.due is not None and rep.due < issue and not RE_FULL_YEAR.search(rep.raw or ""):
+            ahead = _next_year(rep.due)
+            rep = replace(rep, due=ahead if ahead and (ahead - issue).days <= 183 else None)
+        return dl, rep, flagged
+
     # --- task assembly ------------------------------------------------------------------------------------------
     def make_task(self, path: str, section: str | None, raw_text: str, inh: Inherited,
                   extra_schedule: tuple[Deadline, Report | None] | None = None, imperative_ok: bool = True,
@@ -363,6 +396,7 @@ class _Extractor:
         if rep is not None and dl.kind == "none":
             dl = Deadline("recurring", None, rep.raw) if rep.cadence else Deadline(
                 "date" if rep.due else "none", rep.due, rep.raw if rep.due else None)
+        dl, rep, early = self.settle(dl, rep)
         unknown = [r.name for r in lead + coordinating if not r.known and not r.person]
         task = {
             "path": path,
@@ -374,6 +408,8 @@ class _Extractor:
             "deadline": dl.as_dict(),
             "report": rep.as_dict() if rep else None,
         }
+        if early:
+            task["deadline_before_document"] = True
         if unknown:
             task["unknown_agencies"] = list(dict.fromkeys(unknown))
         self.tasks.append(task)
@@ -402,6 +438,12 @@ class _Extractor:
         if (not refs or len(pre) - end > 2) and not looks_like_addressee(pre):
             return None
         body = raw[colon + 1:].strip().lstrip("*_ ").strip()
+        if body.startswith(("- ", "+ ", "– ")):
+            # "Sở Y tế: - Triển khai ...; - Kết nối ...": dashes written inline, each after the end of a clause
+            parts = [p.strip(" ;") for p in RE_INLINE_DASH.split(body[2:])]
+            if len(parts) >= 2 and all(parts):
+                return parts, ""
+            return None
         marks = list(RE_SPLIT_MARK.finditer(body))
         if len(marks) < 2 or marks[0].start() > 3:
             return None
@@ -634,11 +676,14 @@ class _Extractor:
             if dl.kind == "none":
                 dl = topic_of.get(int(path[1:].split(".")[0]), NO_DEADLINE)
             lead, lead_others = _lead_refs(refs)
+            dl, rep, early = self.settle(dl, rep)
             task = {
                 "path": path, "section": None, "text": _clean(sent), "lead": _names(dedupe(lead)),
                 "coordinating": [], "coordinating_others": bool(others or lead_others),
                 "deadline": dl.as_dict(), "report": rep.as_dict() if rep else None,
             }
+            if early:
+                task["deadline_before_document"] = True
             unknown = [r.name for r in lead if not r.known and not r.person]
             if unknown:
                 task["unknown_agencies"] = unknown
@@ -664,12 +709,15 @@ class _Extractor:
             dl_cell = row.cells.get("deadline", "") or joined_text(row, "deadline")
             dl = parse_deadline(dl_cell, year_hint=self.year) or NO_DEADLINE
             _, rep = analyse_schedule(text, year_hint=self.year)
+            dl, rep, early = self.settle(dl, rep)
             task = {
                 "path": row.number, "section": row.section, "text": text,
                 "lead": _names(dedupe(lead)), "coordinating": _names(dedupe(coordinating)),
                 "coordinating_others": bool(others), "deadline": dl.as_dict(),
                 "report": rep.as_dict() if rep else None,
             }
+            if early:
+                task["deadline_before_document"] = True
             unknown = [r.name for r in lead + coordinating if not r.known and not r.person]
             if unknown:
                 task["unknown_agencies"] = list(dict.fromkeys(unknown))
