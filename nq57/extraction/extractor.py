@@ -90,7 +90,7 @@ def looks_like_addressee(text: str) -> bool:
     return not PREDICATE.search(t.lower().split(" ", 2)[-1] if len(t.split()) > 2 else "")
 # an official document's layout (the national motto, its number line, its recipients), not a news article
 RE_OFFICIAL_LAYOUT = re.compile(
-    r"CỘNG\s+HO[ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
+    r"CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
     re.MULTILINE,
 )
 RE_PROSE_CONTEXT = re.compile(
@@ -582,7 +582,7 @@ class _Extractor:
             "number": self.number,
             "date": self.issue.isoformat() if self.issue else None,
             "kind": self.kind,
-            "issuer": find_issuer(self.number, self.text),
+            "issuer": find_issuer(self.number, self.text, self.resolver),
             "meeting_date": None,
             "signer": None if self.kind == "news_article" else find_signer(self.text.split("\n")),
             "references": find_references(self.text, self.number),

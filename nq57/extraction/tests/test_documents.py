@@ -466,3 +466,57 @@ def test_several_agencies_in_one_table_cell_are_all_kept():
     tasks = _tasks(text)
     assert tasks[0]["coordinating"] == ["Sở Tài chính", "Công an tỉnh", "Sở Nội vụ"]
     assert tasks[1]["lead"] == ["Sở Nội vụ", "Sở Giáo dục và Đào tạo"] and tasks[1]["coordinating_others"]
+
+
+# --- header facts from any layout ----------------------------------------------------------------------------------
+
+BODY = "\n\nKẾ HOẠCH\n\nI. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài chính chủ trì tổng hợp tình hình thực hiện.\n"
+
+
+def test_number_date_and_issuer_from_a_header_table_with_split_emphasis():
+    text = ("| BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n"
+            "| Số: **09**/KH-BTNMT | *Hà Nội, ngày* **15** *tháng 01 năm 2026* |\n" + BODY +
+            "\nNơi nhận:\n- Lưu: VT.\n\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nNguyễn Văn Hùng\n")
+    notice = extract_text(text)["notice"]
+    assert (notice["number"], notice["date"]) == ("09/KH-BTNMT", "2026-01-15")
+    assert notice["issuer"] == "Bộ Tài nguyên và Môi trường" and notice["signer"] == "Nguyễn Văn Hùng"
+
+
+def test_state_number_forms_name_their_issuer_and_cite_their_own_series():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 13/CT-TTg\n\n"
+            "Hà Nội, ngày 05 tháng 3 năm 2026\n\nCHỈ THỊ\n\nTiếp theo Chỉ thị số 04/CT-TTg ngày 10 tháng 01 năm 2026 "
+            "và Nghị quyết số 71/NQ-CP, Thủ tướng Chính phủ yêu cầu:\n\n"
+            "1. Bộ Tài chính chủ trì rà soát các khoản thu, hoàn thành trong tháng 4/2026.\n")
+    notice = extract_text(text)["notice"]
+    assert (notice["number"], notice["date"], notice["issuer"]) == ("13/CT-TTg", "2026-03-05", "Thủ tướng Chính phủ")
+    assert notice["references"] == ["04/CT-TTg"]
+    assert extract_text(text.replace("13/CT-TTg", "88/NQ-CP"))["notice"]["issuer"] == "Chính phủ"
+
+
+def test_a_party_bodys_number_with_its_term_and_the_last_body_of_its_header():
+    text = ("ĐẢNG CỘNG SẢN VIỆT NAM\n\n**BAN CHẤP HÀNH TRUNG ƯƠNG**\n**ĐẢNG ĐOÀN QUỐC HỘI**\n\n"
+            "Số 210-KH/ĐĐQH16\n\nHà Nội, ngày 20 tháng 02 năm 2026\n\n"
+            "Ngày 12/02/2026, Bộ Chính trị đã ban hành Kết luận về phát triển kinh tế số." + BODY)
+    notice = extract_text(text)["notice"]
+    assert (notice["number"], notice["date"]) == ("210-KH/ĐĐQH16", "2026-02-20")
+    assert notice["issuer"] == "Đảng đoàn Quốc hội"
+    assert notice["meeting_date"] is None  # the day a document was issued is no meeting
+
+
+def test_a_blank_number_and_own_date_never_take_a_cited_documents():
+    text = ("| ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "| Số:      /KH-UBND | Lâm Đồng, ngày      tháng      năm 2026 |\n\n"
+            "Thực hiện Kế hoạch số 12/KH-UBND ngày 05 tháng 01 năm 2026 của Ủy ban nhân dân tỉnh." + BODY)
+    notice = extract_text(text)["notice"]
+    assert notice["number"] is None and notice["date"] is None
+    assert notice["issuer"] == "Ủy ban nhân dân tỉnh Lâm Đồng"
+
+
+def test_a_number_whose_label_a_scan_lost_and_a_meeting_date():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+            "27 /CT-TTs Hà Nội, ngày 05 tháng 3 năm 2026\n\nTHÔNG BÁO\n\n"
+            "Chiều ngày 03/3/2026, Phó Thủ tướng chủ trì cuộc họp về phát triển hạ tầng số. Kết luận như sau:\n\n"
+            "1. Bộ Tài chính chủ trì rà soát các khoản thu, hoàn thành trong tháng 4/2026.\n")
+    notice = extract_text(text)["notice"]
+    assert notice["number"] == "27/CT-TTg" and notice["issuer"] == "Thủ tướng Chính phủ"
+    assert notice["meeting_date"] == "2026-03-03"
