@@ -39,6 +39,7 @@ from .notice import (
     find_signer,
     sentence_targets,
     table_year,
+    target_year,
 )
 from .registry import AgencyResolver, default_resolver, resolver_with
 from .structure import RE_SCHEDULE_LINE, Node, iter_nodes, parse_document
@@ -70,6 +71,10 @@ RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s
 RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
+# a heading of goals, folded: "Phấn đấu đạt các mục tiêu, chỉ tiêu ...", "Mục tiêu cụ thể", "Các chỉ tiêu chủ yếu"
+# (a bare "Mục tiêu" section of a programme states its purposes, not quantities: not one)
+RE_GOAL_HEADING = re.compile(r"^(?:phan dau (?:dat |thuc hien )?(?:cac |mot so |nhung )?(?:muc tieu|chi tieu)"
+                             r"|(?:cac |mot so |nhung )?(?:chi tieu|muc tieu cu the|muc tieu, chi tieu))\b")
 RE_INLINE_DASH = re.compile(r"(?<=[;.])\s+[-+–]\s+(?=\S)")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
@@ -208,6 +213,7 @@ class _Extractor:
         self.targets: list[dict] = []
         # walk() and inherit() classify the same heading texts: memoise per document (results are never mutated)
         self._headings: dict[str, tuple[str, object]] = {}
+        self._goal_items: set[int] = set()  # the nodes read as targets under a heading of goals
 
     # --- helpers -----------------------------------------------------------------------------------------------
     def subject_check(self, line: str) -> bool:
@@ -567,10 +573,18 @@ class _Extractor:
             for t in tables:
                 if t.kind == "targets":
                     self.table_targets(t)
+            self.goal_targets(doc.root)
             for n in iter_nodes(doc.root):
+                if id(n) in self._goal_items:
+                    continue  # read whole as a target already
                 for t in sentence_targets(n.text):
                     t["path"] = n.label
                     self.targets.append(t)
+            for table in task_tables:
+                for row in table.rows:
+                    for t in sentence_targets(_clean(joined_text(row, "text"))):
+                        t["path"] = row.number
+                        self.targets.append(t)
         seen = set()
         targets = []
         for t in self.targets:
@@ -596,6 +610,31 @@ class _Extractor:
             if summary:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
+
+    def goal_targets(self, root: Node) -> None:
+        """The items under a heading of goals ("Phấn đấu đạt các mục tiêu, chỉ tiêu ...", "Mục tiêu cụ thể") are
+        targets, each for the year its nearest heading names ("a) Giai đoạn từ nay đến năm 2030:"), else its own
+        latest year."""
+        for node in iter_nodes(root):
+            if not node.children or not RE_GOAL_HEADING.match(fold(strip_markdown_emphasis(node.text))):
+                continue
+            if any(RE_GOAL_HEADING.match(fold(strip_markdown_emphasis(a.text))) for a in node.ancestors()):
+                continue  # an inner goal heading: its items are read from the outer one
+            for leaf in iter_nodes(node):
+                if leaf.children:
+                    continue
+                text = _clean(strip_markdown_emphasis(leaf.text))
+                colon = text.find(":")
+                year = target_year(text[:colon]) if 0 < colon < 80 else None
+                up = leaf.parent
+                while year is None and up is not None and up is not node.parent:
+                    year = target_year(_clean(strip_markdown_emphasis(up.text)))
+                    up = up.parent
+                if year is None:
+                    year = target_year(text)
+                self.targets.append({"path": leaf.label, "text": _clean(leaf.text), "year": year, "value": None,
+                                     "unit": None})
+                self._goal_items.add(id(leaf))
 
     def addressees_named_short(self, preamble: list[str]) -> tuple[AgencyRef, ...]:
         """"Yêu cầu Bộ trưởng ..., Chủ tịch ... (sau đây gọi tắt là các bộ, cơ quan trung ương và địa phương) ...:": the

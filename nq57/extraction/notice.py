@@ -240,28 +240,48 @@ def find_references(text: str, own: str | None) -> list[str]:
 
 
 _NS = r"(?:[^.;]|(?<=\d)\.(?=\d))"
+# a goal sentence: "Phấn đấu ..." (its further years after ";" included: "...; đến năm 2030 có thêm ..."),
+# "Mục tiêu: ...", "... mục tiêu cụ thể ...", and a sentence that opens with its year ("Đến năm 2030, ...",
+# "Năm 2025, ...")
 RE_TARGET_SENT = re.compile(
-    r"(?:^|(?<=[.;:]\s))(?:" + _NS + r"*?\bmục\s+tiêu\s+cụ\s+thể\b" + _NS + r"*|Phấn\s+đấu\b" + _NS
-    + r"*|Mục\s+tiêu\s*:" + _NS + r"*)[.;]?"
+    r"(?:^|(?<=[.;:]\s)|(?<=trong đó\s)|(?<=trong đó,\s))(?:" + _NS + r"*?\bmục\s+tiêu\s+cụ\s+thể\b" + _NS
+    + r"*|(?:Phấn|phấn)\s+đấu\b" + _NS + r"*(?:;\s*(?:đến|tới)\s+năm\s+\d{4}" + _NS + r"*)*|Mục\s+tiêu\s*:" + _NS
+    + r"*|(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+(?:19|20)\d{2}\s*,\s" + _NS + r"*)[.;]?"
 )
-RE_TARGET_YEAR = re.compile(r"(?:đến|tới|vào|trong)\s+năm\s+(\d{4})", _F)
+RE_TARGET_YEAR = re.compile(r"(?:(?:đến|tới|vào|trong|trước)\s+năm|^Năm)\s+(\d{4})", _F)
 RE_NUMBER_VALUE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
+# a ranked goal has no number: "nằm trong nhóm dẫn đầu khu vực", "một trong những trung tâm hàng đầu", "Top 3"
+RE_RANK_VALUE = re.compile(r"\b(?:dẫn\s+đầu|hàng\s+đầu|top\s*\d*|nhóm\s+\d+|xếp\s+hạng)\b", _F)
+RE_OPENS_WITH_YEAR = re.compile(r"^(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+\d{4}")
+
+
+def target_year(text: str) -> int | None:
+    """The year a goal is set for: the latest one it names ("đến năm 2025 ...; đến năm 2030 ..." -> 2030)."""
+    years = [int(y) for y in RE_TARGET_YEAR.findall(text)]
+    return max(years) if years else None
 
 
 def sentence_targets(text: str) -> list[dict]:
-    """Goal sentences ("Phấn đấu đến năm 2030, ...", "Mục tiêu: ...") of an item text."""
+    """Goal sentences ("Phấn đấu đến năm 2030, ...", "Mục tiêu: ...", "Đến năm 2030, ...") of an item text."""
     out: list[dict] = []
     low = text.lower()
-    if "phấn đấu" not in low and "mục tiêu" not in low:
+    if "phấn đấu" not in low and "mục tiêu" not in low and "năm" not in low:
         return out
     clean = re.sub(r"\s+", " ", strip_markdown_emphasis(text)).strip()
     for m in RE_TARGET_SENT.finditer(clean):
         sent = m.group(0).strip()
-        value = RE_NUMBER_VALUE.search(re.sub(r"\b(?:19|20)\d{2}\b", "", sent))
+        # years and document numbers ("Nghị quyết 57-NQ/TW") are no quantity
+        rest = re.sub(r"\b(?:19|20)\d{2}\b|\b\d+(?:[-/][A-ZĐ][\wĐ]*)+", "", sent)
+        value = RE_NUMBER_VALUE.search(rest)
+        if RE_OPENS_WITH_YEAR.match(sent):
+            # a sentence opening with its year is a goal only when it states a quantity or a rank
+            value = re.search(r"\d+(?:[.,]\d+)*\s*%|\b\d+(?:[.,]\d+)*\s+(?!tháng|năm|ngày)\w", rest) \
+                or RE_RANK_VALUE.search(rest)
+        else:
+            value = value or RE_RANK_VALUE.search(rest)
         if not value:
             continue
-        ym = RE_TARGET_YEAR.search(sent)
-        out.append({"text": sent, "year": int(ym.group(1)) if ym else None,
+        out.append({"text": sent, "year": target_year(sent),
                     "value": value.group(0).strip().rstrip("%").replace(".", ""), "unit": None})
     return out
 

@@ -520,3 +520,31 @@ def test_a_number_whose_label_a_scan_lost_and_a_meeting_date():
     notice = extract_text(text)["notice"]
     assert notice["number"] == "27/CT-TTg" and notice["issuer"] == "Thủ tướng Chính phủ"
     assert notice["meeting_date"] == "2026-03-03"
+
+
+# --- targets ---------------------------------------------------------------------------------------------------------
+
+def test_goals_under_a_heading_of_goals_are_targets_for_the_year_of_their_heading():
+    text = HEADER + ("KẾ HOẠCH\n\nI. MỤC ĐÍCH, YÊU CẦU\n\n1. Phấn đấu đạt các chỉ tiêu chủ yếu sau\n\n"
+                     "a) Giai đoạn đến năm 2030:\n\n- Kinh tế số chiếm 30% GRDP của tỉnh; đến năm 2027 đạt 20%.\n\n"
+                     "- Tỉnh nằm trong nhóm dẫn đầu cả nước về chỉ số chuyển đổi số.\n\n"
+                     "b) Tầm nhìn đến năm 2045: tỉnh phát triển nhanh, bền vững dựa trên khoa học, công nghệ.\n\n"
+                     "II. TỔ CHỨC THỰC HIỆN\n\n"
+                     "1. Sở Khoa học và Công nghệ chủ trì theo dõi, hoàn thành trong năm 2026.\n")
+    got = extract_text(text)
+    years = {t["text"][:12]: t["year"] for t in got["targets"]}
+    assert years == {"Kinh tế số c": 2030, "Tỉnh nằm tro": 2030, "Tầm nhìn đến": 2045}
+    assert [t["text"][:12] for t in got["tasks"]] == ["Sở Khoa học "]
+
+
+def test_goal_sentences_inside_tasks_and_table_rows_take_their_latest_year():
+    text = HEADER + (
+        "KẾ HOẠCH\n\nII. NHIỆM VỤ\n\n1. Sở Giao thông chủ trì đầu tư hạ tầng. Phấn đấu đến năm 2027 có 2 tuyến đường "
+        "cao tốc; đến năm 2030 có thêm 1 tuyến.\n\n"
+        "2. Sở Y tế chủ trì phát triển y tế số. Đến năm 2028, 100% trạm y tế xã dùng bệnh án điện tử. "
+        "Năm 2026, Sở Y tế sẽ hoàn thành việc rà soát.\n\n"
+        "PHỤ LỤC\n\n| STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+        "| 1 | Đề án phát triển đại học, trong đó phấn đấu đến năm 2030 có 01 trường đại học trong nhóm 500 trường "
+        "hàng đầu thế giới | Sở Giáo dục và Đào tạo | 2026 |\n")
+    targets = {t["text"][:14]: t["year"] for t in extract_text(text)["targets"]}
+    assert targets == {"Phấn đấu đến n": 2030, "Đến năm 2028, ": 2028, "phấn đấu đến n": 2030}
