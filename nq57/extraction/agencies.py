@@ -114,7 +114,12 @@ RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
 # "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
 RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
 RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
-RE_PARTNER = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|cùng\s+với)\s+", _F)
+# "phối hợp với", "phối hợp chặt chẽ, quyết liệt với", "cùng với" ("hợp tác với" is no partner in the work: "hợp tác
+# với các đại học uy tín")
+_HOW = r"(?:chặt\s+chẽ|quyết\s+liệt|hiệu\s+quả|đồng\s+bộ|tốt)"
+RE_PARTNER = re.compile(
+    r"(?:phối\s+hợp(?:\s+" + _HOW + r"(?:\s*,\s*" + _HOW + r")*)?(?:\s+(?:với|cùng(?:\s+với)?))?"
+    r"|cùng\s+với|chủ\s+trì\s+cùng)\s+", _F)
 RE_ADVERBIAL = re.compile(
     r"^(?:Trên\s+cơ\s+sở|Căn\s+cứ|Để|Đối\s+với|Về|Theo|Sau\s+khi|Trước\s+mắt|Đồng\s+thời|Do\s+đó|Vì\s+vậy|Trong|Nếu"
     r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay|Định\s+kỳ|Hằng\s+năm|Hàng\s+năm|Hằng\s+quý|Hàng\s+quý|Hằng\s+tháng"

@@ -15,6 +15,7 @@ from nq57.text.vietnamese import (
     find_deadlines,
     fold,
     parse_deadline,
+    parse_report,
     strip_markdown_emphasis,
 )
 
@@ -66,7 +67,8 @@ RE_LEADIN_FORMULA = re.compile(
     re.IGNORECASE,
 )
 # the closing clause of a lead-in that introduces the items below it
-RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau|với\s+các)\b[^:]*:?\s*$"
+RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau"
+                            r"|với\s+các\s+(?:nội\s+dung|nhiệm\s+vụ|giải\s+pháp|công\s+việc|vấn\s+đề|yêu\s+cầu))\b[^:]*:?\s*$"
                             r"|[^,;]*\bsau\s*:\s*$", re.IGNORECASE)
 RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
@@ -75,6 +77,8 @@ RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
 # (a bare "Mục tiêu" section of a programme states its purposes, not quantities: not one)
 RE_GOAL_HEADING = re.compile(r"^(?:phan dau (?:dat |thuc hien )?(?:cac |mot so |nhung )?(?:muc tieu|chi tieu)"
                              r"|(?:cac |mot so |nhung )?(?:chi tieu|muc tieu cu the|muc tieu, chi tieu))\b")
+RE_ROLE_WORDS = re.compile(r"[\s,]*(?:và\s+)?(?:chủ\s+trì(?P<partner>\s+cùng(?:\s+với)?\s+)?"
+                           r"|(?P<p2>phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+))", re.IGNORECASE)
 RE_INLINE_DASH = re.compile(r"(?<=[;.])\s+[-+–]\s+(?=\S)")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
@@ -312,6 +316,10 @@ class _Extractor:
         elif kind == "directing":
             inh = replace(inh, lead=(), coordinating=(), others=False)
         dl, rep = self.schedule_of_heading(node.leadin) if node.leadin else (NO_DEADLINE, None)
+        if node.leadin and rep is None:
+            # "Bộ X chủ trì ..., báo cáo Thủ tướng Chính phủ trong tháng 3 năm 2026 các vấn đề sau:": the report is
+            # each item's
+            rep = parse_report(_clean(strip_markdown_emphasis(node.leadin)), year_hint=self.year)
         if dl.kind == "none":
             dl2, rep2 = self.schedule_of_heading(node.text)
             if dl2.kind != "none":
@@ -432,7 +440,23 @@ class _Extractor:
             return False
         cut = list(RE_LEADIN_TAIL.finditer(rest))
         own = rest[:cut[-1].start()] if cut else rest
-        return len(own.split()) >= 12
+        return len(own.split()) >= 12 and not self.only_roles(own)
+
+    def only_roles(self, text: str) -> bool:
+        """"phối hợp với Ban X và chủ trì cùng các bộ, ngành:": nothing but the roles of the addressee and its
+        partners (the items below carry the work)."""
+        pos, text = 0, text.rstrip(" :.")
+        while pos < len(text):
+            m = RE_ROLE_WORDS.match(text, pos)
+            if not m:
+                return False
+            pos = m.end()
+            if m.group("partner") or m.group("p2"):
+                _, end = self.parser.agency_list(text, pos)
+                if end <= pos:
+                    return False
+                pos = end
+        return True
 
     def split_inline(self, raw: str) -> tuple[list[str], str] | None:
         """"Addressee: (1) ... (2) ..." -> (parts, trailing marker) when the text before the colon is an addressee."""

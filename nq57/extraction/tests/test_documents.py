@@ -548,3 +548,25 @@ def test_goal_sentences_inside_tasks_and_table_rows_take_their_latest_year():
         "hàng đầu thế giới | Sở Giáo dục và Đào tạo | 2026 |\n")
     targets = {t["text"][:14]: t["year"] for t in extract_text(text)["targets"]}
     assert targets == {"Phấn đấu đến n": 2030, "Đến năm 2028, ": 2028, "phấn đấu đến n": 2030}
+
+
+def test_a_lead_in_with_work_of_its_own_is_a_task_and_its_report_is_each_items():
+    text = HEADER + ("CHỈ THỊ\n\nII. NHIỆM VỤ\n\n1. Về lao động\n\n"
+                     "Sở Nội vụ chủ trì, phối hợp với các cơ quan, địa phương khẩn trương giải quyết các vướng mắc về "
+                     "tiền lương của người lao động, báo cáo Ủy ban nhân dân tỉnh trong tháng 4 năm 2026 các vấn đề "
+                     "sau:\n\n- Tình hình việc làm trong các khu công nghiệp.\n\n- Nhu cầu đào tạo lại lao động.\n\n"
+                     "2. Về truyền thông\n\n"
+                     "Sở Văn hóa và Thể thao phối hợp với Ban Tuyên giáo Tỉnh ủy và chủ trì cùng các sở, ngành:\n\n"
+                     "- Cung cấp thông tin chính thống về tình hình kinh tế.\n\n- Tuyên truyền gương người tốt.\n")
+    tasks = _tasks(text)
+    assert [t["text"][:12] for t in tasks] == ["Sở Nội vụ ch", "Tình hình vi", "Nhu cầu đào ", "Cung cấp thô",
+                                                "Tuyên truyền"]
+    assert all(t["report"]["due"] == "2026-04-30" for t in tasks[:3])
+    assert all(t["lead"] == ["Sở Văn hóa và Thể thao"] for t in tasks[3:])
+    assert tasks[3]["coordinating"][0] == "Ban Tuyên giáo Tỉnh ủy" and len(tasks[3]["coordinating"]) == 2
+
+
+def test_partners_after_manner_adverbs():
+    text = HEADER + ("THÔNG BÁO\n\n1. Sở Tài chính chủ trì, phối hợp chặt chẽ, quyết liệt với Sở Nội vụ, Công an tỉnh "
+                     "rà soát biên chế.\n")
+    assert _tasks(text)[0]["coordinating"] == ["Sở Nội vụ", "Công an tỉnh"]
