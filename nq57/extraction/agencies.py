@@ -77,6 +77,7 @@ RE_HEAD_TITLE = re.compile(
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
+RE_MEMBERS = re.compile(r"(?:từng|các|mỗi)\s+(?:đồng\s+chí\s+)?thành\s+viên\s+(?=[A-ZĐ])", re.IGNORECASE)
 RE_COLLECTIVE_PRE = re.compile(r"(?:các|những)\s", _F)
 RE_TITLE_KEEP = re.compile(r"Tổng\s+Thanh\s+tra\s+$", _F)
 _SURNAMES = (
@@ -207,7 +208,11 @@ def expand_abbreviations(name: str) -> str:
         return name
     for rx, rep in _DISPLAY_ABBREV:
         name = rx.sub(rep, name)
-    return name
+    # "Ủy ban UBTVQH": the head word written before an abbreviation that already holds it
+    return RE_DOUBLED_HEAD.sub(r"\1", name)
+
+
+RE_DOUBLED_HEAD = re.compile(r"\b(Ủy ban|Ban|Bộ|Văn phòng|Hội đồng)\s+\1\b")
 
 
 # the rest of a joint subject the registry cannot read ("..., Hội doanh nghiệp nhỏ và vừa, các hội nghề nghiệp, các tổ
@@ -475,7 +480,7 @@ class AgencyParser:
 
     def mention(self, text: str, pos: int, cell: bool = False) -> tuple[list[AgencyRef], int] | None:
         """One agency mention (possibly expanding to several agencies) starting at *pos*."""
-        for fn in (self._shared_province, self._person, self._enumerated):
+        for fn in (self._shared_province, self._person, self._enumerated, self._members):
             got = fn(text, pos)
             if got:
                 return got
@@ -494,6 +499,9 @@ class AgencyParser:
                 rec = self.resolver.records.get(hit[0])
                 if rec is not None and rec.kind != "collective":
                     return self._tail([AgencyRef(hit[0], True)], text, pos, hit[1])
+                if rec is not None and not RE_COLLECTIVE_PRE.match(text, start):
+                    # "Trưởng Đoàn đại biểu Quốc hội": the head of each body of the collective the registry knows
+                    return self._tail([AgencyRef(hit[0], True, collective=True)], text, pos, hit[1])
             # "Thủ trưởng các cơ quan, đơn vị": the heads stand for their collective
             coll = self._collective(text, start, cell)
             if coll and coll[0] and RE_COLLECTIVE_PRE.match(text, start):
@@ -520,6 +528,18 @@ class AgencyParser:
         if not refs:
             return [], end
         return self._tail(refs, text, pos, end)
+
+    def _members(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
+        """"Các thành viên Đảng đoàn Quốc hội", "từng đồng chí thành viên Ban Chỉ đạo": the members of one body."""
+        if text[pos:pos + 1] not in "cCtTmM":
+            return None
+        m = RE_MEMBERS.match(text, pos)
+        if not m:
+            return None
+        body = self.mention(text, m.end())
+        if not body or len(body[0]) != 1 or body[0][0].collective or body[0][0].person:
+            return None
+        return [AgencyRef("Các thành viên " + body[0][0].name, False, collective=True)], body[1]
 
     def _tail(self, refs: list[AgencyRef], text: str, pos: int, end: int) -> tuple[list[AgencyRef], int]:
         """What may follow a name: "(NIC)", "(chủ trì)", "có liên quan"."""

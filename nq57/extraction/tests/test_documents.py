@@ -570,3 +570,11 @@ def test_partners_after_manner_adverbs():
     text = HEADER + ("THÔNG BÁO\n\n1. Sở Tài chính chủ trì, phối hợp chặt chẽ, quyết liệt với Sở Nội vụ, Công an tỉnh "
                      "rà soát biên chế.\n")
     assert _tasks(text)[0]["coordinating"] == ["Sở Nội vụ", "Công an tỉnh"]
+
+
+def test_members_of_a_body_and_the_heads_of_a_known_collective_are_named_as_bodies():
+    text = HEADER + ("KẾ HOẠCH\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Các thành viên Ban Thường vụ Tỉnh ủy, Trưởng Đoàn đại "
+                     "biểu Quốc hội, Lãnh đạo Ban UBTVQH có trách nhiệm quán triệt Kế hoạch này.\n")
+    lead = _tasks(text)[0]["lead"]
+    assert lead[:2] == ["Các thành viên Ban Thường vụ Tỉnh ủy", "Các Đoàn đại biểu Quốc hội"]
+    assert "Ban Ban" not in " ".join(lead)
