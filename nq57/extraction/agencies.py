@@ -704,6 +704,13 @@ class AgencyParser:
                 res.directing = True
         # joint leads in later clauses: "...; Bộ A, Bộ B chịu trách nhiệm ..."
         for m in RE_SENTENCE_GAP.finditer(text):
+            req = RE_REQUEST.match(text, m.end()) if text[m.start()] == "." else None
+            if req:
+                # ". Yêu cầu các bộ, ngành, địa phương thường xuyên kiểm tra ...": a later request adds its addressees
+                refs, _ = self.subject(text[m.end():m.end() + 400])
+                if refs and not any(r.person for r in refs):
+                    res.lead.extend(refs)
+                continue
             refs, e = self.agency_list(text, m.end())
             if not refs or any(r.person for r in refs):
                 continue

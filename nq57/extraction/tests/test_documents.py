@@ -21,7 +21,7 @@ FLOORS = {
     "kh3260-ddqh-2025": (0.95, 0.95, 0.95),
     "nq12-cp-2023": (0.95, 0.95, 0.95),
     "tb453-ubndhn-2026": (0.95, 0.95, 0.95),
-    "ct11-ttg-2020": (0.98, 0.96, 0.96),
+    "ct11-ttg-2020": (0.98, 0.96, 0.98),
     "ndo-bcdtw-phien1-2025": (1.0, 1.0, 1.0),
 }
 
@@ -578,3 +578,15 @@ def test_members_of_a_body_and_the_heads_of_a_known_collective_are_named_as_bodi
     lead = _tasks(text)[0]["lead"]
     assert lead[:2] == ["Các thành viên Ban Thường vụ Tỉnh ủy", "Các Đoàn đại biểu Quốc hội"]
     assert "Ban Ban" not in " ".join(lead)
+
+
+def test_the_period_of_a_prohibition_is_no_deadline_and_a_later_request_adds_its_addressees():
+    text = HEADER + ("CHỈ THỊ\n\n1. Sở Tài chính chỉ đạo cơ quan thuế không tổ chức thanh tra định kỳ trong năm 2026 "
+                     "đối với doanh nghiệp chấp hành tốt pháp luật.\n\n"
+                     "2. Sở Công Thương chủ trì bảo đảm cung ứng điện, không được để thiếu điện cho sản xuất "
+                     "trong giai đoạn 2026 - 2027.\n\n"
+                     "3. Sở Xây dựng khẩn trương hoàn thiện thủ tục đầu tư, hoàn thành trong năm 2026. Yêu cầu "
+                     "Ban Quản lý dự án đầu tư xây dựng tỉnh thường xuyên kiểm tra tiến độ.\n")
+    tasks = _tasks(text)
+    assert [t["deadline"]["kind"] for t in tasks] == ["none", "none", "year"]
+    assert tasks[2]["lead"] == ["Sở Xây dựng", "Ban Quản lý dự án đầu tư xây dựng tỉnh"]
