@@ -40,7 +40,7 @@ _NOUNS = (
     "thành phố", "viện nghiên cứu", "viện", "trường đại học", "trường", "cơ sở đào tạo", "cơ sở nghiên cứu",
     "chuyên gia", "nhà khoa học", "cá nhân", "ban", "sở", "cấp ủy", "tổ chức đảng", "đảng ủy", "tỉnh ủy", "thành ủy",
     "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện", "tổ chức chính trị - xã hội", "hộ gia đình",
-    "phường", "xã", "đặc khu", "sở, ban, ngành",
+    "phường", "xã", "đặc khu", "sở, ban, ngành", "tổng công ty nhà nước", "tổng công ty", "cơ quan thông tấn, báo chí",
 )
 _NOUN = r"(?:" + "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)) + r")(?![\w])"
 _QUAL = (
@@ -53,7 +53,9 @@ _QUAL = (
     r"|(?:ở\s+)?trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
-    r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
+    # ", các <noun>" opens the next collective ("các bộ, ngành, địa phương, các cơ quan thông tấn, báo chí"); "và các
+    # <noun>" goes on with this one ("các bộ, ngành và các địa phương")
+    r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+(?:các\s+)?)" + _NOUN + r")*)"
     + _QUAL,
     _F,
 )
@@ -119,7 +121,7 @@ RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
 # với các đại học uy tín")
 _HOW = r"(?:chặt\s+chẽ|quyết\s+liệt|hiệu\s+quả|đồng\s+bộ|tốt)"
 RE_PARTNER = re.compile(
-    r"(?:phối\s+hợp(?:\s+" + _HOW + r"(?:\s*,\s*" + _HOW + r")*)?(?:\s+(?:với|cùng(?:\s+với)?))?"
+    r"(?:phối\s+h[ợo]p(?:\s+" + _HOW + r"(?:\s*,\s*" + _HOW + r")*)?(?:\s+(?:với|cùng(?:\s+với)?))?"
     r"|cùng\s+với|chủ\s+trì\s+cùng)\s+", _F)
 RE_ADVERBIAL = re.compile(
     r"^(?:Trên\s+cơ\s+sở|Căn\s+cứ|Để|Đối\s+với|Về|Theo|Sau\s+khi|Trước\s+mắt|Đồng\s+thời|Do\s+đó|Vì\s+vậy|Trong|Nếu"

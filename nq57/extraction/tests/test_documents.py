@@ -590,3 +590,14 @@ def test_the_period_of_a_prohibition_is_no_deadline_and_a_later_request_adds_its
     tasks = _tasks(text)
     assert [t["deadline"]["kind"] for t in tasks] == ["none", "none", "year"]
     assert tasks[2]["lead"] == ["Sở Xây dựng", "Ban Quản lý dự án đầu tư xây dựng tỉnh"]
+
+
+def test_a_comma_and_cac_open_the_next_collective_and_an_ocr_partner_cue():
+    text = HEADER + ("THÔNG BÁO\n\n1. Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở, ngành, địa phương, "
+                     "các cơ quan thông tấn, báo chí tuyên truyền về du lịch.\n\n"
+                     "2. Sở Tài chính chủ trì, phối hop với Sở Du lịch bố trí kinh phí.\n\n"
+                     "3. Các tập đoàn, tổng công ty nhà nước chủ động thực hiện kế hoạch sản xuất.\n")
+    tasks = _tasks(text)
+    assert tasks[0]["coordinating"] == ["Các sở, ngành, địa phương", "Các cơ quan thông tấn, báo chí"]
+    assert tasks[1]["coordinating"] == ["Sở Du lịch"]
+    assert tasks[2]["lead"] == ["Các tập đoàn, tổng công ty nhà nước"]
