@@ -228,8 +228,15 @@ def find_references(text: str, own: str | None) -> list[str]:
     series = _series(own)
     found: list[tuple[int, str]] = [] if series else [(m.start(), m.group(1)) for m in _doc_refs(text)]
     if series and series in text:
-        for m in re.finditer(r"(?<![\w/-])(\d{1,5})\s*" + re.escape(series) + r"(?![\w-])", text):
-            found.append((m.start(), m.group(1) + series))
+        # find the series literally, then read the digits before it (a regex opening with \d would try every position)
+        at = text.find(series)
+        while at >= 0:
+            head = text[max(0, at - 8):at]
+            m = re.search(r"(?<![\w/-])(\d{1,5})\s*$", head)
+            after = text[at + len(series):at + len(series) + 1]
+            if m and not (after.isalnum() or after in "-_"):
+                found.append((at - len(head) + m.start(1), m.group(1) + series))
+            at = text.find(series, at + 1)
     out: list[str] = []
     for _, ref in sorted(found):
         if own and fold(ref) == fold(own):
@@ -252,6 +259,7 @@ RE_TARGET_YEAR = re.compile(r"(?:(?:đến|tới|vào|trong|trước)\s+năm|^N�
 RE_NUMBER_VALUE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
 # a ranked goal has no number: "nằm trong nhóm dẫn đầu khu vực", "một trong những trung tâm hàng đầu", "Top 3"
 RE_RANK_VALUE = re.compile(r"\b(?:dẫn\s+đầu|hàng\s+đầu|top\s*\d*|nhóm\s+\d+|xếp\s+hạng)\b", _F)
+RE_YEAR_OPENING_HINT = re.compile(r"(?:^|[.;:]\s+)(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+(?:19|20)\d{2}\s*,")
 RE_OPENS_WITH_YEAR = re.compile(r"^(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+\d{4}")
 
 
@@ -265,7 +273,7 @@ def sentence_targets(text: str) -> list[dict]:
     """Goal sentences ("Phấn đấu đến năm 2030, ...", "Mục tiêu: ...", "Đến năm 2030, ...") of an item text."""
     out: list[dict] = []
     low = text.lower()
-    if "phấn đấu" not in low and "mục tiêu" not in low and "năm" not in low:
+    if "phấn đấu" not in low and "mục tiêu" not in low and not RE_YEAR_OPENING_HINT.search(text):
         return out
     clean = re.sub(r"\s+", " ", strip_markdown_emphasis(text)).strip()
     for m in RE_TARGET_SENT.finditer(clean):
