@@ -20,7 +20,7 @@ _HEADS = (
     # provincial and local bodies, departments of a ministry
     "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
     "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đảng đoàn", "Đảng bộ",
-    "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
+    "Ban cán sự đảng", "Tổ đảng", "Chi bộ", "Vụ",
 )
 # a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
 RE_MANAGEMENT_BOARD = re.compile(
@@ -28,6 +28,8 @@ RE_MANAGEMENT_BOARD = re.compile(
     r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
     r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
 )
+_DEPARTMENT_HEADS = {"Cục", "Tổng cục", "Vụ", "Viện", "Chi cục", "Phòng"}
+RE_PARENT_AT = re.compile(r"\s*(?:,|\()\s*(?=Bộ\s|Ủy\s+ban|Văn\s+phòng|Ngân\s+hàng\s+Nhà\s+nước)")
 _LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở", "Ủy ban nhân dân",
                 "Hội đồng nhân dân"}
 RE_LOCAL_LEVEL = re.compile(r"\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh|cấp\s+xã|xã|phường|huyện|quận)\b")
@@ -438,7 +440,7 @@ class AgencyParser:
             elif word in ("và", "của", "thuộc", "-") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2) \
                     and not (word == "và" and RE_HEAD.match(text, tok.end() + 1)):
                 lower_run = 0  # "Bộ Văn hóa, Thể thao và Du lịch", "Ban Kinh tế - Ngân sách" (not "Sở A và Sở B")
-            elif lower_run < 2 and word not in _NAME_FUNCTION \
+            elif lower_run < 3 and word not in _NAME_FUNCTION \
                     and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
                 lower_run += 1
             else:
@@ -464,6 +466,16 @@ class AgencyParser:
         while name.split()[-1] in ("và", "của", "thuộc"):
             name = name.rsplit(" ", 1)[0]
             end = pos + len(name)
+        if m.group(0) in _DEPARTMENT_HEADS:
+            # "Vụ Pháp chế, Bộ Tài chính", "Cục Đổi mới sáng tạo (Bộ Khoa học và Công nghệ)": a department tied to
+            # the ministry the document names beside it
+            pm = RE_PARENT_AT.match(text, end)
+            parent = self.resolver.match_at(text, pm.end()) if pm else None
+            if parent and (not pm.group(0).strip().startswith("(") or text[parent[1]:parent[1] + 1] == ")"):
+                rec = self.resolver.records.get(parent[0])
+                if rec is not None and rec.kind != "collective":
+                    end = parent[1] + (1 if pm.group(0).strip().startswith("(") else 0)
+                    name = f"{name} thuộc {parent[0]}"
         return [AgencyRef(expand_abbreviations(name), False)], end
 
     def _shared_province(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:

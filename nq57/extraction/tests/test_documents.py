@@ -601,3 +601,13 @@ def test_a_comma_and_cac_open_the_next_collective_and_an_ocr_partner_cue():
     assert tasks[0]["coordinating"] == ["Các sở, ngành, địa phương", "Các cơ quan thông tấn, báo chí"]
     assert tasks[1]["coordinating"] == ["Sở Du lịch"]
     assert tasks[2]["lead"] == ["Các tập đoàn, tổng công ty nhà nước"]
+
+
+def test_departments_of_a_ministry_are_kept_whole_and_tied_to_the_ministry_named_beside_them():
+    text = HEADER + ("THÔNG BÁO\n\n1. Cục Đổi mới sáng tạo (Bộ Khoa học và Công nghệ) chủ trì xây dựng "
+                     "cổng thông tin.\n\n2. Vụ Pháp chế, Bộ Tài chính chủ trì rà soát văn bản.\n\n"
+                     "3. Viện Khoa học xã hội phối hợp với Sở Nội vụ nghiên cứu đề án.\n")
+    tasks = _tasks(text)
+    assert tasks[0]["lead"] == ["Cục Đổi mới sáng tạo thuộc Bộ Khoa học và Công nghệ"]
+    assert tasks[1]["lead"] == ["Vụ Pháp chế thuộc Bộ Tài chính"]
+    assert tasks[2]["lead"] == ["Viện Khoa học xã hội"] and "unknown_agencies" in tasks[2]
