@@ -187,6 +187,13 @@ def find_issuer(number: str | None, text: str, resolver=None) -> str | None:
 
 
 def find_signer(lines: list[str]) -> str | None:
+    if any("|" in ln or "<br" in ln for ln in lines[-80:]):
+        # the signature block in a table beside "Nơi nhận" ("| Nơi nhận: ... | KT. CHỦ TỊCH<br>...<br>Trần Văn B |"):
+        # each cell, and each line of a cell, is a line of its own
+        cells: list[str] = []
+        for ln in lines:
+            cells.extend(re.split(r"\s*(?:\||<br\s*/?>)\s*", ln) if ("|" in ln or "<br" in ln) else [ln])
+        lines = cells
     stripped = [strip_markdown_emphasis(ln).strip() if len(ln) < 60 else "" for ln in lines]
     start = 0
     for i, ln in enumerate(stripped):

@@ -611,3 +611,9 @@ def test_departments_of_a_ministry_are_kept_whole_and_tied_to_the_ministry_named
     assert tasks[0]["lead"] == ["Cục Đổi mới sáng tạo thuộc Bộ Khoa học và Công nghệ"]
     assert tasks[1]["lead"] == ["Vụ Pháp chế thuộc Bộ Tài chính"]
     assert tasks[2]["lead"] == ["Viện Khoa học xã hội"] and "unknown_agencies" in tasks[2]
+
+
+def test_the_signer_in_a_signature_table_beside_the_recipients():
+    text = HEADER + BODY + ("\n| **Nơi nhận:**<br>- Như trên;<br>- Lưu: VT. | **KT. CHỦ TỊCH**<br>"
+                            "**PHÓ CHỦ TỊCH**<br><br>**Trần Văn Bình** |\n")
+    assert extract_text(text)["notice"]["signer"] == "Trần Văn Bình"
