@@ -66,9 +66,13 @@ def find_number(text: str) -> str | None:
         return re.sub(r"\s+", "", m.group(1))
     if re.search(r"\bSố\s*:?\s*[.…_ ]*/", head):
         return None  # "Số:      /TB-UBND": the number is still blank
-    for line in head[:2500].split("\n"):
+    if not RE_OFFICIAL_HEAD.search(head[:2500]):
+        return None  # no official header (a news article citing "Chỉ thị 05/CT-TTg ngày ...")
+    lines = [ln for ln in head[:2500].split("\n") if ln.strip()][:15]  # the header, before the body
+    for line in lines:
         m = RE_NUMBER_BARE.search(line)
-        if m and not re.search(r"(?:số|sô|so)\s*$", line[:m.start()], re.IGNORECASE):
+        if m and len(line) < 160 and not re.search(
+                r"(?:số|sô|so|thị|quyết|định|báo|hoạch|văn|luận)\s*$", line[:m.start()], re.IGNORECASE):
             # not a cited document ("Chỉ thị số 05/CT-TTg"): a header line of its own
             if re.search(r"\b(?:CHỈ\s+THỊ|NGHỊ\s+QUYẾT|ngày|ngà)", line[m.end():m.end() + 40] + line[:m.start()],
                          re.IGNORECASE) or line[:m.start()].strip(" |").isupper():

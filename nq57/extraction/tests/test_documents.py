@@ -617,3 +617,12 @@ def test_the_signer_in_a_signature_table_beside_the_recipients():
     text = HEADER + BODY + ("\n| **Nơi nhận:**<br>- Như trên;<br>- Lưu: VT. | **KT. CHỦ TỊCH**<br>"
                             "**PHÓ CHỦ TỊCH**<br><br>**Trần Văn Bình** |\n")
     assert extract_text(text)["notice"]["signer"] == "Trần Văn Bình"
+
+
+def test_a_news_article_citing_a_directive_has_no_number_of_its_own():
+    text = ("Sáng 10/3, Thủ tướng chủ trì hội nghị trực tuyến với các địa phương.\n\n"
+            "Theo Chỉ thị 05/CT-TTg ngày 28/1/2026 của Thủ tướng Chính phủ, các bộ, ngành phải khẩn trương triển khai "
+            "các biện pháp phòng, chống dịch bệnh.\n\n"
+            "Thủ tướng yêu cầu Bộ Y tế khẩn trương hoàn thiện phác đồ điều trị.\n")
+    notice = extract_text(text)["notice"]
+    assert notice["number"] is None and notice["kind"] == "news_article"
