@@ -25,7 +25,10 @@ _HEADS = (
 # a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
 RE_MANAGEMENT_BOARD = re.compile(
     r"Ban\s+Quản\s+lý\s+(?:các\s+)?(?:khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao)"
-    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
+    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?"
+    # "... công trình giao thông", "... công trình dân dụng và công nghiệp", "... phát triển đô thị"
+    r"(?:\s+(?:các\s+)?(?:công\s+trình|giao\s+thông|dân\s+dụng|công\s+nghiệp|nông\s+nghiệp|phát\s+triển|đô\s+thị"
+    r"|hạ\s+tầng|khu\s+vực|chuyên\s+ngành|và)){0,6})"
     r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
 )
 _DEPARTMENT_HEADS = {"Cục", "Tổng cục", "Vụ", "Viện", "Chi cục", "Phòng"}
@@ -440,8 +443,10 @@ class AgencyParser:
             elif word in ("và", "của", "thuộc", "-") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2) \
                     and not (word == "và" and RE_HEAD.match(text, tok.end() + 1)):
                 lower_run = 0  # "Bộ Văn hóa, Thể thao và Du lịch", "Ban Kinh tế - Ngân sách" (not "Sở A và Sở B")
-            elif lower_run < 3 and word not in _NAME_FUNCTION \
-                    and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
+            elif word not in _NAME_FUNCTION and not PREDICATE.match(text, tok.start("w")) \
+                    and not RE_MODIFIER_VERB.match(text, tok.start("w")) and (
+                        lower_run < 3 or self._capital_ahead(text, tok.end())):
+                # "Viện Khoa học xã hội vùng Nam Bộ": a longer lower-case run goes on when a capitalised word closes it
                 lower_run += 1
             else:
                 break
@@ -477,6 +482,21 @@ class AgencyParser:
                     end = parent[1] + (1 if pm.group(0).strip().startswith("(") else 0)
                     name = f"{name} thuộc {parent[0]}"
         return [AgencyRef(expand_abbreviations(name), False)], end
+
+    @staticmethod
+    def _capital_ahead(text: str, pos: int) -> bool:
+        """At most two more lower-case name syllables, then a capitalised word (the name goes on to it)."""
+        for _ in range(3):
+            tok = RE_NAME_TOKEN.match(text, pos)
+            if tok is None or "\n" in tok.group(0):
+                return False
+            word = tok.group("w")
+            if word[:1].isupper():
+                return True
+            if word in _NAME_FUNCTION or PREDICATE.match(text, tok.start("w")):
+                return False
+            pos = tok.end()
+        return False
 
     def _shared_province(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
         """"Tỉnh ủy, UBND tỉnh X" names two agencies of one province: its Party committee and its People's Committee."""

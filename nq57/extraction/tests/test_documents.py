@@ -626,3 +626,11 @@ def test_a_news_article_citing_a_directive_has_no_number_of_its_own():
             "Thủ tướng yêu cầu Bộ Y tế khẩn trương hoàn thiện phác đồ điều trị.\n")
     notice = extract_text(text)["notice"]
     assert notice["number"] is None and notice["kind"] == "news_article"
+
+
+def test_long_local_names_run_to_their_last_capitalised_word_or_level():
+    text = HEADER + ("THÔNG BÁO\n\n1. Viện Khoa học xã hội vùng Nam Bộ phối hợp với Sở Nội vụ nghiên cứu đề án.\n\n"
+                     "2. Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh thực hiện giải phóng mặt bằng.\n")
+    leads = [t["lead"] for t in _tasks(text)]
+    assert leads == [["Viện Khoa học xã hội vùng Nam Bộ"],
+                     ["Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh"]]
