@@ -190,12 +190,15 @@ def find_issuer(number: str | None, text: str, resolver=None) -> str | None:
     return None
 
 
+RE_RECIPIENTS_CELL = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:")
+
+
 def find_signer(lines: list[str]) -> str | None:
-    if any("|" in ln or "<br" in ln for ln in lines[-80:]):
+    if any(("|" in ln or "<br" in ln) and "nhận" in ln and RE_RECIPIENTS_CELL.search(ln) for ln in lines[-80:]):
         # the signature block in a table beside "Nơi nhận" ("| Nơi nhận: ... | KT. CHỦ TỊCH<br>...<br>Trần Văn B |"):
         # each cell, and each line of a cell, is a line of its own
-        cells: list[str] = []
-        for ln in lines:
+        cells: list[str] = list(lines[:-80])
+        for ln in lines[-80:]:
             cells.extend(re.split(r"\s*(?:\||<br\s*/?>)\s*", ln) if ("|" in ln or "<br" in ln) else [ln])
         lines = cells
     stripped = [strip_markdown_emphasis(ln).strip() if len(ln) < 60 else "" for ln in lines]
