@@ -273,6 +273,7 @@ RE_TARGET_YEAR = re.compile(r"(?:(?:đến|tới|vào|trong|trước)\s+năm|^N�
 RE_NUMBER_VALUE = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
 # a ranked goal has no number: "nằm trong nhóm dẫn đầu khu vực", "một trong những trung tâm hàng đầu", "Top 3"
 RE_RANK_VALUE = re.compile(r"\b(?:dẫn\s+đầu|hàng\s+đầu|top\s*\d*|nhóm\s+\d+|xếp\s+hạng)\b", _F)
+RE_GOAL_CUE = re.compile(r"ục\s+tiêu\s*:|ục\s+tiêu\s+cụ\s+thể")
 RE_YEAR_OPENING_HINT = re.compile(r"(?:^|[.;:]\s+)(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+(?:19|20)\d{2}\s*,")
 RE_OPENS_WITH_YEAR = re.compile(r"^(?:(?:Đến|Tới)\s+)?[Nn]ăm\s+\d{4}")
 
@@ -286,9 +287,11 @@ def target_year(text: str) -> int | None:
 def sentence_targets(text: str) -> list[dict]:
     """Goal sentences ("Phấn đấu đến năm 2030, ...", "Mục tiêu: ...", "Đến năm 2030, ...") of an item text."""
     out: list[dict] = []
-    low = text.lower()
-    if "phấn đấu" not in low and "mục tiêu" not in low and not RE_YEAR_OPENING_HINT.search(text):
+    # the cues in either case without lowering the whole text: "Phấn đấu"/"phấn đấu", "Mục tiêu"/"mục tiêu"
+    if "hấn đấu" not in text and "ục tiêu" not in text and ("ăm" not in text or not RE_YEAR_OPENING_HINT.search(text)):
         return out
+    if "hấn đấu" not in text and not RE_GOAL_CUE.search(text) and not RE_YEAR_OPENING_HINT.search(text):
+        return out  # "mục tiêu" named in passing ("thực hiện các mục tiêu, nhiệm vụ"): no goal sentence
     clean = re.sub(r"\s+", " ", strip_markdown_emphasis(text)).strip()
     for m in RE_TARGET_SENT.finditer(clean):
         sent = m.group(0).strip()
