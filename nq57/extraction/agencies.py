@@ -20,14 +20,19 @@ _HEADS = (
     # provincial and local bodies, departments of a ministry
     "Công an", "Bộ Chỉ huy", "Bộ Tư lệnh", "Kho bạc", "Chi cục", "Phòng", "Đoàn", "Liên đoàn", "Tổng Liên đoàn",
     "Thuế", "Hải quan", "Chi nhánh", "Ban Quản lý", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đảng đoàn", "Đảng bộ",
-    "Ban cán sự đảng", "Tổ đảng", "Chi bộ",
+    "Ban cán sự đảng", "Tổ đảng", "Chi bộ", "Vụ",
 )
 # a local body named by its level only: "Công an tỉnh", "Thuế tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
 RE_MANAGEMENT_BOARD = re.compile(
     r"Ban\s+Quản\s+lý\s+(?:các\s+)?(?:khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao)"
-    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?)"
+    r"(?:\s*(?:,|và)\s*khu\s+(?:công\s+nghiệp|kinh\s+tế|chế\s+xuất|công\s+nghệ\s+cao))*|dự\s+án(?:\s+đầu\s+tư)?(?:\s+xây\s+dựng)?"
+    # "... công trình giao thông", "... công trình dân dụng và công nghiệp", "... phát triển đô thị"
+    r"(?:\s+(?:các\s+)?(?:công\s+trình|giao\s+thông|dân\s+dụng|công\s+nghiệp|nông\s+nghiệp|phát\s+triển|đô\s+thị"
+    r"|hạ\s+tầng|khu\s+vực|chuyên\s+ngành|và)){0,6})"
     r"(?:\s+(?:tỉnh|thành\s+phố))?(?:\s+[A-ZĐ][\wà-ỹđ]*)*"
 )
+_DEPARTMENT_HEADS = {"Cục", "Tổng cục", "Vụ", "Viện", "Chi cục", "Phòng"}
+RE_PARENT_AT = re.compile(r"\s*(?:,|\()\s*(?=Bộ\s|Ủy\s+ban|Văn\s+phòng|Ngân\s+hàng\s+Nhà\s+nước)")
 _LOCAL_HEADS = {"Công an", "Thuế", "Kho bạc", "Hải quan", "Bảo hiểm", "Bộ Chỉ huy", "Ủy ban", "Sở", "Ủy ban nhân dân",
                 "Hội đồng nhân dân"}
 RE_LOCAL_LEVEL = re.compile(r"\s+(?:tỉnh|thành\s+phố|cấp\s+tỉnh|cấp\s+xã|xã|phường|huyện|quận)\b")
@@ -40,7 +45,7 @@ _NOUNS = (
     "thành phố", "viện nghiên cứu", "viện", "trường đại học", "trường", "cơ sở đào tạo", "cơ sở nghiên cứu",
     "chuyên gia", "nhà khoa học", "cá nhân", "ban", "sở", "cấp ủy", "tổ chức đảng", "đảng ủy", "tỉnh ủy", "thành ủy",
     "đại học", "ngân hàng", "cơ sở giáo dục đại học", "học viện", "tổ chức chính trị - xã hội", "hộ gia đình",
-    "phường", "xã", "đặc khu", "sở, ban, ngành",
+    "phường", "xã", "đặc khu", "sở, ban, ngành", "tổng công ty nhà nước", "tổng công ty", "cơ quan thông tấn, báo chí",
 )
 _NOUN = r"(?:" + "|".join(re.escape(n) for n in sorted(_NOUNS, key=len, reverse=True)) + r")(?![\w])"
 _QUAL = (
@@ -53,7 +58,9 @@ _QUAL = (
     r"|(?:ở\s+)?trung\s+ương\s+và\s+(?:các\s+)?địa\s+phương|hữu\s+quan|khác(?:\s+(?:có\s+)?liên\s+quan)?))?"
 )
 RE_COLLECTIVE = re.compile(
-    r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _NOUN + r")*)"
+    # ", các <noun>" opens the next collective ("các bộ, ngành, địa phương, các cơ quan thông tấn, báo chí"); "và các
+    # <noun>" goes on with this one ("các bộ, ngành và các địa phương")
+    r"(?P<pre>các\s+|một\s+số\s+|những\s+)?(?P<nouns>" + _NOUN + r"(?:(?:\s*,\s*|\s+và\s+(?:các\s+)?)" + _NOUN + r")*)"
     + _QUAL,
     _F,
 )
@@ -77,6 +84,7 @@ RE_HEAD_TITLE = re.compile(
     r"|Tổng\s+Thanh\s+tra(?=\s+Chính\s+phủ)|Chủ\s+tịch\s+Hội\s+đồng\s+thành\s+viên)\s*,?\s+)+",
     _F,
 )
+RE_MEMBERS = re.compile(r"(?:từng|các|mỗi)\s+(?:đồng\s+chí\s+)?thành\s+viên\s+(?=[A-ZĐ])", re.IGNORECASE)
 RE_COLLECTIVE_PRE = re.compile(r"(?:các|những)\s", _F)
 RE_TITLE_KEEP = re.compile(r"Tổng\s+Thanh\s+tra\s+$", _F)
 _SURNAMES = (
@@ -114,7 +122,12 @@ RE_NAME_COMMA = re.compile(r",(?=\s+[" + "A-ZĐÀ-Ỹ" + r"])")
 # "Cục Thông tin, Thống kê chủ trì ...": the words after the comma run to a verb / the end, not to another comma
 RE_NAME_COMMA_END = re.compile(r"\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ][\wà-ỹđ]*)?(?=\s+[a-zà-ỹđ]|\s*[.;:]|\s*$)")
 RE_RELATED_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan\b", _F)
-RE_PARTNER = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|cùng\s+với)\s+", _F)
+# "phối hợp với", "phối hợp chặt chẽ, quyết liệt với", "cùng với" ("hợp tác với" is no partner in the work: "hợp tác
+# với các đại học uy tín")
+_HOW = r"(?:chặt\s+chẽ|quyết\s+liệt|hiệu\s+quả|đồng\s+bộ|tốt)"
+RE_PARTNER = re.compile(
+    r"(?:phối\s+h[ợo]p(?:\s+" + _HOW + r"(?:\s*,\s*" + _HOW + r")*)?(?:\s+(?:với|cùng(?:\s+với)?))?"
+    r"|cùng\s+với|chủ\s+trì\s+cùng)\s+", _F)
 RE_ADVERBIAL = re.compile(
     r"^(?:Trên\s+cơ\s+sở|Căn\s+cứ|Để|Đối\s+với|Về|Theo|Sau\s+khi|Trước\s+mắt|Đồng\s+thời|Do\s+đó|Vì\s+vậy|Trong|Nếu"
     r"|Khi|Ngoài\s+ra|Bên\s+cạnh|Từ\s+nay|Định\s+kỳ|Hằng\s+năm|Hàng\s+năm|Hằng\s+quý|Hàng\s+quý|Hằng\s+tháng"
@@ -202,7 +215,11 @@ def expand_abbreviations(name: str) -> str:
         return name
     for rx, rep in _DISPLAY_ABBREV:
         name = rx.sub(rep, name)
-    return name
+    # "Ủy ban UBTVQH": the head word written before an abbreviation that already holds it
+    return RE_DOUBLED_HEAD.sub(r"\1", name)
+
+
+RE_DOUBLED_HEAD = re.compile(r"\b(Ủy ban|Ban|Bộ|Văn phòng|Hội đồng)\s+\1\b")
 
 
 # the rest of a joint subject the registry cannot read ("..., Hội doanh nghiệp nhỏ và vừa, các hội nghề nghiệp, các tổ
@@ -426,8 +443,10 @@ class AgencyParser:
             elif word in ("và", "của", "thuộc", "-") and RE_CAP_AFTER_SPACE.match(text, tok.end(), tok.end() + 2) \
                     and not (word == "và" and RE_HEAD.match(text, tok.end() + 1)):
                 lower_run = 0  # "Bộ Văn hóa, Thể thao và Du lịch", "Ban Kinh tế - Ngân sách" (not "Sở A và Sở B")
-            elif lower_run < 2 and word not in _NAME_FUNCTION \
-                    and not PREDICATE.match(text, tok.start("w")) and not RE_MODIFIER_VERB.match(text, tok.start("w")):
+            elif word not in _NAME_FUNCTION and not PREDICATE.match(text, tok.start("w")) \
+                    and not RE_MODIFIER_VERB.match(text, tok.start("w")) and (
+                        lower_run < 3 or self._capital_ahead(text, tok.end())):
+                # "Viện Khoa học xã hội vùng Nam Bộ": a longer lower-case run goes on when a capitalised word closes it
                 lower_run += 1
             else:
                 break
@@ -452,7 +471,32 @@ class AgencyParser:
         while name.split()[-1] in ("và", "của", "thuộc"):
             name = name.rsplit(" ", 1)[0]
             end = pos + len(name)
+        if m.group(0) in _DEPARTMENT_HEADS:
+            # "Vụ Pháp chế, Bộ Tài chính", "Cục Đổi mới sáng tạo (Bộ Khoa học và Công nghệ)": a department tied to
+            # the ministry the document names beside it
+            pm = RE_PARENT_AT.match(text, end)
+            parent = self.resolver.match_at(text, pm.end()) if pm else None
+            if parent and (not pm.group(0).strip().startswith("(") or text[parent[1]:parent[1] + 1] == ")"):
+                rec = self.resolver.records.get(parent[0])
+                if rec is not None and rec.kind != "collective":
+                    end = parent[1] + (1 if pm.group(0).strip().startswith("(") else 0)
+                    name = f"{name} thuộc {parent[0]}"
         return [AgencyRef(expand_abbreviations(name), False)], end
+
+    @staticmethod
+    def _capital_ahead(text: str, pos: int) -> bool:
+        """At most two more lower-case name syllables, then a capitalised word (the name goes on to it)."""
+        for _ in range(3):
+            tok = RE_NAME_TOKEN.match(text, pos)
+            if tok is None or "\n" in tok.group(0):
+                return False
+            word = tok.group("w")
+            if word[:1].isupper():
+                return True
+            if word in _NAME_FUNCTION or PREDICATE.match(text, tok.start("w")):
+                return False
+            pos = tok.end()
+        return False
 
     def _shared_province(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
         """"Tỉnh ủy, UBND tỉnh X" names two agencies of one province: its Party committee and its People's Committee."""
@@ -470,7 +514,7 @@ class AgencyParser:
 
     def mention(self, text: str, pos: int, cell: bool = False) -> tuple[list[AgencyRef], int] | None:
         """One agency mention (possibly expanding to several agencies) starting at *pos*."""
-        for fn in (self._shared_province, self._person, self._enumerated):
+        for fn in (self._shared_province, self._person, self._enumerated, self._members):
             got = fn(text, pos)
             if got:
                 return got
@@ -489,6 +533,9 @@ class AgencyParser:
                 rec = self.resolver.records.get(hit[0])
                 if rec is not None and rec.kind != "collective":
                     return self._tail([AgencyRef(hit[0], True)], text, pos, hit[1])
+                if rec is not None and not RE_COLLECTIVE_PRE.match(text, start):
+                    # "Trưởng Đoàn đại biểu Quốc hội": the head of each body of the collective the registry knows
+                    return self._tail([AgencyRef(hit[0], True, collective=True)], text, pos, hit[1])
             # "Thủ trưởng các cơ quan, đơn vị": the heads stand for their collective
             coll = self._collective(text, start, cell)
             if coll and coll[0] and RE_COLLECTIVE_PRE.match(text, start):
@@ -515,6 +562,18 @@ class AgencyParser:
         if not refs:
             return [], end
         return self._tail(refs, text, pos, end)
+
+    def _members(self, text: str, pos: int) -> tuple[list[AgencyRef], int] | None:
+        """"Các thành viên Đảng đoàn Quốc hội", "từng đồng chí thành viên Ban Chỉ đạo": the members of one body."""
+        if text[pos:pos + 1] not in "cCtTmM":
+            return None
+        m = RE_MEMBERS.match(text, pos)
+        if not m:
+            return None
+        body = self.mention(text, m.end())
+        if not body or len(body[0]) != 1 or body[0][0].collective or body[0][0].person:
+            return None
+        return [AgencyRef("Các thành viên " + body[0][0].name, False, collective=True)], body[1]
 
     def _tail(self, refs: list[AgencyRef], text: str, pos: int, end: int) -> tuple[list[AgencyRef], int]:
         """What may follow a name: "(NIC)", "(chủ trì)", "có liên quan"."""
@@ -679,6 +738,13 @@ class AgencyParser:
                 res.directing = True
         # joint leads in later clauses: "...; Bộ A, Bộ B chịu trách nhiệm ..."
         for m in RE_SENTENCE_GAP.finditer(text):
+            req = RE_REQUEST.match(text, m.end()) if text[m.start()] == "." else None
+            if req:
+                # ". Yêu cầu các bộ, ngành, địa phương thường xuyên kiểm tra ...": a later request adds its addressees
+                refs, _ = self.subject(text[m.end():m.end() + 400])
+                if refs and not any(r.person for r in refs):
+                    res.lead.extend(refs)
+                continue
             refs, e = self.agency_list(text, m.end())
             if not refs or any(r.person for r in refs):
                 continue

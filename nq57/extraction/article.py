@@ -6,7 +6,7 @@ import re
 
 from nq57.text.vietnamese import strip_markdown_emphasis
 
-from .agencies import PREDICATE, AgencyParser, AgencyRef
+from .agencies import PREDICATE, RE_MEMBERS, AgencyParser, AgencyRef
 
 RE_SENT = re.compile(r"(?<=[.!?…])(?<!\bTP\.)(?<!\bTp\.)\s+(?=[A-ZĐÀ-Ỹ“\"(])")
 RE_CUE = re.compile(
@@ -36,7 +36,6 @@ RE_ASSIGNED_VERB = re.compile(
     r"\s*(?:,?\s*theo\s+chức\s+năng[^,.;]{0,40},\s*)?(?:\w+\s+)?(?:chỉ\s+đạo|có\s+kế\s+hoạch|trình|chủ\s+trì"
     r"|khẩn\s+trương|phải|cần\s+phải)\b"
 )
-RE_MEMBERS = re.compile(r"(?:từng|các|mỗi)\s+(?:đồng\s+chí\s+)?thành\s+viên\s+(?=[A-ZĐ])", re.IGNORECASE)
 # what follows the subject of a request: its verb (possibly after an adverb or a comma)
 RE_SUBJECT_VERB = re.compile(
     r"\s*,?\s*(?:\w+\s+)?(?:" + PREDICATE.pattern[2:] + r"|\s*(?:đề\s+nghị|yêu\s+cầu|phải|cần|có|là)\b)")

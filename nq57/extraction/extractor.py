@@ -15,6 +15,7 @@ from nq57.text.vietnamese import (
     find_deadlines,
     fold,
     parse_deadline,
+    parse_report,
     strip_markdown_emphasis,
 )
 
@@ -39,6 +40,7 @@ from .notice import (
     find_signer,
     sentence_targets,
     table_year,
+    target_year,
 )
 from .registry import AgencyResolver, default_resolver, resolver_with
 from .structure import RE_SCHEDULE_LINE, Node, iter_nodes, parse_document
@@ -56,18 +58,28 @@ RE_RECITAL_SECTION = re.compile(
 # "... Bộ X xác định các nhiệm vụ trọng tâm sau:", "Bộ X có trách nhiệm thực hiện các nhiệm vụ sau:": the items below
 # are the addressee's tasks (the heading itself assigns nothing)
 RE_LEADIN_FORMULA = re.compile(
-    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
+    r"(?:(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ[^:;.]{0,40},?\s*)?(?:chủ\s+trì,?\s+)?(?:xác\s+định|thực\s+hiện|triển\s+khai"
     r"|tập\s+trung(?:\s+thực\s+hiện)?|có\s+trách\s+nhiệm(?:\s+thực\s+hiện)?|chịu\s+trách\s+nhiệm(?:\s+thực\s+hiện)?"
     r"|được\s+giao|cần)\s+(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|nội\s+dung|công\s+việc|giải\s+pháp)"
-    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)\s*:\s*$",
+    r"[^:;.]{0,60}?(?:sau|như\s+sau|dưới\s+đây)"
+    # "..., hoàn thành trong Quý III/2026:": the schedule of the whole group, which its items inherit
+    r"(?:\s*,\s*(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo|trước|trong)\b[^:;]{0,80}?)?\s*:\s*$",
     re.IGNORECASE,
 )
 # the closing clause of a lead-in that introduces the items below it
-RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau|với\s+các)\b[^:]*:?\s*$"
+RE_LEADIN_TAIL = re.compile(r",?\s*(?:trong\s+đó|cụ\s+thể(?:\s+là)?|bao\s+gồm|gồm|như\s+sau"
+                            r"|với\s+các\s+(?:nội\s+dung|nhiệm\s+vụ|giải\s+pháp|công\s+việc|vấn\s+đề|yêu\s+cầu))\b[^:]*:?\s*$"
                             r"|[^,;]*\bsau\s*:\s*$", re.IGNORECASE)
 RE_ARTICLE_TOPIC = re.compile(r"(?:Về|Đối\s+với)\s[^,:.;]{3,160}[,:]")
 RE_PROGRAMME_TASKS = re.compile(r"\bto chuc thuc hien\b|\bche do bao cao\b")
 RE_SPLIT_MARK = re.compile(r"\((\d{1,2}|[ivx]{1,4})\)\s*")
+# a heading of goals, folded: "Phấn đấu đạt các mục tiêu, chỉ tiêu ...", "Mục tiêu cụ thể", "Các chỉ tiêu chủ yếu"
+# (a bare "Mục tiêu" section of a programme states its purposes, not quantities: not one)
+RE_GOAL_HEADING = re.compile(r"^(?:phan dau (?:dat |thuc hien )?(?:cac |mot so |nhung )?(?:muc tieu|chi tieu)"
+                             r"|(?:cac |mot so |nhung )?(?:chi tieu|muc tieu cu the|muc tieu, chi tieu))\b")
+RE_ROLE_WORDS = re.compile(r"[\s,]*(?:và\s+)?(?:chủ\s+trì(?P<partner>\s+cùng(?:\s+với)?\s+)?"
+                           r"|(?P<p2>phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+))", re.IGNORECASE)
+RE_INLINE_DASH = re.compile(r"(?<=[;.])\s+[-+–]\s+(?=\S)")
 RE_TRAILING_BOLD = re.compile(r"\s*(\*\*[^*]+\*\*)\s*$")
 MAX_CHARS = 5_000_000
 RE_GENERIC_ADDRESSEE = re.compile(
@@ -87,7 +99,7 @@ def looks_like_addressee(text: str) -> bool:
     return not PREDICATE.search(t.lower().split(" ", 2)[-1] if len(t.split()) > 2 else "")
 # an official document's layout (the national motto, its number line, its recipients), not a news article
 RE_OFFICIAL_LAYOUT = re.compile(
-    r"CỘNG\s+HO[ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
+    r"CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|^\s*Số\s*:|^[*_\s]*Nơi\s+nhận\s*:",
     re.MULTILINE,
 )
 RE_PROSE_CONTEXT = re.compile(
@@ -170,6 +182,16 @@ def _cap1(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+RE_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _next_year(d):
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:  # 29 February
+        return None
+
+
 def _names(refs) -> list[str]:
     return [r.name for r in refs]
 
@@ -195,6 +217,7 @@ class _Extractor:
         self.targets: list[dict] = []
         # walk() and inherit() classify the same heading texts: memoise per document (results are never mutated)
         self._headings: dict[str, tuple[str, object]] = {}
+        self._goal_items: set[int] = set()  # the nodes read as targets under a heading of goals
 
     # --- helpers -----------------------------------------------------------------------------------------------
     def subject_check(self, line: str) -> bool:
@@ -293,6 +316,10 @@ class _Extractor:
         elif kind == "directing":
             inh = replace(inh, lead=(), coordinating=(), others=False)
         dl, rep = self.schedule_of_heading(node.leadin) if node.leadin else (NO_DEADLINE, None)
+        if node.leadin and rep is None:
+            # "Bộ X chủ trì ..., báo cáo Thủ tướng Chính phủ trong tháng 3 năm 2026 các vấn đề sau:": the report is
+            # each item's
+            rep = parse_report(_clean(strip_markdown_emphasis(node.leadin)), year_hint=self.year)
         if dl.kind == "none":
             dl2, rep2 = self.schedule_of_heading(node.text)
             if dl2.kind != "none":
@@ -307,6 +334,26 @@ class _Extractor:
         if rep is not None:
             inh = replace(inh, report=rep)
         return inh
+
+    def settle(self, dl: Deadline, rep: Report | None) -> tuple[Deadline, Report | None, bool]:
+        """A due date before the document's own date is never accepted as such. A day or month written without its
+        year that the document's year puts in the past is the coming one when that is near (a December document's
+        "trước ngày 15/01"), else no due date (the phrase kept for review). One written in full is kept as the
+        document writes it (a typo in the source is annotated as written) and flagged for the office to confirm."""
+        issue = self.issue
+        if issue is None:
+            return dl, rep, False
+        flagged = False
+        if dl.due is not None and dl.due < issue:
+            if RE_FULL_YEAR.search(dl.raw or ""):
+                flagged = True
+            else:
+                ahead = _next_year(dl.due)
+                dl = replace(dl, due=ahead) if ahead and (ahead - issue).days <= 183 else Deadline("none", None, dl.raw)
+        if rep is not None and rep.due is not None and rep.due < issue and not RE_FULL_YEAR.search(rep.raw or ""):
+            ahead = _next_year(rep.due)
+            rep = replace(rep, due=ahead if ahead and (ahead - issue).days <= 183 else None)
+        return dl, rep, flagged
 
     # --- task assembly ------------------------------------------------------------------------------------------
     def make_task(self, path: str, section: str | None, raw_text: str, inh: Inherited,
@@ -363,6 +410,7 @@ class _Extractor:
         if rep is not None and dl.kind == "none":
             dl = Deadline("recurring", None, rep.raw) if rep.cadence else Deadline(
                 "date" if rep.due else "none", rep.due, rep.raw if rep.due else None)
+        dl, rep, early = self.settle(dl, rep)
         unknown = [r.name for r in lead + coordinating if not r.known and not r.person]
         task = {
             "path": path,
@@ -374,6 +422,8 @@ class _Extractor:
             "deadline": dl.as_dict(),
             "report": rep.as_dict() if rep else None,
         }
+        if early:
+            task["deadline_before_document"] = True
         if unknown:
             task["unknown_agencies"] = list(dict.fromkeys(unknown))
         self.tasks.append(task)
@@ -390,7 +440,23 @@ class _Extractor:
             return False
         cut = list(RE_LEADIN_TAIL.finditer(rest))
         own = rest[:cut[-1].start()] if cut else rest
-        return len(own.split()) >= 12
+        return len(own.split()) >= 12 and not self.only_roles(own)
+
+    def only_roles(self, text: str) -> bool:
+        """"phối hợp với Ban X và chủ trì cùng các bộ, ngành:": nothing but the roles of the addressee and its
+        partners (the items below carry the work)."""
+        pos, text = 0, text.rstrip(" :.")
+        while pos < len(text):
+            m = RE_ROLE_WORDS.match(text, pos)
+            if not m:
+                return False
+            pos = m.end()
+            if m.group("partner") or m.group("p2"):
+                _, end = self.parser.agency_list(text, pos)
+                if end <= pos:
+                    return False
+                pos = end
+        return True
 
     def split_inline(self, raw: str) -> tuple[list[str], str] | None:
         """"Addressee: (1) ... (2) ..." -> (parts, trailing marker) when the text before the colon is an addressee."""
@@ -402,6 +468,12 @@ class _Extractor:
         if (not refs or len(pre) - end > 2) and not looks_like_addressee(pre):
             return None
         body = raw[colon + 1:].strip().lstrip("*_ ").strip()
+        if body.startswith(("- ", "+ ", "– ")):
+            # "Sở Y tế: - Triển khai ...; - Kết nối ...": dashes written inline, each after the end of a clause
+            parts = [p.strip(" ;") for p in RE_INLINE_DASH.split(body[2:])]
+            if len(parts) >= 2 and all(parts):
+                return parts, ""
+            return None
         marks = list(RE_SPLIT_MARK.finditer(body))
         if len(marks) < 2 or marks[0].start() > 3:
             return None
@@ -525,10 +597,18 @@ class _Extractor:
             for t in tables:
                 if t.kind == "targets":
                     self.table_targets(t)
+            self.goal_targets(doc.root)
             for n in iter_nodes(doc.root):
+                if id(n) in self._goal_items:
+                    continue  # read whole as a target already
                 for t in sentence_targets(n.text):
                     t["path"] = n.label
                     self.targets.append(t)
+            for table in task_tables:
+                for row in table.rows:
+                    for t in sentence_targets(_clean(joined_text(row, "text"))):
+                        t["path"] = row.number
+                        self.targets.append(t)
         seen = set()
         targets = []
         for t in self.targets:
@@ -540,7 +620,7 @@ class _Extractor:
             "number": self.number,
             "date": self.issue.isoformat() if self.issue else None,
             "kind": self.kind,
-            "issuer": find_issuer(self.number, self.text),
+            "issuer": find_issuer(self.number, self.text, self.resolver),
             "meeting_date": None,
             "signer": None if self.kind == "news_article" else find_signer(self.text.split("\n")),
             "references": find_references(self.text, self.number),
@@ -554,6 +634,31 @@ class _Extractor:
             if summary:
                 notice["status_summary"] = summary
         return {"source": self.source, "notice": notice, "tasks": self.tasks, "targets": targets}
+
+    def goal_targets(self, root: Node) -> None:
+        """The items under a heading of goals ("Phấn đấu đạt các mục tiêu, chỉ tiêu ...", "Mục tiêu cụ thể") are
+        targets, each for the year its nearest heading names ("a) Giai đoạn từ nay đến năm 2030:"), else its own
+        latest year."""
+        for node in iter_nodes(root):
+            if not node.children or not RE_GOAL_HEADING.match(fold(strip_markdown_emphasis(node.text))):
+                continue
+            if any(RE_GOAL_HEADING.match(fold(strip_markdown_emphasis(a.text))) for a in node.ancestors()):
+                continue  # an inner goal heading: its items are read from the outer one
+            for leaf in iter_nodes(node):
+                if leaf.children:
+                    continue
+                text = _clean(strip_markdown_emphasis(leaf.text))
+                colon = text.find(":")
+                year = target_year(text[:colon]) if 0 < colon < 80 else None
+                up = leaf.parent
+                while year is None and up is not None and up is not node.parent:
+                    year = target_year(_clean(strip_markdown_emphasis(up.text)))
+                    up = up.parent
+                if year is None:
+                    year = target_year(text)
+                self.targets.append({"path": leaf.label, "text": _clean(leaf.text), "year": year, "value": None,
+                                     "unit": None})
+                self._goal_items.add(id(leaf))
 
     def addressees_named_short(self, preamble: list[str]) -> tuple[AgencyRef, ...]:
         """"Yêu cầu Bộ trưởng ..., Chủ tịch ... (sau đây gọi tắt là các bộ, cơ quan trung ương và địa phương) ...:": the
@@ -634,11 +739,14 @@ class _Extractor:
             if dl.kind == "none":
                 dl = topic_of.get(int(path[1:].split(".")[0]), NO_DEADLINE)
             lead, lead_others = _lead_refs(refs)
+            dl, rep, early = self.settle(dl, rep)
             task = {
                 "path": path, "section": None, "text": _clean(sent), "lead": _names(dedupe(lead)),
                 "coordinating": [], "coordinating_others": bool(others or lead_others),
                 "deadline": dl.as_dict(), "report": rep.as_dict() if rep else None,
             }
+            if early:
+                task["deadline_before_document"] = True
             unknown = [r.name for r in lead if not r.known and not r.person]
             if unknown:
                 task["unknown_agencies"] = unknown
@@ -664,12 +772,15 @@ class _Extractor:
             dl_cell = row.cells.get("deadline", "") or joined_text(row, "deadline")
             dl = parse_deadline(dl_cell, year_hint=self.year) or NO_DEADLINE
             _, rep = analyse_schedule(text, year_hint=self.year)
+            dl, rep, early = self.settle(dl, rep)
             task = {
                 "path": row.number, "section": row.section, "text": text,
                 "lead": _names(dedupe(lead)), "coordinating": _names(dedupe(coordinating)),
                 "coordinating_others": bool(others), "deadline": dl.as_dict(),
                 "report": rep.as_dict() if rep else None,
             }
+            if early:
+                task["deadline_before_document"] = True
             unknown = [r.name for r in lead + coordinating if not r.known and not r.person]
             if unknown:
                 task["unknown_agencies"] = list(dict.fromkeys(unknown))

@@ -283,7 +283,8 @@ def _collectives() -> list[AgencyRecord]:
     return [
         AgencyRecord("Các bộ, ngành, địa phương", c, (),
                      ("Bộ, ngành, địa phương", "Các bộ, ngành và địa phương", "Các bộ, ngành và các địa phương",
-                      "Các bộ, ngành, các địa phương", "Các bộ, cơ quan, địa phương"),
+                      "Các bộ, ngành, các địa phương", "Các bộ, cơ quan, địa phương",
+                      "Các bộ, ngành trung ương và địa phương", "Các bộ, ngành, cơ quan trung ương và địa phương"),
                      member_kinds=gov + ("province",)),
         AgencyRecord("Các bộ, ngành", c, (), ("Bộ, ngành", "Các bộ, cơ quan"), member_kinds=gov),
         AgencyRecord("Các bộ, ngành liên quan", c, (), ("Các bộ, ngành có liên quan", "Bộ, ngành liên quan"),

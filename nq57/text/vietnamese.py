@@ -606,6 +606,15 @@ def _report_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+RE_NEGATED_CLAUSE = re.compile(
+    r"\bkhông\s+(?:được\s+)?(?:để|tổ\s+chức|thực\s+hiện|tiến\s+hành|kiểm\s+tra)\b[^.;,]*$", _F)
+
+
+def _negated(text: str, start: int) -> bool:
+    return "không" in text[max(0, start - 200):start] and RE_NEGATED_CLAUSE.search(text, max(0, start - 200), start) \
+        is not None
+
+
 def analyse_schedule(text: str, *, year_hint: int | None = None) -> tuple[Deadline, Report | None]:
     """Deadline and report of one task text, following the rules of the extraction schema.
 
@@ -622,6 +631,9 @@ def analyse_schedule(text: str, *, year_hint: int | None = None) -> tuple[Deadli
     def in_report(mt: Mention) -> bool:
         return any(s <= mt.start < e for s, e in rspans)
 
+    # "không tổ chức kiểm tra định kỳ trong năm 2020", "không được để thiếu điện ... trong giai đoạn 2021 - 2025": the
+    # period of what must not happen, not when work is due
+    mentions = [mt for mt in mentions if not _negated(text, mt.start)]
     own = [mt for mt in mentions if not in_report(mt)]
     rep = [mt for mt in mentions if in_report(mt)]
     lasting = [mt for mt in own if fold(mt.deadline.raw or "").startswith(("den het nam", "den het thang"))]
