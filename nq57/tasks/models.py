@@ -278,8 +278,15 @@ class Task(models.Model):
         indexes = [
             # task list default order and the notice page
             models.Index(fields=["notice", "position"], name="tasks_notice_position_idx"),
-            # overview / daily scan: open tasks by due date
-            models.Index(fields=["status", "deadline_due"], name="tasks_status_due_idx"),
+            # overview / daily scan / task list: open tasks by due date; with parent, counting the top-level tasks of a
+            # status and due-date range reads the index only
+            models.Index(fields=["status", "deadline_due", "parent"], name="tasks_status_due_parent_idx"),
+            # every column of the timing classes (Timing.conditions, Timing.overdue_on): the overview's and the
+            # dashboard's grouped counts over all top-level tasks read this index, not the wide rows
+            models.Index(fields=["parent", "status", "deadline_due", "completed_on", "next_report_due", "created_at"],
+                         name="tasks_timing_cover_idx"),
+            # the lists sorted by update time
+            models.Index(fields=["updated_at", "id"], name="tasks_updated_idx"),
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
         ]
         constraints = [
@@ -371,7 +378,8 @@ class TaskAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="tasks_assignment_unique_role"),
         ]
-        indexes = [models.Index(fields=["agency", "role"], name="tasks_asg_agency_role_idx")]
+        # an agency's tasks (with role), read from the index alone: the task list's agency filter and its count
+        indexes = [models.Index(fields=["agency", "role", "task"], name="tasks_asg_agency_role_task_idx")]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
