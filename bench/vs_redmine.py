@@ -85,11 +85,11 @@ def load(dataset, *, count: int, today: dt.date, history: bool = True) -> dict:
 
     from nq57.agencies.models import Agency, AgencyKind
     from nq57.api.services import token_create
+    from nq57.core.testing import make_focal_point, make_office
     from nq57.extraction.vietnamese import fold
     from nq57.notices.models import Notice
     from nq57.reports.models import ProgressReport
     from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskEventKind, task_search_key
-    from nq57.core.testing import make_focal_point, make_office
     from nq57.taxonomy.models import Programme
 
     call_command("migrate", verbosity=0)
@@ -314,6 +314,8 @@ def main() -> int:
     parser.add_argument("--skip-redmine", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
     parser.add_argument("--no-history", action="store_true", help="load without audit history (size comparison)")
+    parser.add_argument("--data-dir", default="", help="keep the SQLite data here; reused (migrated, not reloaded) "
+                        "when it already holds a loaded data set")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -321,7 +323,9 @@ def main() -> int:
     sys.path.insert(0, str(harness if (harness / "dataset.py").exists() else SHARED_HARNESS))
     import dataset
 
-    data_dir = Path(tempfile.mkdtemp(prefix="nq57-vs-redmine-"))
+    keep = bool(args.data_dir)
+    data_dir = Path(args.data_dir).resolve() if keep else Path(tempfile.mkdtemp(prefix="nq57-vs-redmine-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nq57.settings", "NQ57_DATA_DIR": str(data_dir), "DEBUG": "0",
            "API_RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING", "HUEY_IMMEDIATE": "0"}
     for key in ("REDIS_URL", "DATABASE_URL"):
@@ -344,7 +348,20 @@ def main() -> int:
 
     print(f"loading {args.count:,} tasks (today={args.today}) into "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}...", flush=True)
-    info = load(dataset, count=args.count, today=args.today, history=not args.no_history)
+    saved = data_dir / "vs_redmine.json"
+    if keep and saved.exists() and not args.database_url:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        info = json.loads(saved.read_text())
+        print("reusing the data set loaded earlier in --data-dir", flush=True)
+    else:
+        info = load(dataset, count=args.count, today=args.today, history=not args.no_history)
+        if keep:
+            saved.write_text(json.dumps(info))
     ok = info["got"] == info["expected"]
     print(f"loaded in {info['loaded_s']:.1f} s ({args.count / info['loaded_s']:,.0f} tasks/s, with history: "
           f"{not args.no_history}); database {info['db_bytes'] / 2**20:.0f} MiB; counts "
@@ -479,7 +496,8 @@ def main() -> int:
 
             connections.close_all()
             pg_database(args.database_url, drop_only=True)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 

@@ -378,8 +378,9 @@ class TaskAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="tasks_assignment_unique_role"),
         ]
-        # an agency's tasks (with role), read from the index alone: the task list's agency filter and its count
-        indexes = [models.Index(fields=["agency", "role", "task"], name="tasks_asg_agency_role_task_idx")]
+        # (not covering the task id on purpose: SQLite would then drive the dashboard's per-agency counts from this
+        # index and fetch every task row, instead of reading the tasks' timing index and probing the unique index)
+        indexes = [models.Index(fields=["agency", "role"], name="tasks_asg_agency_role_idx")]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"

@@ -1,6 +1,7 @@
 """The API's fast paths answer what the slow ones did: the task list (plain rows, timing computed per row, counts
-computed on every request) matches the detail endpoint and the database's timing rule; the per-process token cache never outlives a
-revocation by more than ``TOKEN_CACHE_SECONDS``; the batched rate-limit counter still stops at the limit."""
+computed on every request, sorted orders walked by cursor) matches the detail endpoint and the database's timing
+rule; the per-process token cache never outlives a revocation by more than ``TOKEN_CACHE_SECONDS``; the batched
+rate-limit counter still stops at the limit."""
 
 import datetime as dt
 
