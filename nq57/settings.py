@@ -279,3 +279,6 @@ LOGGING = {
 if env_bool("NQ57_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Django's form renderer, with <select> written in Python (same HTML; the pickers list every agency and notice)
+FORM_RENDERER = "nq57.core.forms_renderer.FastSelectRenderer"
