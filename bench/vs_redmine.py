@@ -470,10 +470,14 @@ def main() -> int:
         for name, systems in results.items():
             def med(rows, key):
                 values = sorted(r[key] for r in rows)
-                return values[len(values) // 2] if values else float("nan")
+                if not values:
+                    return float("nan")
+                middle = len(values) // 2
+                return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
             mine, theirs = systems["nq57"], systems["redmine"]
-            ratio = med(mine, "rps") / med(theirs, "rps") if theirs else float("nan")
+            theirs_rps = med(theirs, "rps") if theirs else float("nan")
+            ratio = (med(mine, "rps") / theirs_rps if theirs_rps else float("inf")) if theirs else float("nan")
             worst = ratio if worst is None or ratio < worst else worst
             errors = (f"{sum(r['non2xx'] + r['errors'] for r in mine)}/"
                       f"{sum(r['non2xx'] + r['errors'] for r in theirs) if theirs else '-'}")

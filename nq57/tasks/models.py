@@ -267,7 +267,11 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_key"], get_user=history_user)
+    # history copies the row at each change: the derived and bookkeeping columns are left out (the folded text, the
+    # version counter, the update time: each record has its own history_date), and so are the indexes the history
+    # is never searched by (it is read per task id)
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_key", "version", "updated_at"],
+                                no_db_index=["notice", "parent", "deadline_due"], get_user=history_user)
 
     objects = TaskQuerySet.as_manager()
 
@@ -369,7 +373,7 @@ class TaskAssignment(models.Model):
                                related_name="assignments")
     role = models.CharField("vai trò", max_length=20, choices=AssignmentRole.choices)
     assigned_name = models.CharField("tên khi được giao", max_length=300, blank=True)
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(no_db_index=["agency"], get_user=history_user)  # read per task id
 
     class Meta:
         verbose_name = "cơ quan được giao"
