@@ -43,12 +43,11 @@ def prepare_environment(database_url: str | None) -> None:
 
 
 def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
-    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from nq57.accounts.models import Role, User
     from nq57.agencies.models import Agency, AgencyKind
+    from nq57.core.testing import make_focal_point, make_leader, make_office
     from nq57.extraction.vietnamese import fold
     from nq57.notices.models import Notice
     from nq57.tasks.models import Task, TaskAssignment
@@ -63,13 +62,12 @@ def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
             Agency(name=f"Bộ thử nghiệm số {i}", short_name=f"BTN{i}", kind=AgencyKind.MINISTRY,
                    search_key=fold(f"Bộ thử nghiệm số {i}")) for i in range(60)])
         themes = Theme.objects.bulk_create([Theme(code=f"chu-de-{i}", name=f"Chủ đề {i}") for i in range(7)])
-        password = make_password("bench-password")
-        users = User.objects.bulk_create(
-            [User(username="office", role=Role.OFFICE, password=password, email="office@example.org"),
-             User(username="leader", role=Role.LEADER, password=password)]
-            + [User(username=f"fp{i}", role=Role.FOCAL_POINT, agency=a, password=password, email=f"fp{i}@example.org")
-               for i, a in enumerate(agencies)])
-        programme = Programme.objects.create(code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True)
+        make_office("office", email="office@example.org")
+        make_leader("leader")
+        author_of = {a.pk: make_focal_point(f"fp{i}", a, email=f"fp{i}@example.org").pk
+                     for i, a in enumerate(agencies)}
+        programme = Programme.objects.filter(is_default=True).first() or Programme.objects.create(
+            code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True)  # migrate brings the programmes
         notices = Notice.objects.bulk_create([
             Notice(programme=programme, number=f"{i}-TB/TGV", issued_on=today - dt.timedelta(days=700 - i * 3),
                    title=f"Thông báo {i}") for i in range(200)])
@@ -121,7 +119,6 @@ def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
     started = time.perf_counter()
     task_ids = list(Task.objects.values_list("id", flat=True))
     lead_of = dict(TaskAssignment.objects.filter(role="lead").values_list("task_id", "agency_id"))
-    author_of = {u.agency_id: u.pk for u in users if u.agency_id}
     columns = ("task_id", "agency_id", "author_id", "period_start", "period_end", "text", "percent",
                "claimed_status", "state", "submitted_at")
 

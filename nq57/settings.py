@@ -205,12 +205,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
-try:  # plotly's bundled JavaScript, served locally as /static/plotly/plotly.min.js (no CDN)
+PLOTLY_STATIC_DIR = "plotly"
+try:  # plotly's bundled JavaScript, served locally as /static/plotly-<version>/plotly.min.js (no CDN)
     import plotly
 
-    STATICFILES_DIRS.append(("plotly", str(Path(plotly.__file__).parent / "package_data")))
+    # the version in the path: the 4.8 MB bundle (1.4 MB gzipped by collectstatic) is cached by browsers for a year
+    # (WHITENOISE_IMMUTABLE_FILE_TEST) and an upgrade changes its address
+    PLOTLY_STATIC_DIR = f"plotly-{plotly.__version__}"
+    STATICFILES_DIRS.append((PLOTLY_STATIC_DIR, str(Path(plotly.__file__).parent / "package_data")))
 except ImportError:  # pragma: no cover - plotly is a hard dependency; this only guards odd installs
     pass
+WHITENOISE_IMMUTABLE_FILE_TEST = r"/plotly-\d[^/]*/"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 
@@ -296,3 +301,5 @@ CSRF_FAILURE_VIEW = "nq57.core.refusals.csrf_failure"
 # the 3 Nhà hub (nq57.hub): brochure size limit and posts per person per hour
 HUB_BROCHURE_MAX_BYTES = env_int("HUB_BROCHURE_MAX_BYTES", 20 * 1024 * 1024)
 HUB_POSTS_PER_HOUR = env_int("HUB_POSTS_PER_HOUR", 10)
+# Django's form renderer, with <select> written in Python (same HTML; the pickers list every agency and notice)
+FORM_RENDERER = "nq57.core.forms_renderer.FastSelectRenderer"

@@ -57,7 +57,9 @@ def agency_scorecard(agency: Agency, *, today=None) -> Scorecard:
     today = today or timezone.localdate()
 
     def party(role):
-        return Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=agency, role=role))
+        # "id IN (the agency's task ids)": the (agency, role) index, then tasks by primary key (a correlated EXISTS
+        # would probe the assignments once per task)
+        return Q(id__in=TaskAssignment.objects.filter(agency=agency, role=role).values("task_id"))
 
     tasks = Task.objects.all()
     led = tasks.filter(party(AssignmentRole.LEAD))

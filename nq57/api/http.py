@@ -1,6 +1,7 @@
 """The API's plumbing: authentication, rate limit, error bodies, pagination, ETag/If-Match and idempotency keys."""
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import time
@@ -12,6 +13,7 @@ from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
@@ -236,94 +238,117 @@ def _encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> int:
+def _cursor_value(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()  # to the microsecond (DjangoJSONEncoder keeps milliseconds only)
+    raise TypeError(type(value).__name__)
+
+
+def _encode_key_cursor(values: list) -> str:
+    text = "k:" + json.dumps(values, default=_cursor_value, ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, *, keys: int = 1) -> list:
+    """The sort values of the last row a cursor points after (``[id]`` for lists in id order)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         kind, _, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        if kind != "id":
+        if kind == "id" and keys == 1:
+            return [int(value)]
+        if kind != "k":
             raise ValueError
-        return int(value)
+        values = json.loads(value)
+        if not isinstance(values, list) or len(values) != keys or not isinstance(values[-1], int):
+            raise ValueError
+        return values
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
                        {"cursor": ["Con trỏ phân trang không hợp lệ; hãy dùng giá trị next_cursor đã nhận."]}) from exc
 
 
+def _order_keys(order: tuple[str, ...]) -> list[tuple[str, bool]]:
+    return [(name.lstrip("-"), name.startswith("-")) for name in order]
+
+
+def keyset_after(order: tuple[str, ...], values: list) -> Q:
+    """Rows after ``values`` in ``order`` (names, ``-`` for descending; the last one unique, e.g. ``id``), with
+    NULLs last in either direction: ``(a > x) OR (a = x AND b > y) OR ...``, each column usable by an index."""
+    condition, equal = Q(pk__in=[]), Q()
+    for (name, descending), value in zip(_order_keys(order), values, strict=True):
+        if value is None:  # NULLs come last: after a NULL only more NULLs, ordered by the next keys
+            step, same = Q(pk__in=[]), Q(**{f"{name}__isnull": True})
+        else:
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": value}) | Q(**{f"{name}__isnull": True})
+            same = Q(**{name: value})
+        condition |= equal & step
+        equal &= same
+    return condition
+
+
+def order_expressions(order: tuple[str, ...]) -> list:
+    return [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+            for name, descending in _order_keys(order)]
+
+
 def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str | None,
              serialize: Callable[[list], list], columns: tuple[str, ...] | None = None,
-             count: Callable[[Any], int] | None = None) -> dict:
-    """``?page=N`` (with ``count``) or ``?cursor=…`` (keyset on id, no count); ``page_size`` up to 200.
+             order: tuple[str, ...] = ("id",)) -> dict:
+    """``?page=N`` (with ``count``) or ``?cursor=…`` (keyset, no count); ``page_size`` up to 200.
 
-    Lists are ordered by id so both modes see the same order and a cursor never skips or repeats a row. With
-    ``columns`` the rows handed to ``serialize`` are tuples of those columns (the first one ``id``) instead of model
-    instances; ``count(queryset)`` replaces ``queryset.count()`` (e.g. the cached count of ``list_count``). Whether
-    there is a next page is decided by fetching one row more than the page, never from the count.
+    Lists are ordered by ``order`` (default ``id``; names with ``-`` descending, NULLs last, the last name unique)
+    and both modes see the same order, so a cursor never skips or repeats a row: it carries the last row's sort
+    values and the next page starts right after them through the sort's index. With ``columns`` the rows handed to
+    ``serialize`` are tuples of those columns (the first one ``id``) instead of model instances. The count is
+    computed on every request (``?page=`` only); whether there is a next page is decided by fetching one row more
+    than the page, never from the count.
     """
     size = page_size or DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.",
                        {"page_size": [f"Số dòng mỗi trang từ 1 đến {MAX_PAGE_SIZE}."]})
-    queryset = queryset.order_by("id")
-    if columns:
-        # the page's ids first (filters, offset), then the columns (and their joins) for those rows only
-        def page_rows(window):
-            return list(queryset.model._default_manager.filter(id__in=window.values("id"))
-                        .order_by("id").values_list(*columns))
+    order = tuple(order)
+    by_id = order == ("id",)
+    names = [name for name, _ in _order_keys(order)]
+    ordered = queryset.order_by("id") if by_id else queryset.order_by(*order_expressions(order))
 
-        def last_id(row):
-            return row[0]
-    else:
-        def page_rows(window):
-            return list(window)
+    def fetch(window) -> tuple[list, list | None]:
+        """The page's rows, and the sort values of its last row."""
+        if columns:
+            # the page's ids (and sort values) first (filters, offset), then the columns for those rows only
+            manager = queryset.model._default_manager
+            if by_id:  # one query: the page's ids as a subquery
+                rows = list(manager.filter(id__in=window.values("id")).order_by("id").values_list(*columns))
+                return rows, [(row[0],) for row in rows]
+            keys = list(window.values_list(*names))
+            found = {row[0]: row for row in manager.filter(id__in=[k[-1] for k in keys]).values_list(*columns)}
+            rows = [found[k[-1]] for k in keys if k[-1] in found]
+        else:
+            rows = list(window)
+            keys = [tuple(getattr(row, name) for name in names) for row in rows]
+        return rows, keys
 
-        def last_id(row):
-            return row.id
+    def next_cursor(keys: list, more: bool) -> str | None:
+        if not (more and keys):
+            return None
+        last = keys[-1]
+        return _encode_cursor(last[0]) if by_id else _encode_key_cursor(list(last))
+
     if cursor:
-        after = _decode_cursor(cursor)
-        rows = page_rows(queryset.filter(id__gt=after)[: size + 1])
+        after = _decode_cursor(cursor, keys=len(order))
+        window = ordered.filter(id__gt=after[0]) if by_id else ordered.filter(keyset_after(order, after))
+        rows, keys = fetch(window[: size + 1])
         more = len(rows) > size
-        rows = rows[:size]
         return {"count": None, "page": None, "page_size": size,
-                "next_cursor": _encode_cursor(last_id(rows[-1])) if more and rows else None,
-                "results": serialize(rows)}
+                "next_cursor": next_cursor(keys[:size], more), "results": serialize(rows[:size])}
     number = page or 1
     if number < 1 or number > 10**6:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.", {"page": ["Số trang không hợp lệ."]})
     start = (number - 1) * size
-    rows = page_rows(queryset[start:start + size + 1])
+    rows, keys = fetch(ordered[start:start + size + 1])
     more = len(rows) > size
-    rows = rows[:size]
-    total = count(queryset) if count is not None else queryset.count()
-    return {"count": total, "page": number, "page_size": size,
-            "next_cursor": _encode_cursor(last_id(rows[-1])) if more and rows else None,
-            "results": serialize(rows)}
-
-
-#: list counts at least this big are remembered per process for ``LIST_COUNT_TTL`` seconds (small ones are cheap)
-LIST_COUNT_CACHE_MIN = 1000
-LIST_COUNT_TTL = 5.0
-_list_counts: dict[Any, tuple[float, int]] = {}
-
-
-def list_count(key: Any) -> Callable[[Any], int]:
-    """``count`` for ``paginate``: counting 100,000 tasks costs more than the rest of a list request, so a count of
-    ``LIST_COUNT_CACHE_MIN`` rows or more is reused for up to ``LIST_COUNT_TTL`` seconds in this process (per
-    ``key``: the endpoint, its filters and today's date). Rows and ``next_cursor`` are always read live."""
-
-    def count(queryset) -> int:
-        now = time.monotonic()
-        cached = _list_counts.get(key)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        total = queryset.count()
-        if total >= LIST_COUNT_CACHE_MIN:
-            if len(_list_counts) >= 1000:
-                _list_counts.clear()
-            _list_counts[key] = (now + LIST_COUNT_TTL, total)
-        else:
-            _list_counts.pop(key, None)
-        return total
-
-    return count
+    return {"count": queryset.order_by().count(), "page": number, "page_size": size,
+            "next_cursor": next_cursor(keys[:size], more), "results": serialize(rows[:size])}
 
 
 # --- ETag / If-Match ---------------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ class ProgressReport(models.Model):
     claimed_status = models.CharField("tình trạng đề nghị", max_length=20, choices=TaskStatus.choices)
     state = models.CharField("trạng thái", max_length=20, choices=ReportState.choices, default=ReportState.SUBMITTED)
     submitted_at = models.DateTimeField("thời điểm gửi", db_index=True)
-    history = HistoricalRecords(get_user=history_user)
+    # read per task id: the other indexes are not copied into the history table
+    history = HistoricalRecords(no_db_index=["submitted_at", "agency", "author"], get_user=history_user)
 
     class Meta:
         verbose_name = "báo cáo tiến độ"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router
 
 from nq57.agencies.models import Agency
-from nq57.api.http import ApiError, expected_version_from, list_count, paginate, schema_response, task_etag
+from nq57.api.http import ApiError, expected_version_from, paginate, schema_response, task_etag
 from nq57.api.schemas import error_responses
 from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
@@ -29,17 +29,19 @@ def _filter_errors(task_filter) -> dict[str, list[str]]:
 def task_list(request, agency: str | None = None, role: str | None = None, status: str | None = None,
               timing: str | None = None, theme: str | None = None, notice: str | None = None,
               programme: str | None = None, due_from: str | None = None, due_to: str | None = None,
-              q: str | None = None, parent: str | None = None,
+              q: str | None = None, parent: str | None = None, sort: str | None = None,
               page: int | None = None, page_size: int | None = None, cursor: str | None = None):
     """Filters as on the web task list: ``agency`` (id) with ``role`` (lead | coordinating), ``status``, ``timing``,
     ``theme`` (code), ``notice`` (id), ``programme`` (id), ``due_from``/``due_to`` (YYYY-MM-DD), ``q`` (text, no
-    diacritics needed) and ``parent`` (root — the default —, all, or a task id for its sub-tasks)."""
-    from nq57.tasks.filters import TaskFilter
+    diacritics needed) and ``parent`` (root — the default —, all, or a task id for its sub-tasks). ``sort``: ``due``
+    / ``-due`` (due date; none last), ``notice`` (newest notice first, then position), ``agency`` (lead agency's
+    name), ``-updated`` / ``updated`` (update time); default: id. ``?cursor=`` walks any of these orders."""
+    from nq57.tasks.filters import SORTS, TaskFilter, with_sort_columns
 
     today = timezone.localdate()
     data = {name: value for name, value in {
         "agency": agency, "role": role, "status": status, "timing": timing, "theme": theme, "notice": notice,
-        "programme": programme, "due_from": due_from, "due_to": due_to, "q": q, "parent": parent,
+        "programme": programme, "due_from": due_from, "due_to": due_to, "q": q, "parent": parent, "sort": sort,
     }.items() if value not in (None, "")}
     if data:
         # no timing annotation up front: TaskFilter adds it only when filtering by timing
@@ -53,9 +55,11 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
         queryset = Task.objects.filter(parent__isnull=True)
     # rows as plain tuples (no model instances), timing computed per row by Task.timing's rule; the page validated
     # against TaskPage and written by pydantic-core
+    order = ("id",)
+    if data.get("sort"):
+        queryset, order = with_sort_columns(queryset, data["sort"]), SORTS[data["sort"]][1]
     rows = paginate(queryset, page=page, page_size=page_size, cursor=cursor, columns=TASK_LIST_COLUMNS,
-                    serialize=lambda rows: task_rows(rows, today=today),
-                    count=list_count(("tasks", today, tuple(sorted(data.items())))))
+                    serialize=lambda rows: task_rows(rows, today=today), order=order)
     return schema_response(TaskPage, rows)
 
 

@@ -279,7 +279,11 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_key"], get_user=history_user)
+    # history copies the row at each change: the derived and bookkeeping columns are left out (the folded text, the
+    # version counter, the update time: each record has its own history_date), and so are the indexes the history
+    # is never searched by (it is read per task id)
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_key", "version", "updated_at"],
+                                no_db_index=["notice", "parent", "deadline_due"], get_user=history_user)
 
     objects = TaskQuerySet.as_manager()
 
@@ -290,8 +294,15 @@ class Task(models.Model):
         indexes = [
             # task list default order and the notice page
             models.Index(fields=["notice", "position"], name="tasks_notice_position_idx"),
-            # overview / daily scan: open tasks by due date
-            models.Index(fields=["status", "deadline_due"], name="tasks_status_due_idx"),
+            # overview / daily scan / task list: open tasks by due date; with parent, counting the top-level tasks of a
+            # status and due-date range reads the index only
+            models.Index(fields=["status", "deadline_due", "parent"], name="tasks_status_due_parent_idx"),
+            # every column of the timing classes (Timing.conditions, Timing.overdue_on): the overview's and the
+            # dashboard's grouped counts over all top-level tasks read this index, not the wide rows
+            models.Index(fields=["parent", "status", "deadline_due", "completed_on", "next_report_due", "created_at"],
+                         name="tasks_timing_cover_idx"),
+            # the lists sorted by update time
+            models.Index(fields=["updated_at", "id"], name="tasks_updated_idx"),
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
         ]
         constraints = [
@@ -374,7 +385,7 @@ class TaskAssignment(models.Model):
                                related_name="assignments")
     role = models.CharField("vai trò", max_length=20, choices=AssignmentRole.choices)
     assigned_name = models.CharField("tên khi được giao", max_length=300, blank=True)
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(no_db_index=["agency"], get_user=history_user)  # read per task id
 
     class Meta:
         verbose_name = "cơ quan được giao"
@@ -383,6 +394,8 @@ class TaskAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="tasks_assignment_unique_role"),
         ]
+        # (not covering the task id on purpose: SQLite would then drive the dashboard's per-agency counts from this
+        # index and fetch every task row, instead of reading the tasks' timing index and probing the unique index)
         indexes = [models.Index(fields=["agency", "role"], name="tasks_asg_agency_role_idx")]
 
     def __str__(self) -> str:

@@ -45,7 +45,7 @@ PAGE_SIZE = 50
 def task_list(request):
     today = timezone.localdate()
     task_filter = TaskFilter(request.GET or None, today=today)
-    queryset = task_filter.ordered("-notice__issued_on", "notice_id", "position", "id")
+    queryset = task_filter.sorted_qs()
     paginator = Paginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     tasks = [decorate(with_timing(task)) for task in page.object_list]
@@ -83,7 +83,7 @@ def task_export(request):
     task_filter = TaskFilter(request.GET or None, today=today)
     if task_filter.is_bound and not task_filter.is_valid():
         return render(request, "tasks/export_error.html", {"errors": task_filter.error_messages}, status=400)
-    queryset = task_filter.ordered("-notice__issued_on", "notice_id", "position", "id")
+    queryset = task_filter.sorted_qs()
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Nhiệm vụ")

@@ -65,7 +65,9 @@ def test_the_dashboard_embeds_plotly_figures_whose_points_link_to_the_task_list(
     build_scope(cast)
     response = client_for(cast.leader).get("/dashboard/")
     html = response.content.decode()
-    assert '<script src="/static/plotly/plotly.min.js"></script>' in html
+    import plotly
+
+    assert f'<script src="/static/plotly-{plotly.__version__}/plotly.min.js"></script>' in html
     assert "cdn" not in html.lower()
     figures = {m.group(1): json.loads(m.group(2)) for m in
                re.finditer(r'<script id="figure-([\w-]+)" type="application/json">(.*?)</script>', html, re.S)}
@@ -226,3 +228,13 @@ def test_the_consolidated_report_page_lists_the_first_late_tasks_and_links_to_al
     assert "40-TB/TGV · 10" in html and "40-TB/TGV · 4" in html and "40-TB/TGV · 6" not in html
     printable = client.get(f"/consolidated/{query}&format=print").content.decode()
     assert "40-TB/TGV · 6" in printable and "40-TB/TGV · 7" in printable  # the printed report lists them all
+
+
+def test_the_plotly_bundle_is_served_under_its_version_and_cached_for_a_year(client):
+    import plotly
+
+    response = client.get(f"/static/plotly-{plotly.__version__}/plotly.min.js")
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
+    other = client.get("/static/nq57/site.js")
+    assert other.status_code == 200 and "immutable" not in other["Cache-Control"]  # unversioned names: not for long

@@ -140,3 +140,33 @@ def test_a_focal_point_gets_a_quick_filter_for_their_agency(cast, client_for):
     assert f'href="/tasks/?agency={cast.kh.pk}" id="my-tasks"' in body
     body = client_for(cast.leader).get(reverse("tasks:task_list")).content.decode()
     assert 'id="my-tasks"' not in body
+
+
+def test_the_html_list_and_its_export_sort_by_due_date_agency_and_update_time(cast, client_for):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    late = make_task(notice=cast.notice, lead=[cast.xd], text="Sắp xếp muộn", path="7.1",
+                     due=today + dt.timedelta(days=40))
+    soon = make_task(notice=cast.notice, lead=[cast.tc], text="Sắp xếp sớm", path="7.2", due=dt.date(2020, 1, 1))
+    none = make_task(notice=cast.notice, lead=[cast.kh], text="Sắp xếp không hạn", path="7.3")
+    client = client_for(cast.office)
+
+    def order(sort):
+        response = client.get("/tasks/", {"sort": sort} if sort else {})
+        assert response.status_code == 200
+        return [task.pk for task in response.context["tasks"]]
+
+    by_due = order("due")
+    assert by_due[0] == soon.pk and by_due[-1] == none.pk  # earliest first, no due date last
+    assert order("-due")[0] == late.pk and order("-due")[-1] == none.pk
+    names = [t.lead_assignments[0].agency.name for t in client.get("/tasks/?sort=agency").context["tasks"]]
+    assert names == sorted(names)
+    assert order("-updated")[0] == none.pk  # the last one written
+    assert order("") == order("notice")  # the default order
+    html = client.get("/tasks/?sort=due").content.decode()
+    assert '<option value="due" selected>' in html
+    refused = client.get("/tasks/", {"sort": "nonsense"})
+    assert "Sắp xếp" in refused.content.decode() and refused.context["filter_errors"]
+    export = client.get(reverse("tasks:task_export"), {"sort": "due"})
+    assert export.status_code == 200

@@ -1,0 +1,104 @@
+"""The form renderer (``settings.FORM_RENDERER``): Django's own, with ``<select>``, ``<input>`` and ``<textarea>``
+written in Python.
+
+Django renders a select through one template include per option (and one more per option for its attributes); on the
+task page and the task list, whose pickers list every agency, notice and theme, that was most of the page's time.
+``FastSelectRenderer`` writes the same HTML, byte for byte (``nq57/core/tests/test_forms_renderer.py`` compares both
+on every kind of select), when the widget uses Django's stock select templates; any other template (a project
+override, another widget) goes through the templates as before.
+"""
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.timezone import template_localtime
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+def _text(value) -> str:
+    """``{{ value }}`` in an autoescaped template (local time, localized numbers and dates, escaped unless safe)."""
+    return str(conditional_escape(localize(template_localtime(value))))
+
+
+def _attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {_text(name)}" if value is True else f' {_text(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+def _option(option: dict) -> str:
+    return f'<option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>' \
+           f"{_text(option['label'])}</option>"
+
+
+INPUT_INCLUDE = '{% include "django/forms/widgets/input.html" %}\n'
+#: widget templates that only include input.html (Django's own; a project override disables the fast path)
+INPUTS = {f"django/forms/widgets/{name}.html" for name in (
+    "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
+    "color", "checkbox")}
+TEXTAREA = "django/forms/widgets/textarea.html"
+STOCK = {
+    "django/forms/widgets/input.html": '<input type="{{ widget.type }}" name="{{ widget.name }}"{% if widget.value '
+    '!= None %} value="{{ widget.value|stringformat:\'s\' }}"{% endif %}{% include "django/forms/widgets/attrs.html"'
+    ' %}>\n',
+    TEXTAREA: '<textarea name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>\n{% if widget.value '
+    '%}{{ widget.value }}{% endif %}</textarea>\n',
+    "django/forms/widgets/attrs.html": '{% for name, value in widget.attrs.items %}{% if value is not False %} '
+    '{{ name }}{% if value is not True %}="{{ value|stringformat:\'s\' }}"{% endif %}{% endif %}{% endfor %}',
+}
+
+
+class FastSelectRenderer(DjangoTemplates):
+    """Selects, inputs and text areas written in Python when their templates are Django's stock ones."""
+
+    def __init__(self):
+        super().__init__()
+        self._stock: dict[str, bool] = {}
+
+    def _is_stock(self, name: str, expected: str) -> bool:
+        if name not in self._stock:
+            try:
+                source = self.engine.get_template(name).template.source
+            except Exception:  # noqa: BLE001 - unknown template: never the fast path
+                source = None
+            self._stock[name] = source == expected
+        return self._stock[name]
+
+    def _fast_ok(self, name: str) -> bool:
+        return self._is_stock("django/forms/widgets/attrs.html", STOCK["django/forms/widgets/attrs.html"]) and (
+            (name in INPUTS and (name == "django/forms/widgets/input.html" or self._is_stock(name, INPUT_INCLUDE))
+             and self._is_stock("django/forms/widgets/input.html", STOCK["django/forms/widgets/input.html"]))
+            or (name == TEXTAREA and self._is_stock(TEXTAREA, STOCK[TEXTAREA])))
+
+    def render(self, template_name, context, request=None):
+        if (template_name in INPUTS or template_name == TEXTAREA) and self._fast_ok(template_name):
+            widget = context["widget"]
+            if template_name == TEXTAREA:
+                value = widget["value"]
+                return (f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+                        f'{_text(value) if value else ""}</textarea>')
+            value = widget["value"]
+            shown = f' value="{conditional_escape(str(value))}"' if value is not None else ""
+            return (f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}'
+                    f'{_attrs(widget["attrs"])}>')
+        if template_name == SELECT:
+            widget = context["widget"]
+            groups = widget["optgroups"]
+            if all(option["template_name"] == OPTION for _, options, _ in groups for option in options):
+                parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+                for group_name, options, _ in groups:
+                    if group_name:
+                        parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+                    for option in options:
+                        parts.append("\n  " + _option(option) + "\n")
+                    if group_name:
+                        parts.append("\n  </optgroup>")
+                parts.append("\n</select>")
+                return "".join(parts)
+        return super().render(template_name, context, request)

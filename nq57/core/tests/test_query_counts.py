@@ -1,0 +1,91 @@
+"""The main pages and API calls run a fixed number of queries, whatever the number of rows they show (as NetBox pins
+its views): each is counted with 5 rows, then with 50, and the counts must be equal and equal to the pinned number.
+A change that adds a query per row (N+1) fails here; a deliberate new query updates ``PINNED``."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from nq57.api.services import token_create
+from nq57.api.tests.helpers import ApiClient
+from nq57.core.testing import make_task
+from nq57.reports.services import report_submit
+from nq57.taxonomy.models import Theme
+
+#: queries per page as the Standing Office, whatever the number of rows (tasks on the lists, reports, events,
+#: sub-tasks and history on the task page)
+PINNED = {
+    "task list": 11,
+    "task list, agency + open + due order": 12,
+    "task page": 29,
+    "overview": 11,
+    "dashboard": 10,
+    "agency page": 14,
+    "notice page": 9,
+    "api task list": 5,
+    "api task list, agency + open + due order": 7,
+    "api task": 4,
+    "api task reports": 6,
+}
+
+
+def _grow(cast, rows: int, *, theme) -> None:
+    """Tasks on the notice (lead: Bộ KH&CN, partner: Bộ Tài chính, one theme), sub-tasks and reports of task_kh, up
+    to ``rows`` of each."""
+    from nq57.tasks.models import Task
+
+    today = timezone.localdate()
+    have = Task.objects.filter(parent__isnull=True).count()
+    for i in range(have, rows):
+        task = make_task(notice=cast.notice, lead=[cast.kh], coordinating=[cast.tc], path=f"9.{i}",
+                         text=f"Nhiệm vụ đo số truy vấn {i}", due=today + dt.timedelta(days=i - 2))
+        task.themes.add(theme)
+    have = cast.task_kh.subtasks.count()
+    for i in range(have, rows):
+        make_task(notice=cast.notice, lead=[cast.kh], parent=cast.task_kh, path=f"1.a.1.{i}", text=f"Việc con {i}")
+    have = cast.task_kh.reports.count()
+    for i in range(have, rows):
+        report_submit(task=cast.task_kh, actor=cast.alice, period_start=today - dt.timedelta(days=30),
+                      period_end=today, text=f"Báo cáo lần {i}", percent=min(100, i * 2), claimed_status="open")
+
+
+def _counts(cast, client, api) -> dict[str, int]:
+    kh, task, notice = cast.kh.pk, cast.task_kh.pk, cast.notice.pk
+    pages = {
+        "task list": (client, "/tasks/"),
+        "task list, agency + open + due order": (client, f"/tasks/?agency={kh}&status=open&sort=due"),
+        "task page": (client, f"/tasks/{task}/"),
+        "overview": (client, "/"),
+        "dashboard": (client, "/dashboard/"),
+        "agency page": (client, f"/agencies/{kh}/"),
+        "notice page": (client, f"/notices/{notice}/"),
+        "api task list": (api, "tasks"),
+        "api task list, agency + open + due order": (api, f"tasks?agency={kh}&status=open&sort=due"),
+        "api task": (api, f"tasks/{task}"),
+        "api task reports": (api, f"tasks/{task}/reports"),
+    }
+    counts = {}
+    for name, (who, url) in pages.items():
+        who.get(url)  # warm: per-process caches (token, catalogue) are not what is measured
+        with CaptureQueriesContext(connection) as queries:
+            response = who.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_main_pages_run_as_many_queries_for_50_rows_as_for_5(cast, client):
+    theme = Theme.objects.create(code="dem-truy-van", name="Đo số truy vấn")
+    client.force_login(cast.office)
+    _, raw = token_create(user=cast.office, name="đếm truy vấn")
+    api = ApiClient(raw)
+    _grow(cast, 5, theme=theme)
+    few = _counts(cast, client, api)
+    _grow(cast, 50, theme=theme)
+    many = _counts(cast, client, api)
+    assert many == few
+    assert few == PINNED
