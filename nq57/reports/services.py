@@ -41,6 +41,27 @@ def _reporting_agency(*, actor, task: Task):
     return lead.agency if lead else primary_organisation(actor)
 
 
+def report_values_check(*, task: Task, text: str, percent, claimed_status: str, period_start, period_end,
+                        submitted_at) -> dict[str, list[str]]:
+    """The rules a report's values follow (``report_submit``, ``reports_bulk_import``): errors per field."""
+    errors: dict[str, list[str]] = {}
+    if not (text or "").strip():
+        errors.setdefault("text", []).append("Nội dung báo cáo không được để trống.")
+    if percent is None or not 0 <= int(percent) <= 100:
+        errors.setdefault("percent", []).append("Tiến độ phải là số từ 0 đến 100.")
+    if claimed_status not in TaskStatus.values:
+        errors.setdefault("claimed_status", []).append("Tình trạng đề nghị không hợp lệ.")
+    elif claimed_status == TaskStatus.DONE and task.is_recurring:
+        errors.setdefault("claimed_status", []).append(
+            "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn “Chưa hoàn thành” hoặc “Hoàn thành một phần”."
+        )
+    if period_start and period_end and period_end < period_start:
+        errors.setdefault("period_end", []).append("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
+    if period_start and period_start > timezone.localtime(submitted_at).date():
+        errors.setdefault("period_start", []).append("Kỳ báo cáo không thể bắt đầu sau ngày gửi báo cáo.")
+    return errors
+
+
 @acting
 @transaction.atomic
 def report_submit(
@@ -56,23 +77,10 @@ def report_submit(
     submitted_at=None,
 ) -> ProgressReport:
     access.check_task(actor, task, "report")
-    errors: dict[str, list[str]] = {}
-    text = (text or "").strip()
-    if not text:
-        errors.setdefault("text", []).append("Nội dung báo cáo không được để trống.")
-    if percent is None or not 0 <= int(percent) <= 100:
-        errors.setdefault("percent", []).append("Tiến độ phải là số từ 0 đến 100.")
-    if claimed_status not in TaskStatus.values:
-        errors.setdefault("claimed_status", []).append("Tình trạng đề nghị không hợp lệ.")
-    elif claimed_status == TaskStatus.DONE and task.is_recurring:
-        errors.setdefault("claimed_status", []).append(
-            "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn “Chưa hoàn thành” hoặc “Hoàn thành một phần”."
-        )
-    if period_start and period_end and period_end < period_start:
-        errors.setdefault("period_end", []).append("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
     submitted_at = submitted_at or timezone.now()
-    if period_start and period_start > timezone.localtime(submitted_at).date():
-        errors.setdefault("period_start", []).append("Kỳ báo cáo không thể bắt đầu sau ngày gửi báo cáo.")
+    errors = report_values_check(task=task, text=text, percent=percent, claimed_status=claimed_status,
+                                 period_start=period_start, period_end=period_end, submitted_at=submitted_at)
+    text = (text or "").strip()
     if len(attachments) > MAX_ATTACHMENTS:
         errors.setdefault("attachments", []).append(f"Mỗi báo cáo đính kèm tối đa {MAX_ATTACHMENTS} tệp.")
     for upload in attachments:
@@ -221,3 +229,61 @@ def extension_decide(
     )
     publish("extension.decided", task_id=task.pk, extension_id=request.pk, approved=approve)
     return request
+
+
+@acting
+@transaction.atomic
+def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]:
+    """Reports another system already received (an import): ``report_submit``'s rules (``report_values_check``),
+    audit history, timeline events and the task's last/next report dates, written with bulk inserts. Each spec:
+    ``task``, ``agency``, ``period_start``, ``period_end``, ``text``, ``percent``, ``claimed_status``, optional
+    ``state`` and ``submitted_at``. Raises ServiceError (with ``index`` in ``errors``) on the first invalid spec;
+    callers check each spec first with ``report_values_check``."""
+    from simple_history.utils import bulk_create_with_history
+
+    from nq57.core.audit import history_user
+    from nq57.tasks.models import TaskEvent
+
+    access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập báo cáo.")
+    reports = []
+    now = timezone.now()
+    for index, spec in enumerate(specs):
+        submitted_at = spec.get("submitted_at") or now
+        errors = report_values_check(task=spec["task"], text=spec["text"], percent=spec["percent"],
+                                     claimed_status=spec["claimed_status"], period_start=spec["period_start"],
+                                     period_end=spec["period_end"], submitted_at=submitted_at)
+        state = spec.get("state") or ReportState.SUBMITTED
+        if state not in ReportState.values:
+            errors.setdefault("state", []).append("Trạng thái báo cáo không hợp lệ.")
+        if errors:
+            raise ServiceError(next(iter(errors.values()))[0], errors={**errors, "index": [str(index)]})
+        reports.append(ProgressReport(
+            task=spec["task"], agency=spec["agency"], author=actor, period_start=spec["period_start"],
+            period_end=spec["period_end"], text=spec["text"].strip(), percent=int(spec["percent"]),
+            claimed_status=spec["claimed_status"], state=state, submitted_at=submitted_at))
+    if not reports:
+        return []
+    bulk_create_with_history(reports, ProgressReport, default_user=history_user())
+    latest: dict[int, tuple] = {}
+    events = []
+    for report in reports:
+        task = report.task
+        if task.pk not in latest or report.submitted_at > latest[task.pk][1]:
+            latest[task.pk] = (task, report.submitted_at)
+        events.append(TaskEvent(
+            task=task, kind=TaskEventKind.REPORT_SUBMITTED, actor=actor, at=report.submitted_at,
+            summary=f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: "
+                    f"{TaskStatus(report.claimed_status).label})"[:1000],
+            details={"report_id": report.pk, "attachments": 0, "imported": True}))
+    TaskEvent.objects.bulk_create(events)
+    changed = []
+    for task, submitted_at in latest.values():
+        if task.last_report_at is not None and task.last_report_at >= submitted_at:
+            continue
+        task.last_report_at = submitted_at
+        if task.report_cadence:
+            task.next_report_due = next_report_due_after(cadence=task.report_cadence,
+                                                         reported_on=timezone.localtime(submitted_at).date())
+        changed.append(task)
+    Task.objects.bulk_update(changed, ["last_report_at", "next_report_due"], batch_size=500)
+    return reports
