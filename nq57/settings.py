@@ -279,3 +279,6 @@ LOGGING = {
 if env_bool("NQ57_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- Housekeeping: abandoned notice drafts and import batches are removed (with their files) after this many days
+CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)

@@ -192,3 +192,26 @@ def batch_status(batch: ImportBatch) -> dict:
                                                   "reports_unchanged", "reports_rejected")},
         "error": batch.error,
     }
+
+
+def batches_stale() -> list[ImportBatch]:
+    """Batches marked running whose worker has not committed a chunk for ``STALE_AFTER``."""
+    return list(ImportBatch.objects.filter(status=ImportStatus.RUNNING,
+                                           heartbeat_at__lt=timezone.now() - STALE_AFTER))
+
+
+def batches_abandoned_delete(*, older_than_days: int | None = None) -> int:
+    """Remove, with their files, the batches never written in full (pending, failed or stale) created more than
+    ``CLEANUP_AFTER_DAYS`` days ago. Written batches stay: they are the record of an import."""
+    days = settings.CLEANUP_AFTER_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    for batch in ImportBatch.objects.filter(created_at__lt=cutoff).exclude(status=ImportStatus.DONE):
+        if batch.status == ImportStatus.RUNNING and batch.heartbeat_at and batch.heartbeat_at >= cutoff:
+            continue
+        name = batch.file.name
+        batch.delete()
+        if name:
+            batch.file.storage.delete(name)
+        removed += 1
+    return removed

@@ -69,7 +69,9 @@ class ImportBatch(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("exchange:excel_preview", args=[self.pk])
+        if self.kind == ImportKind.EXCEL and self.status == ImportStatus.PENDING:
+            return reverse("exchange:excel_preview", args=[self.pk])
+        return reverse("exchange:batch", args=[self.pk])
 
 
 class ReportKey(models.Model):

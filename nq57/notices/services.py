@@ -105,6 +105,26 @@ def draft_discard(*, draft: NoticeDraft, actor) -> None:
     draft.delete()
 
 
+def drafts_abandoned_delete(*, older_than_days: int | None = None) -> int:
+    """Remove, with their stored files, the drafts nobody confirmed within ``CLEANUP_AFTER_DAYS`` days (a periodic
+    job, ``notices.tasks``). Confirmed drafts stay: they are the record of an import."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    days = settings.CLEANUP_AFTER_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    for draft in NoticeDraft.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff):
+        stored = draft.source_file.name if draft.source_file else ""
+        storage = draft.source_file.storage
+        draft.delete()
+        if stored:
+            storage.delete(stored)
+        removed += 1
+    return removed
+
+
 def keep_row_memory(proposal: dict, before: dict) -> dict:
     """The review form does not carry what a row remembers of the previous import; keep it across edits."""
     proposal = copy.deepcopy(proposal)
