@@ -299,10 +299,8 @@ def _link(task: Task, *, system: str, external_id: str) -> None:
         raise Rejected(f"Mã “{external_id}” của hệ thống {system} đã gắn với một nhiệm vụ khác.") from exc
 
 
-def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> tuple[str, Task]:
-    from nq57.tasks.services import task_create, task_set_status, task_update
-
-    notice = resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+def _wanted(record: dict, resolver: _Resolver) -> dict:
+    """The values a record asks its task to have."""
     wanted = {
         "text": record["text"].strip(), "section": record.get("section", ""),
         "deadline_kind": record["deadline_kind"], "deadline_due": _date(record.get("deadline_due")),
@@ -314,6 +312,14 @@ def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> 
     }
     if wanted["status"] == "done":
         wanted["progress"] = 100
+    return wanted
+
+
+def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> tuple[str, Task]:
+    from nq57.tasks.services import task_create, task_set_status, task_update
+
+    notice = resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+    wanted = _wanted(record, resolver)
     task = _find_task(record, system=system, notice=notice)
     if task is not None and task.notice_id != notice.pk:
         raise Rejected(f"Nhiệm vụ đã liên kết thuộc thông báo {task.notice.number}, không phải {notice.number}.")
@@ -393,6 +399,9 @@ class ChunkImporter:
             existing_paths = set(TaskModel.objects.filter(notice__number__in={n for n, _ in paths},
                                                           path__in={p for _, p in paths})
                                  .values_list("notice_id", "path"))
+        # tasks already linked to this system's ids, read at once: an unchanged record costs no query of its own
+        linked = (TaskModel.objects.prefetch_related("assignments").in_bulk(set(keyed.values()))
+                  if keyed else {})
         self.pending: list[tuple[int, dict, dict]] = []
         self.pending_ids: set[str] = set()
         self.pending_paths: set = set()
@@ -411,6 +420,12 @@ class ChunkImporter:
             except ServiceError as exc:
                 results[index] = RecordResult(index, external_id, "rejected", None, _reason(exc))
                 continue
+            if spec is None and external_id in keyed and external_id not in self.pending_ids:
+                task = linked.get(keyed[external_id])
+                if task is not None and self._unchanged(record, task):
+                    results[index] = RecordResult(index, external_id, "unchanged", task.pk)
+                    self.done_tasks[index] = task
+                    continue
             if spec is not None:
                 self.pending.append((index, record, spec))
                 self.pending_ids.add(external_id)
@@ -431,6 +446,14 @@ class ChunkImporter:
         self._flush(results)
         self._reports(items)
         return [results[i] for i, _ in items]
+
+    def _unchanged(self, record: dict, task) -> bool:
+        try:
+            notice = self.resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+            wanted = _wanted(record, self.resolver)
+        except Rejected:
+            return False
+        return task.notice_id == notice.pk and not _differences(task, wanted) and not _status_differs(task, wanted)
 
     def _new_spec(self, record: dict, *, keyed: dict, existing_paths: set) -> dict | None:
         """The ``tasks_bulk_create`` spec of a record whose task does not exist yet; None for every other record

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.core.uploads import check_upload
-from nq57.exchange.excel import COLUMNS, excel_commit, excel_parse
 from nq57.exchange.batches import batch_create, batch_status
+from nq57.exchange.excel import COLUMNS, excel_parse
 from nq57.exchange.models import ImportBatch, ImportKind, ImportStatus
 from nq57.exchange.services import exchange_export, exchange_import, import_prepare
 from nq57.notices.models import Notice
