@@ -276,14 +276,19 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
                     f"{TaskStatus(report.claimed_status).label})"[:1000],
             details={"report_id": report.pk, "attachments": 0, "imported": True}))
     TaskEvent.objects.bulk_create(events)
-    changed = []
-    for task, submitted_at in latest.values():
-        if task.last_report_at is not None and task.last_report_at >= submitted_at:
-            continue
-        task.last_report_at = submitted_at
+    # the task's latest report: one UPDATE for all (a subquery), then next_report_due per distinct date
+    from django.db.models import Max, OuterRef, Subquery
+
+    newest = (ProgressReport.objects.filter(task=OuterRef("pk")).order_by().values("task")
+              .annotate(at=Max("submitted_at")).values("at"))
+    Task.objects.filter(pk__in=list(latest)).update(last_report_at=Subquery(newest))
+    due_groups: dict[dt.date, list[int]] = {}
+    for task, _ in latest.values():
         if task.report_cadence:
-            task.next_report_due = next_report_due_after(cadence=task.report_cadence,
-                                                         reported_on=timezone.localtime(submitted_at).date())
-        changed.append(task)
-    Task.objects.bulk_update(changed, ["last_report_at", "next_report_due"], batch_size=500)
+            task.refresh_from_db(fields=["last_report_at"])
+            due = next_report_due_after(cadence=task.report_cadence,
+                                        reported_on=timezone.localtime(task.last_report_at).date())
+            due_groups.setdefault(due, []).append(task.pk)
+    for due, ids in due_groups.items():
+        Task.objects.filter(pk__in=ids).update(next_report_due=due)
     return reports

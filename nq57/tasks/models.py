@@ -281,6 +281,8 @@ class Task(models.Model):
             # overview / daily scan: open tasks by due date
             models.Index(fields=["status", "deadline_due"], name="tasks_status_due_idx"),
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
+            # imports match a record by notice + path (exchange.services._find_task)
+            models.Index(fields=["notice", "path"], name="tasks_notice_path_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="tasks_task_progress_0_100", condition=Q(progress__lte=100)),
