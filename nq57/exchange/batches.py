@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.uploads import removed_on_failure
 from nq57.exchange.models import ImportBatch, ImportKind, ImportStatus
 from nq57.exchange.services import CHUNK_SIZE, ChunkImporter, import_prepare
 
@@ -30,6 +31,8 @@ MAX_REJECTIONS_KEPT = 1000
 Progress = Callable[[ImportBatch], None]
 
 
+@removed_on_failure()
+@transaction.atomic
 def batch_create(*, actor, kind: str, name: str, content: bytes | None = None, upload=None,
                  system: str = "") -> ImportBatch:
     """Keep the uploaded file with a batch (``pending``) so the import can run — and resume — from it."""

@@ -18,6 +18,7 @@ from nq57.agencies.services import agency_lookup
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.uploads import removed_on_failure
 from nq57.notices.models import Notice, NoticeDraft, NoticeKind
 from nq57.notices.plan import (
     AgencyRef,
@@ -73,7 +74,7 @@ def draft_create(*, actor, programme: Programme, upload=None, text: str = "") ->
         proposal=proposal,
         created_by=actor,
     )
-    with transaction.atomic():
+    with removed_on_failure(), transaction.atomic():
         if data is not None:
             draft.source_file.save(name, ContentFile(data), save=False)
         draft.save()

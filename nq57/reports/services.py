@@ -13,7 +13,7 @@ from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.events import publish
-from nq57.core.uploads import check_upload
+from nq57.core.uploads import check_upload, removed_on_failure
 from nq57.reports.models import (
     Assessment,
     ExtensionRequest,
@@ -63,6 +63,7 @@ def report_values_check(*, task: Task, text: str, percent, claimed_status: str, 
 
 
 @acting
+@removed_on_failure()
 @transaction.atomic
 def report_submit(
     *,
