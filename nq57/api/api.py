@@ -23,6 +23,7 @@ from nq57.api.http import (
     error_body,
     json_response,
     ninja_http_error_message,
+    refuse_nul,
     validation_errors,
 )
 from nq57.api.routes import me_router
@@ -79,8 +80,7 @@ class _NoNulParser(ninja.parser.Parser):
     """JSON bodies as ninja reads them, minus NUL characters: PostgreSQL refuses them in text (a 500 otherwise)."""
 
     def parse_body(self, request):
-        if b"\\u0000" in request.body or b"\x00" in request.body:
-            raise ApiError(400, "bad_request", "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.")
+        refuse_nul(request.body)
         return super().parse_body(request)
 
 

@@ -412,6 +412,10 @@ class ChunkImporter:
                 reason = "Bản ghi không đúng định dạng: " + "; ".join(self.schema_errors[index][:5])
                 results[index] = RecordResult(index, external_id, "rejected", None, reason)
                 continue
+            if "\\u0000" in json.dumps(record):  # PostgreSQL refuses NUL in text: one refused record, not a 500
+                results[index] = RecordResult(index, external_id, "rejected", None,
+                                              "Bản ghi chứa ký tự NUL (\\u0000), không được chấp nhận.")
+                continue
             try:
                 spec = self._new_spec(record, keyed=keyed, existing_paths=existing_paths)
             except Rejected as exc:

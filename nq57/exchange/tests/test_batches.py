@@ -166,3 +166,13 @@ def test_the_web_import_runs_in_the_queue_and_the_page_polls_its_status(cast, cl
     other = client_for(cast.alice).get(response["Location"] + "status.json")
     assert other.status_code == 403
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_record_with_a_nul_character_is_refused_alone(cast):
+    from nq57.exchange.services import exchange_import
+
+    records = many_records(cast, 2, reports=1)
+    records[0]["text"] = "Nhiệm vụ nhập số 0\x00 có ký tự NUL"
+    result = exchange_import(document=r71_document(*records), actor=cast.office)
+    assert [r.outcome for r in result.records] == ["rejected", "created"]
+    assert "NUL" in result.records[0].reason and imported_tasks() == 1
