@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 from nq57.core.uploads import removed_on_failure
 from nq57.exchange.models import ImportBatch, ImportKind, ImportStatus
 from nq57.exchange.services import CHUNK_SIZE, ChunkImporter, import_prepare
@@ -176,6 +177,7 @@ def _run_excel(batch: ImportBatch, *, actor, chunk_size: int, progress: Progress
         with transaction.atomic():
             tasks = tasks_bulk_create(specs=excel_specs(rows), actor=actor, reason="nhập từ bảng tính",
                                       positions=positions)
+            publish("exchange.imported", system="excel", created_task_ids=[t.pk for t in tasks], updated_task_ids=[])
             _commit_chunk(batch, done=start + len(rows), counts={"created": len(tasks)}, rejections=[])
         if progress:
             progress(batch)

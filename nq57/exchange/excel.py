@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 
 MAX_ROWS = 20000
 EXCEL_MAX_BYTES = 20 * 1024 * 1024
@@ -242,4 +243,5 @@ def excel_commit(*, file, actor) -> list[int]:
     if not preview.rows:
         raise ServiceError("Tệp không có dòng nhiệm vụ nào.", field="file")
     tasks = tasks_bulk_create(specs=excel_specs(preview.rows), actor=actor, reason="nhập từ bảng tính")
+    publish("exchange.imported", system="excel", created_task_ids=[t.pk for t in tasks], updated_task_ids=[])
     return [task.pk for task in tasks]

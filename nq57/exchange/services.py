@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 from nq57.exchange.models import ExternalKey
 from nq57.notices.models import Notice
 from nq57.tasks import fields
@@ -449,7 +450,12 @@ class ChunkImporter:
                 results[index] = RecordResult(index, external_id, "rejected", None, _reason(exc))
         self._flush(results)
         self._reports(items)
-        return [results[i] for i, _ in items]
+        ordered = [results[i] for i, _ in items]
+        created = [r.task_id for r in ordered if r.outcome == "created"]
+        updated = [r.task_id for r in ordered if r.outcome == "updated"]
+        if created or updated:
+            publish("exchange.imported", system=self.system, created_task_ids=created, updated_task_ids=updated)
+        return ordered
 
     def _unchanged(self, record: dict, task) -> bool:
         try:
