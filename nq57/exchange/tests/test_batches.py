@@ -176,3 +176,22 @@ def test_a_record_with_a_nul_character_is_refused_alone(cast):
     result = exchange_import(document=r71_document(*records), actor=cast.office)
     assert [r.outcome for r in result.records] == ["rejected", "created"]
     assert "NUL" in result.records[0].reason and imported_tasks() == 1
+
+
+def test_a_batch_whose_worker_died_is_queued_again_and_finishes(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nq57.exchange.tasks import import_batches_resume_periodic
+
+    batch = json_batch(cast, many_records(cast, 3))
+    batch_run(batch_id=batch.pk, actor=cast.office, chunk_size=1, progress=lambda b: None)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", rows_done=1,
+                                                   heartbeat_at=timezone.now() - dt.timedelta(minutes=20))
+    assert import_batches_resume_periodic.call_local() == 1
+    batch.refresh_from_db()
+    assert batch.status == "done" and imported_tasks() == 3
+    # a batch whose worker is alive (committed a chunk a moment ago) is left to it
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running", heartbeat_at=timezone.now())
+    assert import_batches_resume_periodic.call_local() == 0
