@@ -240,9 +240,7 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
     ``task``, ``agency``, ``period_start``, ``period_end``, ``text``, ``percent``, ``claimed_status``, optional
     ``state`` and ``submitted_at``. Raises ServiceError (with ``index`` in ``errors``) on the first invalid spec;
     callers check each spec first with ``report_values_check``."""
-    from simple_history.utils import bulk_create_with_history
-
-    from nq57.core.audit import history_user
+    from nq57.core.audit import history_bulk_insert
     from nq57.tasks.models import TaskEvent
 
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập báo cáo.")
@@ -264,7 +262,8 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
             claimed_status=spec["claimed_status"], state=state, submitted_at=submitted_at))
     if not reports:
         return []
-    bulk_create_with_history(reports, ProgressReport, default_user=history_user())
+    ProgressReport.objects.bulk_create(reports)
+    history_bulk_insert(ProgressReport, [report.pk for report in reports])
     latest: dict[int, tuple] = {}
     events = []
     for report in reports:

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from nq57.agencies.models import Agency
 from nq57.core import access
-from nq57.core.audit import acting, history_user
+from nq57.core.audit import acting, history_bulk_insert, history_user
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.core.events import publish
 from nq57.tasks import fields
@@ -452,8 +452,8 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
         )
         task.spec = spec
         tasks.append(task)
-    user = history_user()
-    bulk_create_with_history(tasks, Task, default_user=user, default_change_reason=reason or None)
+    Task.objects.bulk_create(tasks)
+    history_bulk_insert(Task, [task.pk for task in tasks], reason=reason or None)
     assignments, theme_links, events = [], [], []
     now = timezone.now()
     Through = Task.themes.through
@@ -486,7 +486,8 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
                 summary=f"Tình trạng: {TaskStatus.OPEN.label} → {TaskStatus(task.status).label}"
                 + (f" ({reason})" if reason else ""),
                 details={"from": TaskStatus.OPEN.value, "to": task.status, "progress": [0, task.progress]}))
-    bulk_create_with_history(assignments, TaskAssignment, default_user=user)
+    TaskAssignment.objects.bulk_create(assignments)
+    history_bulk_insert(TaskAssignment, [assignment.pk for assignment in assignments])
     Through.objects.bulk_create(theme_links)
     TaskEvent.objects.bulk_create(events)
     for parent in {t.parent for t in tasks if t.parent is not None}:

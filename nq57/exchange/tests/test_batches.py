@@ -126,6 +126,15 @@ def test_reports_are_imported_with_history_timeline_and_keys_once(cast):
     report = ProgressReport.objects.get(external_keys__external_id="R71-BC-000-0")
     assert (report.state, report.percent, report.agency) == ("accepted", 30, cast.kh)
     assert report.history.count() == 1 and report.task.history.count() >= 1
+    created = report.history.get()  # written by the database (core.audit.history_bulk_insert), as simple_history would
+    assert (created.history_type, created.history_user, created.text, created.percent, created.task_id) == (
+        "+", cast.office, report.text, 30, report.task_id)
+    first = report.task.history.earliest("history_id")
+    assert (first.history_type, first.history_user, first.text, first.notice_id) == (
+        "+", cast.office, report.task.text, report.task.notice_id)
+    assert first.history_change_reason == "theo dữ liệu từ hệ thống r71"
+    lead = report.task.assignments.get(role="lead")
+    assert lead.history.get().history_type == "+" and lead.history.get().agency_id == lead.agency_id
     assert TaskEvent.objects.filter(task=report.task, kind="report_submitted").count() == 2
     assert report.task.last_report_at == report.submitted_at
     again = exchange_import(document=json.loads(json.dumps(document)), actor=cast.office)
