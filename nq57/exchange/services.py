@@ -266,13 +266,17 @@ def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
-def _differences(task: Task, wanted: dict) -> dict:
+def _differences(task: Task, wanted: dict, assigned: dict[str, set[int]] | None = None) -> dict:
+    """What ``wanted`` changes in ``task``; ``assigned`` (role -> agency ids) spares reading its assignments."""
     changes = {}
     for name in COMPARED:
         if getattr(task, name) != wanted[name]:
             changes[name] = wanted[name]
     for key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
-        current = {a.agency_id for a in task.assignments.all() if a.role == role}
+        if assigned is not None:
+            current = assigned.get(role, set())
+        else:
+            current = {a.agency_id for a in task.assignments.all() if a.role == role}
         if current != {a.current().pk for a in wanted[key]}:
             changes[key] = [a.current() for a in wanted[key]]
     return changes
@@ -401,8 +405,12 @@ class ChunkImporter:
                                                           path__in={p for _, p in paths})
                                  .values_list("notice_id", "path"))
         # tasks already linked to this system's ids, read at once: an unchanged record costs no query of its own
-        linked = (TaskModel.objects.prefetch_related("assignments").in_bulk(set(keyed.values()))
-                  if keyed else {})
+        linked = TaskModel.objects.in_bulk(set(keyed.values())) if keyed else {}
+        self.assigned: dict[int, dict[str, set[int]]] = {}
+        if linked:
+            for task_id, agency_id, role in TaskAssignment.objects.filter(task_id__in=list(linked)).values_list(
+                    "task_id", "agency_id", "role"):
+                self.assigned.setdefault(task_id, {}).setdefault(role, set()).add(agency_id)
         self.pending: list[tuple[int, dict, dict]] = []
         self.pending_ids: set[str] = set()
         self.pending_paths: set = set()
@@ -463,7 +471,8 @@ class ChunkImporter:
             wanted = _wanted(record, self.resolver)
         except Rejected:
             return False
-        return task.notice_id == notice.pk and not _differences(task, wanted) and not _status_differs(task, wanted)
+        return (task.notice_id == notice.pk and not _differences(task, wanted, self.assigned.get(task.pk, {}))
+                and not _status_differs(task, wanted))
 
     def _new_spec(self, record: dict, *, keyed: dict, existing_paths: set) -> dict | None:
         """The ``tasks_bulk_create`` spec of a record whose task does not exist yet; None for every other record
