@@ -303,3 +303,5 @@ HUB_BROCHURE_MAX_BYTES = env_int("HUB_BROCHURE_MAX_BYTES", 20 * 1024 * 1024)
 HUB_POSTS_PER_HOUR = env_int("HUB_POSTS_PER_HOUR", 10)
 # Django's form renderer, with <select> written in Python (same HTML; the pickers list every agency and notice)
 FORM_RENDERER = "nq57.core.forms_renderer.FastSelectRenderer"
+# --- Housekeeping: abandoned notice drafts and import batches are removed (with their files) after this many days
+CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)

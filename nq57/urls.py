@@ -42,3 +42,4 @@ urlpatterns = [
 ]
 
 handler403 = "nq57.accounts.views.permission_denied"  # the one Vietnamese 403 page, with the refusal's message
+handler400 = "nq57.core.error_pages.bad_request"  # a body over the limit is a 413 (Vietnamese page / API JSON)

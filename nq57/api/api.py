@@ -23,6 +23,7 @@ from nq57.api.http import (
     error_body,
     json_response,
     ninja_http_error_message,
+    refuse_nul,
     validation_errors,
 )
 from nq57.api.routes import me_router
@@ -47,7 +48,35 @@ class LocalSwagger(Swagger):
         })
 
 
+#: what any operation may answer besides its own responses: refused input, no or wrong credentials, no right, a
+#: missing object, a wrong method, a body over the limit, a failed validation, too many requests
+COMMON_ERRORS = {400: "Yêu cầu không đọc được", 401: "Chưa xác thực", 403: "Không có quyền",
+                 404: "Không tìm thấy", 405: "Phương thức không được hỗ trợ", 413: "Nội dung quá lớn",
+                 422: "Dữ liệu không hợp lệ", 429: "Quá nhiều yêu cầu"}
+#: and a write besides: a conflict (version, state), a failed If-Match, a missing If-Match
+WRITE_ERRORS = {409: "Xung đột (dữ liệu đã thay đổi)", 412: "If-Match không khớp", 428: "Thiếu If-Match"}
+ERROR_SCHEMA = {"type": "object", "required": ["code", "message", "errors"], "properties": {
+    "code": {"type": "string"}, "message": {"type": "string"},
+    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
+
+
 class Nq57API(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every error status an operation can answer is declared, with the error shape (a contract test — the
+        schemathesis run — checks each answer against this document)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                errors = {**COMMON_ERRORS, **(WRITE_ERRORS if method.lower() in {"post", "put", "patch", "delete"}
+                                              else {})}
+                for status, description in errors.items():
+                    operation["responses"].setdefault(str(status), operation["responses"].pop(status, None) or {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+        return schema
+
     def _get_urls(self):
         """Wrong HTTP method on a known path → 405 in the API's error shape (ninja answers plain text)."""
         patterns = super()._get_urls()
@@ -79,8 +108,7 @@ class _NoNulParser(ninja.parser.Parser):
     """JSON bodies as ninja reads them, minus NUL characters: PostgreSQL refuses them in text (a 500 otherwise)."""
 
     def parse_body(self, request):
-        if b"\\u0000" in request.body or b"\x00" in request.body:
-            raise ApiError(400, "bad_request", "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.")
+        refuse_nul(request.body)
         return super().parse_body(request)
 
 

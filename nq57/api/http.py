@@ -452,7 +452,17 @@ def idempotent(request: HttpRequest, perform: Callable[[], tuple[int, BaseModel,
     return response
 
 
+NUL_MESSAGE = "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận."
+
+
+def refuse_nul(body: bytes) -> None:
+    """A body with a NUL character (raw or escaped) is a 400: PostgreSQL refuses NUL in text (a 500 otherwise)."""
+    if b"\\u0000" in body or b"\x00" in body:
+        raise ApiError(400, "bad_request", NUL_MESSAGE)
+
+
 def parse_json_body(request: HttpRequest) -> Any:
+    refuse_nul(request.body or b"")
     try:
         return json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("roles")  # every app's roles.py declares its membership roles (core.roles)
+        # Django's own message is English (no Vietnamese translation ships for it): every form says it in Vietnamese
+        from django.core.validators import ProhibitNullCharactersValidator
+
+        ProhibitNullCharactersValidator.message = "Không được chứa ký tự NUL (\\x00); hãy xoá ký tự đó rồi gửi lại."

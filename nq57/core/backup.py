@@ -98,9 +98,26 @@ def _safe_name(name: str) -> PurePosixPath:
     return path
 
 
-def backup_restore(archive_path: Path, *, database_file: Path | None = None, media_root: Path | None = None) -> dict:
+def _pg_tables(database_name: str) -> int:
+    """How many tables the PostgreSQL database ``database_name`` (on the configured server) has."""
+    import psycopg
+
+    env = _pg_env()
+    try:
+        with psycopg.connect(host=env["PGHOST"] or None, port=env["PGPORT"] or None, user=env["PGUSER"] or None,
+                             password=env["PGPASSWORD"] or None, dbname=database_name) as db:
+            return db.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                              ).fetchone()[0]
+    except psycopg.OperationalError as exc:
+        raise ServiceError(f"Không kết nối được cơ sở dữ liệu PostgreSQL “{database_name}” (hãy tạo cơ sở dữ liệu "
+                           "trống trước: createdb).") from exc
+
+
+def backup_restore(archive_path: Path, *, database_file: Path | None = None, media_root: Path | None = None,
+                   database_name: str | None = None) -> dict:
     """Restore *archive_path* into an empty installation (no database content, no uploaded files). Every file's
-    SHA-256 is checked against the manifest before anything is put in place; returns the manifest."""
+    SHA-256 is checked against the manifest before anything is put in place; returns the manifest. A PostgreSQL
+    backup goes into the configured database, or into ``database_name`` on the same server; either must be empty."""
     media_root = Path(media_root or settings.MEDIA_ROOT)
     if media_root.exists() and any(p.is_file() for p in media_root.rglob("*")):
         raise ServiceError(f"Thư mục tệp tải lên {media_root} không trống: chỉ khôi phục vào thư mục dữ liệu trống.")
@@ -142,12 +159,13 @@ def backup_restore(archive_path: Path, *, database_file: Path | None = None, med
             if _engine() != "postgresql" or not shutil.which("pg_restore"):
                 raise ServiceError("Bản sao lưu PostgreSQL cần DATABASE_URL trỏ tới PostgreSQL và chương trình "
                                    "pg_restore.")
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
-                if cursor.fetchone()[0]:
-                    raise ServiceError("Cơ sở dữ liệu PostgreSQL đã có bảng: chỉ khôi phục vào cơ sở dữ liệu trống.")
-            subprocess.run(["pg_restore", "--no-owner", "--dbname", _pg_env()["PGDATABASE"],
-                            str(work_dir / PG_MEMBER)], check=True, env=_pg_env())
+            name = database_name or _pg_env()["PGDATABASE"]
+            if _pg_tables(name):
+                raise ServiceError("Cơ sở dữ liệu PostgreSQL đã có bảng: chỉ khôi phục vào cơ sở dữ liệu trống.")
+            done = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", name,
+                                   str(work_dir / PG_MEMBER)], env=_pg_env(), capture_output=True, text=True)
+            if done.returncode:
+                raise ServiceError(f"pg_restore không khôi phục được: {done.stderr.strip()[:500]}")
         for name in expected:
             if name.startswith("media/"):
                 target = media_root / PurePosixPath(name).relative_to("media")

@@ -4,6 +4,9 @@ Each kind of upload is described ONCE here (``UploadKind``: extensions with thei
 size limit, how many files): the form's help text, the ``accept=`` attribute of its file input and the refusal
 message all read the same constant, so what the page promises is what the check accepts."""
 
+import contextlib
+import contextvars
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -244,12 +247,52 @@ def _peek(uploaded, length: int) -> bytes:
     return head
 
 
+log = logging.getLogger(__name__)
+_stored_here: contextvars.ContextVar[list | None] = contextvars.ContextVar("nq57_stored_files", default=None)
+
+
+@contextlib.contextmanager
+def removed_on_failure():
+    """Files stored (by the default storage) inside the block are deleted again when the block raises — a refused
+    attachment, a transaction that fails after some files were written — so a failed upload leaves no file behind
+    (an orphan would otherwise sit in the folder the next report reuses). Use it outside ``transaction.atomic``::
+
+        @acting
+        @removed_on_failure()
+        @transaction.atomic
+        def report_submit(...): ...
+    """
+    stored: list = []
+    outer = _stored_here.get()
+    token = _stored_here.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except OSError:  # pragma: no cover - a file the disk already lost
+                log.warning("could not remove %s after a failed write", name)
+        raise
+    finally:
+        _stored_here.reset(token)
+        if outer is not None:  # a nested block: the enclosing one still owns the files
+            outer.extend(stored)
+
+
 class SafeNameFileSystemStorage(FileSystemStorage):
     """The default storage, with stored names short enough for every file system: an uploaded file called by a
     600-byte name (UTF-8 Vietnamese is 2-3 bytes a letter) is stored under its first letters and its extension, so
     saving never fails with "file name too long" (the original name is kept in the model, e.g. ``original_name``)."""
 
     MAX_NAME_BYTES = 120
+
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        stored = _stored_here.get()
+        if stored is not None:
+            stored.append((self, name))
+        return name
 
     def get_valid_name(self, name):
         name = super().get_valid_name(name)

@@ -1,6 +1,6 @@
 """Task lists kept in spreadsheets by the offices: one row per task (Số thông báo, Nội dung nhiệm vụ, Cơ quan chủ
 trì, Cơ quan phối hợp, Thời hạn as written). Parsing reports every row-level error first; writing takes all rows in
-one transaction or none."""
+committed chunks (``exchange.batches``), or all rows in one transaction (``excel_commit``)."""
 
 import datetime as dt
 import re
@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 
 MAX_ROWS = 20000
 EXCEL_MAX_BYTES = 20 * 1024 * 1024
@@ -221,12 +222,18 @@ def _parse_row(preview: ExcelPreview, row_number: int, cells: dict, columns: dic
     preview.rows.append(ParsedRow(row_number, notice, text, lead, coordinating, kind, due, deadline_text, path))
 
 
+def excel_specs(rows: list[ParsedRow]) -> list[dict]:
+    """``tasks_bulk_create`` specs of parsed rows (themes found from each task's text)."""
+    return [{"notice": row.notice, "text": row.text, "lead": row.lead, "coordinating": row.coordinating,
+             "path": row.path, "deadline_kind": row.deadline_kind, "deadline_due": row.deadline_due,
+             "deadline_text": row.deadline_text} for row in rows]
+
+
 @transaction.atomic
 def excel_commit(*, file, actor) -> list[int]:
-    """Parse again (the registry may have changed since the preview) and create every task, or nothing."""
-    from nq57.tasks.services import task_create
-    from nq57.taxonomy.models import Theme
-    from nq57.taxonomy.selectors import themes_for_text
+    """Parse again (the registry may have changed since the preview) and create every task, or nothing, in one
+    transaction (small files; the web and the command line write in committed chunks: ``exchange.batches``)."""
+    from nq57.tasks.services import tasks_bulk_create
 
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập danh sách nhiệm vụ.")
     preview = excel_parse(file)
@@ -235,11 +242,6 @@ def excel_commit(*, file, actor) -> list[int]:
                            errors={"rows": [str(e) for e in preview.errors[:200]]})
     if not preview.rows:
         raise ServiceError("Tệp không có dòng nhiệm vụ nào.", field="file")
-    themes = list(Theme.objects.all())
-    created = []
-    for row in preview.rows:
-        task = task_create(notice=row.notice, text=row.text, lead=row.lead, coordinating=row.coordinating,
-                           actor=actor, path=row.path, deadline_kind=row.deadline_kind, deadline_due=row.deadline_due,
-                           deadline_text=row.deadline_text, themes=themes_for_text(row.text, themes))
-        created.append(task.pk)
-    return created
+    tasks = tasks_bulk_create(specs=excel_specs(preview.rows), actor=actor, reason="nhập từ bảng tính")
+    publish("exchange.imported", system="excel", created_task_ids=[t.pk for t in tasks], updated_task_ids=[])
+    return [task.pk for task in tasks]

@@ -31,8 +31,17 @@ class ImportKind(models.TextChoices):
     JSON = "json", "Tệp trao đổi JSON"
 
 
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Chờ ghi"
+    RUNNING = "running", "Đang ghi"
+    DONE = "done", "Đã ghi xong"
+    FAILED = "failed", "Bị dừng"
+
+
 class ImportBatch(models.Model):
-    """An uploaded file waiting for confirmation (preview first, then write everything or nothing)."""
+    """An uploaded file: previewed first, then written in chunks that each commit on their own (``exchange.batches``).
+    ``rows_done`` moves in the same transaction as each chunk, so a run that stops (a crash, a killed worker) resumes
+    after the last committed chunk."""
 
     kind = models.CharField("loại", max_length=10, choices=ImportKind.choices)
     file = models.FileField("tệp", upload_to="exchange/uploads/%Y/%m/")
@@ -41,6 +50,13 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField("ghi vào lúc", null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    system = models.CharField("hệ thống gửi", max_length=50, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    rows_total = models.PositiveIntegerField("số bản ghi", default=0)
+    rows_done = models.PositiveIntegerField("đã ghi", default=0)
+    started_at = models.DateTimeField("bắt đầu ghi", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("lần ghi gần nhất", null=True, blank=True)
+    error = models.TextField("lý do dừng", blank=True)
 
     class Meta:
         verbose_name = "lượt nhập dữ liệu"
@@ -53,4 +69,27 @@ class ImportBatch(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("exchange:excel_preview", args=[self.pk])
+        if self.kind == ImportKind.EXCEL and self.status == ImportStatus.PENDING:
+            return reverse("exchange:excel_preview", args=[self.pk])
+        return reverse("exchange:batch", args=[self.pk])
+
+
+class ReportKey(models.Model):
+    """``(system, external_id)`` names one of our progress reports in another system: an imported report is written
+    once, however often the same file is imported."""
+
+    system = models.CharField("hệ thống", max_length=50)
+    external_id = models.CharField("mã bên ngoài", max_length=300)
+    report = models.ForeignKey("reports.ProgressReport", on_delete=models.CASCADE, related_name="external_keys",
+                               verbose_name="báo cáo")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "liên kết báo cáo hệ thống ngoài"
+        verbose_name_plural = "liên kết báo cáo hệ thống ngoài"
+        constraints = [
+            models.UniqueConstraint(fields=["system", "external_id"], name="exchange_reportkey_system_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.external_id}"

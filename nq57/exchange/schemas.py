@@ -81,6 +81,7 @@ class ImportResultOut(Out):
     unchanged: int
     rejected: int
     records: list[ImportRecordOut]
+    reports: dict[str, int] = Field(description="Báo cáo tiến độ: created / unchanged / rejected")
 
 
 def import_result_out(result) -> dict:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nq57.core import access
 from nq57.core.errors import ServiceError
+from nq57.core.events import publish
 from nq57.exchange.models import ExternalKey
 from nq57.notices.models import Notice
 from nq57.tasks import fields
@@ -28,6 +29,7 @@ OWN_SYSTEM = "nq57"
 FORMAT = "nq57-exchange"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "exchange-v1.schema.json"
 OWN_ID = re.compile(r"^nq57:task:(\d{1,18})$")
+OWN_REPORT_ID = re.compile(r"^nq57:report:(\d{1,18})$")
 COMPARED = fields.EXCHANGED
 FIELD_LABELS = {name: text.lower() for name, text in
                 fields.labels((*COMPARED, "lead", "coordinating", "status", "progress", "completed_on")).items()}
@@ -123,6 +125,7 @@ class ImportResult:
     dry_run: bool
     system: str
     records: list[RecordResult] = field(default_factory=list)
+    reports: dict = field(default_factory=lambda: {"created": 0, "unchanged": 0, "rejected": 0})
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.records if r.outcome == outcome)
@@ -130,7 +133,8 @@ class ImportResult:
     def to_dict(self) -> dict:
         return {"dry_run": self.dry_run, "system": self.system, "created": self.count("created"),
                 "updated": self.count("updated"), "unchanged": self.count("unchanged"),
-                "rejected": self.count("rejected"), "records": [asdict(r) for r in self.records]}
+                "rejected": self.count("rejected"), "records": [asdict(r) for r in self.records],
+                "reports": dict(self.reports)}
 
 
 class Rejected(Exception):
@@ -262,13 +266,17 @@ def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
-def _differences(task: Task, wanted: dict) -> dict:
+def _differences(task: Task, wanted: dict, assigned: dict[str, set[int]] | None = None) -> dict:
+    """What ``wanted`` changes in ``task``; ``assigned`` (role -> agency ids) spares reading its assignments."""
     changes = {}
     for name in COMPARED:
         if getattr(task, name) != wanted[name]:
             changes[name] = wanted[name]
     for key, role in (("lead", AssignmentRole.LEAD), ("coordinating", AssignmentRole.COORDINATING)):
-        current = {a.agency_id for a in task.assignments.all() if a.role == role}
+        if assigned is not None:
+            current = assigned.get(role, set())
+        else:
+            current = {a.agency_id for a in task.assignments.all() if a.role == role}
         if current != {a.current().pk for a in wanted[key]}:
             changes[key] = [a.current() for a in wanted[key]]
     return changes
@@ -296,10 +304,8 @@ def _link(task: Task, *, system: str, external_id: str) -> None:
         raise Rejected(f"Mã “{external_id}” của hệ thống {system} đã gắn với một nhiệm vụ khác.") from exc
 
 
-def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> tuple[str, Task]:
-    from nq57.tasks.services import task_create, task_set_status, task_update
-
-    notice = resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+def _wanted(record: dict, resolver: _Resolver) -> dict:
+    """The values a record asks its task to have."""
     wanted = {
         "text": record["text"].strip(), "section": record.get("section", ""),
         "deadline_kind": record["deadline_kind"], "deadline_due": _date(record.get("deadline_due")),
@@ -311,6 +317,14 @@ def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> 
     }
     if wanted["status"] == "done":
         wanted["progress"] = 100
+    return wanted
+
+
+def _import_record(record: dict, *, system: str, actor, resolver: _Resolver) -> tuple[str, Task]:
+    from nq57.tasks.services import task_create, task_set_status, task_update
+
+    notice = resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+    wanted = _wanted(record, resolver)
     task = _find_task(record, system=system, notice=notice)
     if task is not None and task.notice_id != notice.pk:
         raise Rejected(f"Nhiệm vụ đã liên kết thuộc thông báo {task.notice.number}, không phải {notice.number}.")
@@ -348,36 +362,262 @@ class _DryRun(Exception):
     pass
 
 
-def exchange_import(*, document, actor, system: str | None = None, dry_run: bool = False) -> ImportResult:
-    """Validate ``document`` against the schema, then upsert each record in its own savepoint (a rejected record
-    leaves the others be). ``dry_run`` reports the same outcomes and writes nothing."""
+CHUNK_SIZE = 500
+
+
+def _report_id(value: str | None) -> int | None:
+    match = OWN_REPORT_ID.match(value or "")
+    return int(match.group(1)) if match else None
+
+
+class ChunkImporter:
+    """Writes records of one document chunk by chunk. A record whose task does not exist yet goes to a pending list
+    written with ``tasks_bulk_create`` (history, assignments, themes, timeline) and ``ExternalKey`` bulk inserts; a
+    record of an existing task goes through ``task_update`` / ``task_set_status`` in its own savepoint. Reports of
+    every record go through ``reports_bulk_import``, made idempotent by ``ReportKey``. The pending list is written
+    before any record that depends on it (a sub-task of a pending task, the same key twice)."""
+
+    def __init__(self, *, system: str, actor, schema_errors: dict[int, list[str]]):
+        self.system = system
+        self.actor = actor
+        self.schema_errors = schema_errors
+        self.resolver = _Resolver()
+        self.positions: dict = {}
+        self.reports = {"created": 0, "unchanged": 0, "rejected": 0}
+        self.report_rejections: list[str] = []
+
+    # -- one chunk ------------------------------------------------------------------------------------------------
+    def run(self, items: list[tuple[int, dict]]) -> list[RecordResult]:
+        from nq57.exchange.models import ExternalKey
+        from nq57.tasks.models import Task as TaskModel
+
+        results: dict[int, RecordResult] = {}
+        keyed = {}
+        if self.system != OWN_SYSTEM:
+            ids = [r["external_id"] for i, r in items if isinstance(r, dict) and i not in self.schema_errors]
+            keyed = dict(ExternalKey.objects.filter(system=self.system, external_id__in=ids)
+                         .values_list("external_id", "task_id"))
+        paths = {(r["notice"]["number"], (r.get("path") or "").strip()) for i, r in items
+                 if isinstance(r, dict) and i not in self.schema_errors and (r.get("path") or "").strip()}
+        existing_paths = set()
+        if paths:
+            existing_paths = set(TaskModel.objects.filter(notice__number__in={n for n, _ in paths},
+                                                          path__in={p for _, p in paths})
+                                 .values_list("notice_id", "path"))
+        # tasks already linked to this system's ids, read at once: an unchanged record costs no query of its own
+        linked = TaskModel.objects.in_bulk(set(keyed.values())) if keyed else {}
+        self.assigned: dict[int, dict[str, set[int]]] = {}
+        if linked:
+            for task_id, agency_id, role in TaskAssignment.objects.filter(task_id__in=list(linked)).values_list(
+                    "task_id", "agency_id", "role"):
+                self.assigned.setdefault(task_id, {}).setdefault(role, set()).add(agency_id)
+        self.pending: list[tuple[int, dict, dict]] = []
+        self.pending_ids: set[str] = set()
+        self.pending_paths: set = set()
+        self.done_tasks: dict[int, TaskModel] = {}
+        for index, record in items:
+            external_id = record.get("external_id") if isinstance(record, dict) else None
+            if index in self.schema_errors:
+                reason = "Bản ghi không đúng định dạng: " + "; ".join(self.schema_errors[index][:5])
+                results[index] = RecordResult(index, external_id, "rejected", None, reason)
+                continue
+            if "\\u0000" in json.dumps(record):  # PostgreSQL refuses NUL in text: one refused record, not a 500
+                results[index] = RecordResult(index, external_id, "rejected", None,
+                                              "Bản ghi chứa ký tự NUL (\\u0000), không được chấp nhận.")
+                continue
+            try:
+                spec = self._new_spec(record, keyed=keyed, existing_paths=existing_paths)
+            except Rejected as exc:
+                results[index] = RecordResult(index, external_id, "rejected", None, exc.message)
+                continue
+            except ServiceError as exc:
+                results[index] = RecordResult(index, external_id, "rejected", None, _reason(exc))
+                continue
+            if spec is None and external_id in keyed and external_id not in self.pending_ids:
+                task = linked.get(keyed[external_id])
+                if task is not None and self._unchanged(record, task):
+                    results[index] = RecordResult(index, external_id, "unchanged", task.pk)
+                    self.done_tasks[index] = task
+                    continue
+            if spec is not None:
+                self.pending.append((index, record, spec))
+                self.pending_ids.add(external_id)
+                if spec.get("path"):
+                    self.pending_paths.add((spec["notice"].pk, spec["path"]))
+                continue
+            self._flush(results)
+            try:
+                with transaction.atomic():
+                    outcome, task = _import_record(record, system=self.system, actor=self.actor,
+                                                   resolver=self.resolver)
+                results[index] = RecordResult(index, external_id, outcome, task.pk)
+                self.done_tasks[index] = task
+            except Rejected as exc:
+                results[index] = RecordResult(index, external_id, "rejected", None, exc.message)
+            except ServiceError as exc:
+                results[index] = RecordResult(index, external_id, "rejected", None, _reason(exc))
+        self._flush(results)
+        self._reports(items)
+        ordered = [results[i] for i, _ in items]
+        created = [r.task_id for r in ordered if r.outcome == "created"]
+        updated = [r.task_id for r in ordered if r.outcome == "updated"]
+        if created or updated:
+            publish("exchange.imported", system=self.system, created_task_ids=created, updated_task_ids=updated)
+        return ordered
+
+    def _unchanged(self, record: dict, task) -> bool:
+        try:
+            notice = self.resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+            wanted = _wanted(record, self.resolver)
+        except Rejected:
+            return False
+        return (task.notice_id == notice.pk and not _differences(task, wanted, self.assigned.get(task.pk, {}))
+                and not _status_differs(task, wanted))
+
+    def _new_spec(self, record: dict, *, keyed: dict, existing_paths: set) -> dict | None:
+        """The ``tasks_bulk_create`` spec of a record whose task does not exist yet; None for every other record
+        (an existing task, or one that depends on the pending list: those take the one-by-one path)."""
+        from nq57.tasks.services import task_values_check
+
+        external_id = record["external_id"]
+        if external_id in keyed or external_id in self.pending_ids:
+            return None
+        if self.system == OWN_SYSTEM and _own_id(external_id) is not None:
+            return None
+        if any(link["system"] == OWN_SYSTEM and _own_id(link["external_id"]) for link in record.get("links", [])):
+            return None
+        notice = self.resolver.notice(record["notice"]["number"], record["notice"].get("programme", ""))
+        path = (record.get("path") or "").strip()
+        if path and ((notice.pk, path) in existing_paths or (notice.pk, path) in self.pending_paths):
+            return None
+        parent = None
+        if record.get("parent_external_id"):
+            if record["parent_external_id"] in self.pending_ids:
+                return None
+            parent = _find_task({"external_id": record["parent_external_id"], "links": []}, system=self.system,
+                                notice=notice)
+            if parent is None:
+                raise Rejected(f"Không tìm thấy nhiệm vụ cha “{record['parent_external_id']}”; "
+                               "hãy đặt nhiệm vụ cha trước nhiệm vụ con trong tệp.")
+        status = record["status"]
+        spec = {
+            "notice": notice, "parent": parent, "path": record.get("path", ""), "text": record["text"].strip(),
+            "section": record.get("section", ""), "deadline_kind": record["deadline_kind"],
+            "deadline_due": _date(record.get("deadline_due")), "deadline_text": record.get("deadline_text", ""),
+            "report_cadence": record.get("report_cadence", ""), "report_due": _date(record.get("report_due")),
+            "lead": [self.resolver.agency(n) for n in dict.fromkeys(record["lead_agencies"])],
+            "coordinating": [self.resolver.agency(n) for n in dict.fromkeys(record.get("coordinating_agencies", []))],
+            "assigned_names": _assigned_names(record, self.resolver),
+            "status": status, "progress": 100 if status == "done" else record["progress"],
+            "completed_on": _date(record.get("completed_on")),
+        }
+        task_values_check(text=spec["text"], lead=spec["lead"], deadline_kind=spec["deadline_kind"],
+                          deadline_due=spec["deadline_due"], report_cadence=spec["report_cadence"])
+        if status == "done" and spec["deadline_kind"] == "recurring":
+            raise ServiceError("Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.",
+                               field="status")
+        return spec
+
+    def _flush(self, results: dict) -> None:
+        from nq57.exchange.models import ExternalKey
+        from nq57.tasks.services import tasks_bulk_create
+
+        if not self.pending:
+            return
+        tasks = tasks_bulk_create(specs=[spec for _, _, spec in self.pending], actor=self.actor,
+                                  reason=f"theo dữ liệu từ hệ thống {self.system}", positions=self.positions)
+        keys = []
+        for (index, record, _), task in zip(self.pending, tasks, strict=True):
+            results[index] = RecordResult(index, record["external_id"], "created", task.pk)
+            self.done_tasks[index] = task
+            if self.system != OWN_SYSTEM:
+                keys.append(ExternalKey(system=self.system, external_id=record["external_id"], task=task))
+        ExternalKey.objects.bulk_create(keys)
+        self.pending, self.pending_ids, self.pending_paths = [], set(), set()
+
+    # -- reports --------------------------------------------------------------------------------------------------
+    def _reports(self, items: list[tuple[int, dict]]) -> None:
+        from nq57.exchange.models import ReportKey
+        from nq57.reports.models import ProgressReport
+        from nq57.reports.services import report_values_check, reports_bulk_import
+
+        wanted = [(self.done_tasks[i], report) for i, record in items if i in self.done_tasks
+                  for report in record.get("reports") or ()]
+        if not wanted:
+            return
+        ids = [r["external_id"] for _, r in wanted]
+        known = set(ReportKey.objects.filter(system=self.system, external_id__in=ids)
+                    .values_list("external_id", flat=True))
+        if self.system == OWN_SYSTEM:
+            own = {_report_id(x) for x in ids} - {None}
+            known |= {f"nq57:report:{pk}" for pk in ProgressReport.objects.filter(pk__in=own)
+                      .values_list("pk", flat=True)}
+        specs, keys = [], []
+        for task, report in wanted:
+            external_id = report["external_id"]
+            if external_id in known:
+                self.reports["unchanged"] += 1
+                continue
+            known.add(external_id)
+            try:
+                agency = self.resolver.agency(report["agency"]).current()
+            except Rejected as exc:
+                self._report_rejected(external_id, exc.message)
+                continue
+            spec = {"task": task, "agency": agency, "period_start": _date(report["period_start"]),
+                    "period_end": _date(report["period_end"]), "text": report["text"], "percent": report["percent"],
+                    "claimed_status": report["claimed_status"], "state": report.get("state") or "submitted",
+                    "submitted_at": (dt.datetime.fromisoformat(report["submitted_at"]) if report.get("submitted_at")
+                                     else timezone.now())}
+            errors = report_values_check(**{k: spec[k] for k in ("task", "text", "percent", "claimed_status",
+                                                                  "period_start", "period_end", "submitted_at")})
+            if errors:
+                self._report_rejected(external_id, next(iter(errors.values()))[0])
+                continue
+            specs.append(spec)
+            keys.append(external_id)
+        created = reports_bulk_import(specs=specs, actor=self.actor)
+        ReportKey.objects.bulk_create(ReportKey(system=self.system, external_id=key, report=report)
+                                      for key, report in zip(keys, created, strict=True))
+        self.reports["created"] += len(created)
+
+    def _report_rejected(self, external_id: str, reason: str) -> None:
+        self.reports["rejected"] += 1
+        if len(self.report_rejections) < 1000:
+            self.report_rejections.append(f"Báo cáo {external_id}: {reason}")
+
+
+def _reason(exc: ServiceError) -> str:
+    label = FIELD_LABELS.get(exc.field or "", "")
+    return f"{label.capitalize()}: {exc.message}" if label else exc.message
+
+
+def import_prepare(*, document, actor, system: str | None = None) -> tuple[str, dict[int, list[str]]]:
+    """Check who imports, the document's schema and the system name: (system, schema errors per record)."""
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập dữ liệu trao đổi.")
     schema_errors = document_validate(document)
     system = (system or document["system"]).strip().lower()
     if not re.match(r"^[a-z0-9][a-z0-9_-]{0,49}$", system):
         raise ServiceError("Tên hệ thống không hợp lệ (chữ thường, số, dấu gạch).", field="system")
+    return system, schema_errors
+
+
+def exchange_import(*, document, actor, system: str | None = None, dry_run: bool = False,
+                    chunk_size: int = CHUNK_SIZE) -> ImportResult:
+    """Validate ``document`` against the schema, then upsert every record (and its reports) in one transaction; a
+    rejected record leaves the others be. ``dry_run`` reports the same outcomes and writes nothing. Large files go
+    through ``exchange.batches`` instead (committed chunk by chunk, resumable, with progress)."""
+    system, schema_errors = import_prepare(document=document, actor=actor, system=system)
     result = ImportResult(dry_run=dry_run, system=system)
-    resolver = _Resolver()
+    importer = ChunkImporter(system=system, actor=actor, schema_errors=schema_errors)
+    records = list(enumerate(document["tasks"]))
     try:
         with transaction.atomic():
-            for index, record in enumerate(document["tasks"]):
-                external_id = record.get("external_id") if isinstance(record, dict) else None
-                if index in schema_errors:
-                    reason = "Bản ghi không đúng định dạng: " + "; ".join(schema_errors[index][:5])
-                    result.records.append(RecordResult(index, external_id, "rejected", None, reason))
-                    continue
-                try:
-                    with transaction.atomic():
-                        outcome, task = _import_record(record, system=system, actor=actor, resolver=resolver)
-                    result.records.append(RecordResult(index, external_id, outcome, task.pk))
-                except Rejected as exc:
-                    result.records.append(RecordResult(index, external_id, "rejected", None, exc.message))
-                except ServiceError as exc:
-                    label = FIELD_LABELS.get(exc.field or "", "")
-                    reason = f"{label.capitalize()}: {exc.message}" if label else exc.message
-                    result.records.append(RecordResult(index, external_id, "rejected", None, reason))
+            for start in range(0, len(records), chunk_size):
+                result.records.extend(importer.run(records[start:start + chunk_size]))
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+    result.reports = importer.reports
     return result

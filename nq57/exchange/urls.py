@@ -11,4 +11,7 @@ urlpatterns = [
     path("excel/", views.excel_upload, name="excel_upload"),
     path("excel/<int:pk>/", views.excel_preview, name="excel_preview"),
     path("excel/<int:pk>/confirm/", views.excel_confirm, name="excel_confirm"),
+    path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/status.json", views.batch_status_json, name="batch_status"),
+    path("batches/<int:pk>/resume/", views.batch_resume, name="batch_resume"),
 ]

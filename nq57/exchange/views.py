@@ -5,7 +5,8 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from nq57.core import access
 from nq57.core.errors import ServiceError
 from nq57.core.uploads import EXCHANGE_EXCEL, EXCHANGE_JSON, check_upload, not_kept_notes
-from nq57.exchange.excel import COLUMNS, excel_commit, excel_parse
-from nq57.exchange.models import ImportBatch, ImportKind
-from nq57.exchange.services import exchange_export, exchange_import
+from nq57.exchange.batches import batch_create, batch_status
+from nq57.exchange.excel import COLUMNS, excel_parse
+from nq57.exchange.models import ImportBatch, ImportKind, ImportStatus
+from nq57.exchange.services import exchange_export, exchange_import, import_prepare
 from nq57.notices.models import Notice
 
 PREVIEW_ROWS = 200
@@ -63,14 +65,28 @@ def import_json(request):
             document = json.loads(upload.read().decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ServiceError("Tệp không phải JSON hợp lệ (UTF-8).", field="file") from exc
-        result = exchange_import(document=document, actor=request.user, system=request.POST.get("system") or None,
-                                 dry_run=bool(request.POST.get("dry_run")))
+        system = request.POST.get("system") or None
+        if request.POST.get("dry_run"):
+            result = exchange_import(document=document, actor=request.user, system=system, dry_run=True)
+            return render(request, "exchange/import_result.html", {"result": result, "summary": result.to_dict()})
+        system, _ = import_prepare(document=document, actor=request.user, system=system)
+        upload.seek(0)
+        batch = batch_create(actor=request.user, kind=ImportKind.JSON, name=upload.name, upload=upload,
+                             system=system)
     except ServiceError as exc:
         return render(request, "exchange/index.html",
                       _index_context(request, json_error=exc.message,
                                      json_notes=not_kept_notes([upload], EXCHANGE_JSON, refused=True),
                                      json_details=[m for ms in exc.errors.values() for m in ms][:50]), status=400)
-    return render(request, "exchange/import_result.html", {"result": result, "summary": result.to_dict()})
+    _enqueue(batch, request.user)
+    return redirect("exchange:batch", pk=batch.pk)
+
+
+def _enqueue(batch: ImportBatch, user) -> None:
+    """Run the import in the job queue once the batch row is committed (``exchange.tasks.import_batch_job``)."""
+    from nq57.exchange.tasks import import_batch_job
+
+    transaction.on_commit(lambda: import_batch_job(batch.pk, user.pk))
 
 
 @require_POST
@@ -114,15 +130,35 @@ def excel_preview(request, pk: int):
 @require_POST
 def excel_confirm(request, pk: int):
     batch = _batch(request, pk)
-    if batch.committed_at:
+    if batch.status == ImportStatus.DONE:
         messages.error(request, "Tệp này đã được ghi vào hệ thống trước đó.")
-        return redirect("exchange:excel_preview", pk=batch.pk)
-    try:
-        with batch.file.open("rb") as handle:
-            created = excel_commit(file=handle, actor=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("exchange:excel_preview", pk=batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(committed_at=timezone.now(), summary={"created": len(created)})
-    messages.success(request, f"Đã tạo {len(created)} nhiệm vụ từ tệp “{batch.original_name}”.")
-    return redirect("exchange:index")
+        return redirect("exchange:batch", pk=batch.pk)
+    _enqueue(batch, request.user)
+    return redirect("exchange:batch", pk=batch.pk)
+
+
+def _own_batch(request, pk: int) -> ImportBatch:
+    _office(request)
+    return get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
+
+
+@require_GET
+def batch(request, pk: int):
+    """The progress of an import (a bar that ``import_progress.js`` keeps up to date) and its outcome."""
+    batch = _own_batch(request, pk)
+    return render(request, "exchange/batch.html", {"batch": batch, "status": batch_status(batch),
+                                                   "rejections": (batch.summary or {}).get("rejections", [])[:200]})
+
+
+@require_GET
+def batch_status_json(request, pk: int):
+    return JsonResponse(batch_status(_own_batch(request, pk)))
+
+
+@require_POST
+def batch_resume(request, pk: int):
+    """Run a stopped import again: it continues after the last committed chunk."""
+    batch = _own_batch(request, pk)
+    if batch.status != ImportStatus.DONE:
+        _enqueue(batch, request.user)
+    return redirect("exchange:batch", pk=batch.pk)

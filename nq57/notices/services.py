@@ -18,6 +18,7 @@ from nq57.agencies.services import agency_lookup
 from nq57.core import access
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, ServiceError
+from nq57.core.uploads import removed_on_failure
 from nq57.notices.edits import row_add, row_split, rows_merge
 from nq57.notices.models import Notice, NoticeDraft, NoticeKind
 from nq57.notices.plan import (
@@ -76,7 +77,7 @@ def draft_create(*, actor, programme: Programme, upload=None, text: str = "") ->
         proposal=proposal,
         created_by=actor,
     )
-    with transaction.atomic():
+    with removed_on_failure(), transaction.atomic():
         if data is not None:
             draft.source_file.save(name, ContentFile(data), save=False)
         draft.save()
@@ -136,6 +137,26 @@ def draft_discard(*, draft: NoticeDraft, actor) -> None:
         stored = draft.source_file.name
         transaction.on_commit(lambda: draft.source_file.storage.delete(stored))
     draft.delete()
+
+
+def drafts_abandoned_delete(*, older_than_days: int | None = None) -> int:
+    """Remove, with their stored files, the drafts nobody confirmed within ``CLEANUP_AFTER_DAYS`` days (a periodic
+    job, ``notices.tasks``). Confirmed drafts stay: they are the record of an import."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    days = settings.CLEANUP_AFTER_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    for draft in NoticeDraft.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff):
+        stored = draft.source_file.name if draft.source_file else ""
+        storage = draft.source_file.storage
+        draft.delete()
+        if stored:
+            storage.delete(stored)
+        removed += 1
+    return removed
 
 
 def keep_row_memory(proposal: dict, before: dict) -> dict:

@@ -13,7 +13,7 @@ from nq57.core import access, limits
 from nq57.core.audit import acting
 from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
-from nq57.core.uploads import ATTACHMENT, upload_problems
+from nq57.core.uploads import ATTACHMENT, removed_on_failure, upload_problems
 from nq57.reports.models import (
     Assessment,
     ExtensionRequest,
@@ -43,9 +43,10 @@ def _reporting_agency(*, actor, task: Task):
 
 def report_problems(*, task: Task, period_start: dt.date | None, period_end: dt.date | None, text: str | None,
                     percent: int | None, claimed_status: str | None, attachments: Sequence[UploadedFile] = (),
-                    submitted_at=None) -> dict[str, list[str]]:
+                    submitted_at=None, periods_required: bool = True) -> dict[str, list[str]]:
     """Every problem of a progress report at once, by field (empty when it may be submitted). A value the form
-    could not read is passed as None and reported once, as missing."""
+    could not read is passed as None and reported once, as missing. An imported report (another system received
+    it) may come without its period (``periods_required=False``)."""
     problems = Problems()
     text = (text or "").strip()
     if not text:
@@ -58,9 +59,9 @@ def report_problems(*, task: Task, period_start: dt.date | None, period_end: dt.
     elif claimed_status == TaskStatus.DONE and task.is_recurring:
         problems.add("claimed_status", "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn "
                      "“Chưa hoàn thành” hoặc “Hoàn thành một phần”.")
-    if period_start is None:
+    if periods_required and period_start is None:
         problems.add("period_start", "Hãy nhập ngày bắt đầu kỳ báo cáo.")
-    if period_end is None:
+    if periods_required and period_end is None:
         problems.add("period_end", "Hãy nhập ngày kết thúc kỳ báo cáo.")
     if period_start and period_end and period_end < period_start:
         problems.add("period_end", "Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
@@ -72,7 +73,15 @@ def report_problems(*, task: Task, period_start: dt.date | None, period_end: dt.
     return problems.errors
 
 
+def report_values_check(*, task: Task, text: str, percent, claimed_status: str, period_start, period_end,
+                        submitted_at) -> dict[str, list[str]]:
+    """``report_problems`` for a report imported in bulk (``reports_bulk_import``): no attachments, period optional."""
+    return report_problems(task=task, period_start=period_start, period_end=period_end, text=text, percent=percent,
+                           claimed_status=claimed_status, submitted_at=submitted_at, periods_required=False)
+
+
 @acting
+@removed_on_failure()
 @transaction.atomic
 def report_submit(
     *,
@@ -256,3 +265,65 @@ def extension_decide(
     )
     publish("extension.decided", task_id=task.pk, extension_id=request.pk, approved=approve)
     return request
+
+
+@acting
+@transaction.atomic
+def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]:
+    """Reports another system already received (an import): ``report_submit``'s rules (``report_values_check``),
+    audit history, timeline events and the task's last/next report dates, written with bulk inserts. Each spec:
+    ``task``, ``agency``, ``period_start``, ``period_end``, ``text``, ``percent``, ``claimed_status``, optional
+    ``state`` and ``submitted_at``. Raises ServiceError (with ``index`` in ``errors``) on the first invalid spec;
+    callers check each spec first with ``report_values_check``."""
+    from nq57.core.audit import history_bulk_insert
+    from nq57.tasks.models import TaskEvent
+
+    access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập báo cáo.")
+    reports = []
+    now = timezone.now()
+    for index, spec in enumerate(specs):
+        submitted_at = spec.get("submitted_at") or now
+        errors = report_values_check(task=spec["task"], text=spec["text"], percent=spec["percent"],
+                                     claimed_status=spec["claimed_status"], period_start=spec["period_start"],
+                                     period_end=spec["period_end"], submitted_at=submitted_at)
+        state = spec.get("state") or ReportState.SUBMITTED
+        if state not in ReportState.values:
+            errors.setdefault("state", []).append("Trạng thái báo cáo không hợp lệ.")
+        if errors:
+            raise ServiceError(next(iter(errors.values()))[0], errors={**errors, "index": [str(index)]})
+        reports.append(ProgressReport(
+            task=spec["task"], agency=spec["agency"], author=actor, period_start=spec["period_start"],
+            period_end=spec["period_end"], text=spec["text"].strip(), percent=int(spec["percent"]),
+            claimed_status=spec["claimed_status"], state=state, submitted_at=submitted_at))
+    if not reports:
+        return []
+    ProgressReport.objects.bulk_create(reports)
+    history_bulk_insert(ProgressReport, [report.pk for report in reports])
+    latest: dict[int, tuple] = {}
+    events = []
+    for report in reports:
+        task = report.task
+        if task.pk not in latest or report.submitted_at > latest[task.pk][1]:
+            latest[task.pk] = (task, report.submitted_at)
+        events.append(TaskEvent(
+            task=task, kind=TaskEventKind.REPORT_SUBMITTED, actor=actor, at=report.submitted_at,
+            summary=f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: "
+                    f"{TaskStatus(report.claimed_status).label})"[:1000],
+            details={"report_id": report.pk, "attachments": 0, "imported": True}))
+    TaskEvent.objects.bulk_create(events)
+    # the task's latest report: one UPDATE for all (a subquery), then next_report_due per distinct date
+    from django.db.models import Max, OuterRef, Subquery
+
+    newest = (ProgressReport.objects.filter(task=OuterRef("pk")).order_by().values("task")
+              .annotate(at=Max("submitted_at")).values("at"))
+    Task.objects.filter(pk__in=list(latest)).update(last_report_at=Subquery(newest))
+    due_groups: dict[dt.date, list[int]] = {}
+    for task, _ in latest.values():
+        if task.report_cadence:
+            task.refresh_from_db(fields=["last_report_at"])
+            due = next_report_due_after(cadence=task.report_cadence,
+                                        reported_on=timezone.localtime(task.last_report_at).date())
+            due_groups.setdefault(due, []).append(task.pk)
+    for due, ids in due_groups.items():
+        Task.objects.filter(pk__in=ids).update(next_report_due=due)
+    return reports

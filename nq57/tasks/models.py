@@ -304,6 +304,8 @@ class Task(models.Model):
             # the lists sorted by update time
             models.Index(fields=["updated_at", "id"], name="tasks_updated_idx"),
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
+            # imports match a record by notice + path (exchange.services._find_task)
+            models.Index(fields=["notice", "path"], name="tasks_notice_path_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="tasks_task_progress_0_100", condition=Q(progress__lte=100)),

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from nq57.agencies.models import Agency
 from nq57.core import access, limits
-from nq57.core.audit import acting, history_user
+from nq57.core.audit import acting, history_bulk_insert, history_user
 from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
 from nq57.tasks import fields
@@ -79,6 +79,25 @@ def text_problems(problems: Problems, *, text: str | None = None, section: str |
             limits.check(problems, name, fields.label(name), value, limit)
 
 
+def task_values_check(*, text: str, lead, deadline_kind: str, deadline_due, report_cadence: str = "",
+                      section: str | None = None, deadline_text: str | None = None,
+                      report_text: str | None = None) -> str:
+    """The rules a new task's values follow (``task_create`` and ``tasks_bulk_create``), every problem at once;
+    returns the text stripped."""
+    text = (text or "").strip()
+    problems = Problems()
+    if not text:
+        problems.add("text", "Nội dung nhiệm vụ không được để trống.")
+    text_problems(problems, text=text, section=section, deadline_text=deadline_text, report_text=report_text)
+    if not lead:
+        problems.add("lead", "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.")
+    _validate_deadline(kind=deadline_kind, due=deadline_due, problems=problems)
+    if report_cadence and report_cadence not in ReportCadence.values:
+        problems.add("report_cadence", "Chế độ báo cáo không hợp lệ.")
+    problems.raise_if_any()
+    return text
+
+
 @acting
 @transaction.atomic
 def task_create(
@@ -108,17 +127,9 @@ def task_create(
     elif not access.is_system(actor):
         access.check_task(actor, parent, "subtask")
     person = None if access.is_system(actor) else actor  # the timeline names a person, or nobody for the platform
-    text = (text or "").strip()
-    problems = Problems()
-    if not text:
-        problems.add("text", "Nội dung nhiệm vụ không được để trống.")
-    text_problems(problems, text=text, section=section, deadline_text=deadline_text, report_text=report_text)
-    if not lead:
-        problems.add("lead", "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.")
-    _validate_deadline(kind=deadline_kind, due=deadline_due, problems=problems)
-    if report_cadence and report_cadence not in ReportCadence.values:
-        problems.add("report_cadence", "Chế độ báo cáo không hợp lệ.")
-    problems.raise_if_any()
+    text = task_values_check(text=text, lead=lead, deadline_kind=deadline_kind, deadline_due=deadline_due,
+                             report_cadence=report_cadence, section=section, deadline_text=deadline_text,
+                             report_text=report_text)
     if position is None:
         position = (notice.tasks.filter(parent=parent).count() + 1) if notice.pk else 1
     next_report_due = None
@@ -481,3 +492,96 @@ def task_schedule_event(*, task: Task, actor, due: dt.date) -> Task:
     event_record(task=task, kind=TaskEventKind.DEADLINE_SCHEDULED, actor=actor,
                  summary=f"Ấn định thời hạn “{task.deadline_text}”: {due:%d/%m/%Y}")
     return task
+
+
+@acting
+@transaction.atomic
+def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positions: dict | None = None) -> list[Task]:
+    """``task_create`` (then ``task_set_status`` when a spec carries a status) for many tasks in a few statements:
+    the same rules (``task_values_check``), positions, audit history (tasks and assignments), themes and timeline
+    events, written with bulk inserts — an import writes thousands of tasks a second this way.
+
+    Each spec holds ``task_create``'s keyword arguments (``notice``, ``text``, ``lead``, ...; a ``parent`` must
+    already exist) and optionally ``status``, ``progress``, ``completed_on``. ``positions`` caches the last position
+    per (notice, parent) across calls. Domain events are left to the caller (one per import chunk, not per task:
+    an import of 100,000 tasks is not 100,000 notifications)."""
+    from nq57.tasks.models import task_search_key
+
+    if not specs:
+        return []
+    positions = {} if positions is None else positions
+    today = timezone.localdate()
+    all_themes = list(Theme.objects.all())
+    tasks = []
+    for spec in specs:
+        notice, parent = spec["notice"], spec.get("parent")
+        text = task_values_check(text=spec["text"], lead=spec["lead"], deadline_kind=spec.get("deadline_kind", "none"),
+                                 deadline_due=spec.get("deadline_due"), report_cadence=spec.get("report_cadence", ""))
+        status = spec.get("status") or TaskStatus.OPEN
+        if status not in TaskStatus.values:
+            raise ServiceError("Tình trạng không hợp lệ.", field="status")
+        if status == TaskStatus.DONE and spec.get("deadline_kind") == DeadlineKind.RECURRING:
+            raise ServiceError("Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.",
+                               field="status")
+        key = (notice.pk, parent.pk if parent else None)
+        if key not in positions:
+            positions[key] = Task.objects.filter(notice_id=key[0], parent_id=key[1]).count()
+        positions[key] += 1
+        cadence = spec.get("report_cadence", "")
+        path = spec.get("path", "")
+        task = Task(
+            notice=notice, parent=parent, path=path, position=spec.get("position") or positions[key],
+            section=spec.get("section", ""), text=text, coordinating_others=spec.get("coordinating_others", False),
+            deadline_kind=spec.get("deadline_kind", DeadlineKind.NONE), deadline_due=spec.get("deadline_due"),
+            original_deadline_due=spec.get("deadline_due"), deadline_text=spec.get("deadline_text", ""),
+            report_cadence=cadence, report_due=spec.get("report_due"), report_text=spec.get("report_text", ""),
+            next_report_due=period_end(cadence=cadence, day=notice.issued_on or today) if cadence else None,
+            status=status, progress=100 if status == TaskStatus.DONE else int(spec.get("progress") or 0),
+            completed_on=(spec.get("completed_on") or today) if status == TaskStatus.DONE else None,
+            search_key=task_search_key(text, path),
+        )
+        task.spec = spec
+        tasks.append(task)
+    Task.objects.bulk_create(tasks)
+    history_bulk_insert(Task, [task.pk for task in tasks], reason=reason or None)
+    assignments, theme_links, events = [], [], []
+    now = timezone.now()
+    Through = Task.themes.through
+    for task in tasks:
+        spec = task.spec
+        names = spec.get("assigned_names") or {}
+        seen = set()
+        for role, agencies in ((AssignmentRole.LEAD, spec["lead"]), (AssignmentRole.COORDINATING,
+                                                                     spec.get("coordinating", ()))):
+            for agency in agencies:
+                current = agency.current()
+                if (current.pk, role) not in seen:
+                    seen.add((current.pk, role))
+                    assignments.append(TaskAssignment(task=task, agency=current, role=role,
+                                                      assigned_name=names.get(agency.pk, agency.name)))
+        themes = spec.get("themes")
+        themes = themes if themes is not None else themes_for_text(f"{task.section} {task.text}", all_themes)
+        theme_links.extend(Through(task_id=task.pk, theme_id=theme.pk) for theme in themes)
+        parent = task.parent
+        source = f"thông báo {task.notice}" if parent is None else f"nhiệm vụ {parent}"
+        events.append(TaskEvent(task=task, kind=TaskEventKind.CREATED if parent is None else
+                                TaskEventKind.SUBTASK_ADDED, actor=actor, at=now,
+                                summary=f"Nhiệm vụ được tạo từ {source}"[:1000], details={}))
+        if parent is not None:
+            events.append(TaskEvent(task=parent, kind=TaskEventKind.SUBTASK_ADDED, actor=actor, at=now,
+                                    summary=f"Thêm nhiệm vụ con: {task.text[:200]}", details={"subtask_id": task.pk}))
+        if task.status != TaskStatus.OPEN:
+            events.append(TaskEvent(
+                task=task, kind=TaskEventKind.STATUS_CHANGED, actor=actor, at=now,
+                summary=f"Tình trạng: {TaskStatus.OPEN.label} → {TaskStatus(task.status).label}"
+                + (f" ({reason})" if reason else ""),
+                details={"from": TaskStatus.OPEN.value, "to": task.status, "progress": [0, task.progress]}))
+    TaskAssignment.objects.bulk_create(assignments)
+    history_bulk_insert(TaskAssignment, [assignment.pk for assignment in assignments])
+    Through.objects.bulk_create(theme_links)
+    TaskEvent.objects.bulk_create(events)
+    for parent in {t.parent for t in tasks if t.parent is not None}:
+        progress_rollup(task=parent)
+    for task in tasks:
+        del task.spec
+    return tasks

@@ -94,3 +94,49 @@ def test_restore_refuses_a_tampered_archive(data, tmp_path):
         call_command("restore", str(tampered), "--database-file", str(tmp_path / "x" / "db.sqlite3"),
                      "--media-root", str(tmp_path / "x" / "media"), stdout=io.StringIO())
     assert not (tmp_path / "x" / "db.sqlite3").exists()
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump / pg_restore round trip")
+
+
+@pytest.fixture
+def empty_pg_database():
+    """An empty database beside the test database on the same server, dropped afterwards."""
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    name = f"{settings_dict['NAME']}_restored"[:63]
+    params = {"host": settings_dict.get("HOST") or None, "port": settings_dict.get("PORT") or None,
+              "user": settings_dict.get("USER") or None, "password": settings_dict.get("PASSWORD") or None}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield name, params
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@postgres_only
+def test_a_postgresql_backup_restored_into_an_empty_database_has_every_row_and_the_attachment(
+        data, tmp_path, empty_pg_database):
+    import psycopg
+
+    name, params = empty_pg_database
+    archive = tmp_path / "nq57.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["db_engine"] == "postgresql"
+    call_command("restore", str(archive), "--database-name", name, "--media-root", str(tmp_path / "media"),
+                 stdout=io.StringIO())
+    live = row_counts_live()
+    with psycopg.connect(dbname=name, **params) as restored:
+        counts = {table: restored.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in live}
+        assert restored.execute("SELECT file FROM reports_reportattachment").fetchone()[0] == data.file.name
+    assert counts == live and live["tasks_task"] > 0 and live["reports_reportattachment"] == 1
+    assert (tmp_path / "media" / data.file.name).read_bytes() == PDF
+
+    # a second restore into the same (now full) database is refused
+    with pytest.raises(CommandError, match="chỉ khôi phục vào cơ sở dữ liệu trống"):
+        call_command("restore", str(archive), "--database-name", name, "--media-root", str(tmp_path / "media2"),
+                     stdout=io.StringIO())

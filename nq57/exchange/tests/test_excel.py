@@ -112,22 +112,32 @@ def test_a_file_without_the_columns_or_not_a_workbook(cast):
     assert ".xlsx" in exc.value.message
 
 
-def test_the_web_flow_upload_preview_confirm(cast, client_for):
+def test_the_web_flow_upload_preview_confirm(cast, client_for, django_capture_on_commit_callbacks):
     client = client_for(cast.office)
     bad = workbook(good_rows(cast) + [[cast.notice.number, "X", "Bộ Tài chính", "", "31/02/2025"]])
     response = client.post("/exchange/excel/", {"file": SimpleUploadedFile("ds.xlsx", bad)})
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert "Ngày 31/02/2025 không tồn tại." in page.content.decode() and b"confirm-form" not in page.content
-    confirm = client.post(response["Location"] + "confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm = client.post(response["Location"] + "confirm/")
     assert confirm.status_code == 302 and Task.objects.count() == 2
+    page = client.get(confirm["Location"]).content.decode()
+    assert "Ngày 31/02/2025 không tồn tại." in page and "chưa ghi nhiệm vụ nào" in page
 
     response = client.post("/exchange/excel/", {"file": SimpleUploadedFile("ds.xlsx", workbook(good_rows(cast)))})
     page = client.get(response["Location"])
     assert b"confirm-form" in page.content
-    client.post(response["Location"] + "confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm = client.post(response["Location"] + "confirm/")
     assert Task.objects.count() == 5
-    client.post(response["Location"] + "confirm/")  # a second confirmation writes nothing more
+    page = client.get(confirm["Location"]).content.decode()
+    assert 'id="import-bar"' in page and "Đã ghi xong" in page
+    status = client.get(confirm["Location"] + "status.json").json()
+    assert (status["status"], status["rows_done"], status["rows_total"], status["counts"]["created"]) == (
+        "done", 3, 3, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"] + "confirm/")  # a second confirmation writes nothing more
     assert Task.objects.count() == 5
 
 
