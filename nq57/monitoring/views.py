@@ -115,16 +115,20 @@ def consolidated_issue(request):
     return redirect(target)
 
 
+# the page lists the first late tasks of each agency (most days late first) and links to the agency's full list in
+# the task list; the weekly email keeps ``alerts.ESCALATION_ITEMS``
+ESCALATION_PAGE_ITEMS = 10
+
+
 def escalation(request):
     try:
         _require_view(request)
     except PermissionDeniedError as exc:
         return _forbidden(exc)
     today = timezone.localdate()
-    groups = alerts.escalation_list(today=today)
-    return render(request, "monitoring/escalation.html", {
-        "today": today, "groups": groups, "total": alerts.escalation_total(today=today),
-    })
+    groups, total = alerts.escalation(today=today, limit=ESCALATION_PAGE_ITEMS)
+    return render(request, "monitoring/escalation.html", {"today": today, "groups": groups, "total": total,
+                                                          "page_items": ESCALATION_PAGE_ITEMS})
 
 
 def notifications(request):
