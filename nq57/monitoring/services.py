@@ -728,24 +728,34 @@ def consolidated_report(
 
 def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> list[Change]:
     """What changed since a snapshot, computed in the database: only tasks whose status or timing differs (or that
-    are new, or left the scope) come back."""
-    current = (qs.with_timing(today=today).values_list("id", "path", "notice__number", "status", "timing")
-               .order_by())
+    are new, or left the scope) come back.
+
+    One statement compares the narrow current states (id, status, timing: the timing index) with the snapshot's
+    rows and, in the same read, counts the tasks in scope and the snapshot's rows: when every snapshot row is
+    matched by a task still in scope (snapshot rows = tasks in scope - new tasks), nothing left the scope and the
+    anti-join looking for removed tasks is skipped. The labels are read for the changed tasks only."""
+    current = qs.with_timing(today=today).values_list("id", "status", "timing").order_by()
     sql, params = current.query.sql_with_params()
     table = ReportSnapshotEntry._meta.db_table
     # a LEFT JOIN (hash join on PostgreSQL) rather than two correlated subqueries per task
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.id, c.path, c.notice__number, c.status, c.timing, e.status, e.timing FROM ({sql}) c "
+            f"SELECT c.id, c.status, c.timing, e.status, e.timing, NULL, NULL FROM ({sql}) c "
             f"LEFT JOIN {table} e ON e.snapshot_id = %s AND e.task_id = c.id "
-            "WHERE e.id IS NULL OR e.status <> c.status OR e.timing <> c.timing",
-            (*params, previous.pk),
+            "WHERE e.id IS NULL OR e.status <> c.status OR e.timing <> c.timing "
+            f"UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, (SELECT COUNT(*) FROM ({sql}) n), "
+            f"(SELECT COUNT(*) FROM {table} s WHERE s.snapshot_id = %s)",
+            (*params, previous.pk, *params, previous.pk),
         )
-        rows = cursor.fetchall()
+        fetched = cursor.fetchall()
+    in_scope, in_snapshot = next(row[5:] for row in fetched if row[5] is not None)  # the counting row
+    rows = [row[:5] for row in fetched if row[5] is None]
+    new_count = sum(1 for row in rows if row[3] is None)
+    labels = _labels({row[0] for row in rows})
     status_label, timing_label = dict(TaskStatus.choices), dict(Timing.choices)
     changes = []
-    for pk, path, number, status, timing, old_status, old_timing in rows:
-        label = label_of(path, number, pk)
+    for pk, status, timing, old_status, old_timing in rows:
+        label = labels.get(pk, f"Nhiệm vụ #{pk}")
         if old_status is None:
             kind, text = "new", f"Nhiệm vụ mới: {status_label[status]}, {timing_label[timing].lower()}"
         elif status == TaskStatus.DONE and old_status != TaskStatus.DONE:
@@ -759,17 +769,27 @@ def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> 
         else:
             continue  # e.g. in time -> due soon: not news for a report
         changes.append(Change(task_id=pk, label=label, change=kind, description=text))
-    removed = list(previous.entries.exclude(Exists(qs.filter(pk=OuterRef("task_id"))))  # an anti-join
-                   .values_list("task_id", flat=True))
-    labels = {pk: label_of(path, number, pk) for pk, path, number in
-              Task.objects.filter(pk__in=removed).values_list("id", "path", "notice__number")}
+    removed = []
+    if in_snapshot != in_scope - new_count:  # some snapshot rows match no task in scope: find them (an anti-join)
+        removed = list(previous.entries.exclude(Exists(qs.filter(pk=OuterRef("task_id"))))
+                       .values_list("task_id", flat=True))
+    labels = _labels(removed)
     changes += [Change(task_id=pk, label=labels.get(pk, f"Nhiệm vụ #{pk}"), change="removed",
                        description="Không còn trong phạm vi báo cáo") for pk in removed]
     order = {"done": 0, "overdue": 1, "back_in_time": 2, "status": 3, "new": 4, "removed": 5}
     return sorted(changes, key=lambda c: (order[c.change], c.label))
 
 
-@transaction.atomic
+def _labels(task_ids) -> dict[int, str]:
+    """``label_of`` of each task (by primary key, in chunks; the notices' numbers apart, see ``late_task_rows``)."""
+    ordered = sorted(task_ids)
+    rows = [row for start in range(0, len(ordered), 5000)
+            for row in Task.objects.filter(pk__in=ordered[start:start + 5000]).values_list("id", "path", "notice_id")
+            .order_by()]
+    numbers = dict(Notice.objects.filter(pk__in={row[2] for row in rows}).values_list("id", "number"))
+    return {pk: label_of(path, numbers.get(notice_id, ""), pk) for pk, path, notice_id in rows}
+
+
 @transaction.atomic
 def report_issue(*, actor, as_of: dt.date, notice=None, agency=None, theme=None, date_from: dt.date | None = None,
                  date_to: dt.date | None = None, late_limit: int | None = None,
@@ -798,6 +818,6 @@ def report_snapshot_save(*, report: ConsolidatedReport) -> ReportSnapshot:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} (snapshot_id, task_id, status, timing) "
                        f"SELECT s.snapshot_ref, s.id, s.status, s.timing FROM ({sql}) s", params)
-    snapshot.task_count = snapshot.entries.count()
+        snapshot.task_count = cursor.rowcount
     snapshot.save(update_fields=["task_count"])
     return snapshot
