@@ -76,6 +76,28 @@ def test_it_says_what_changed_since_the_last_issued_report(cast):
     assert new.pk in {c.task_id for c in second.changes}
 
 
+def test_a_task_that_left_the_scope_is_reported_even_when_a_new_one_keeps_the_total(cast):
+    from nq57.core.testing import make_task
+    from nq57.tasks.models import Task
+
+    scope = build_scope(cast)
+    first = consolidated_report(as_of=AS_OF, notice=scope["notice"], agency=cast.tc)
+    report_snapshot_save(report=first)
+    assert ReportSnapshot.objects.get().task_count == first.total == 3
+    gone = scope["tasks"]["4"]
+    Task.objects.filter(pk=gone.pk).delete()
+    new = make_task(notice=scope["notice"], lead=[cast.tc], due=dt.date(2025, 12, 31), path="12")
+
+    second = consolidated_report(as_of=AS_OF + dt.timedelta(days=1), notice=scope["notice"], agency=cast.tc)
+    assert second.total == 3
+    assert {(c.task_id, c.change) for c in second.changes} >= {(gone.pk, "removed"), (new.pk, "new")}
+    assert next(c for c in second.changes if c.change == "removed").label == f"Nhiệm vụ #{gone.pk}"
+    # nothing left the scope: no "removed" (the snapshot's rows are all matched)
+    report_snapshot_save(report=second)
+    third = consolidated_report(as_of=AS_OF + dt.timedelta(days=2), notice=scope["notice"], agency=cast.tc)
+    assert "removed" not in third.change_counts()
+
+
 def test_to_dict_is_plain_json(cast):
     import json
 
