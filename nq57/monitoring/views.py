@@ -47,9 +47,10 @@ def dashboard(request):
                   {"today": today, "charts": charts.dashboard_figures(today=today)})
 
 
-# the web page lists the first late tasks and links to the task list for all of them; Word, Excel, the print
-# version and the command line list every one
+# the web page lists the first late tasks and links to the task list for all of them, and the first changes since
+# the last issued report (all of them counted); Word, Excel, the print version and the command line list every one
 PAGE_LATE_LIMIT = 200
+PAGE_CHANGES_LIMIT = 200
 
 
 def _report_from(request, *, late_limit: int | None = None):
@@ -88,6 +89,9 @@ def consolidated(request):
         "date_line": exports.date_line(report.as_of) if report else "",
         "issuer_parent": exports.ISSUER_PARENT, "issuer": exports.ISSUER, "recipients": exports.RECIPIENTS,
         "can_issue": access.can_issue_reports(request.user),
+        "changes_slice": "" if fmt == "print" else f":{PAGE_CHANGES_LIMIT}",
+        "changes_truncated": fmt != "print" and report is not None and len(report.changes) > PAGE_CHANGES_LIMIT,
+        "changes_limit": PAGE_CHANGES_LIMIT,
     }, status=200 if report is not None else 400)
 
 
