@@ -153,7 +153,9 @@ def _scope_params(*, notice=None, agency=None, theme=None, date_from=None, date_
 
 def _status_timing_counts(qs: QuerySet, *, today: dt.date) -> tuple[dict, dict, int]:
     """One grouped query: counts by status, by timing, and the number of not-done overdue tasks per status."""
-    rows = qs.with_timing(today=today).values("status", "timing").annotate(n=Count("id")).order_by()
+    # COUNT(*), not COUNT(id): the timing index holds every column of the CASE but not the id, so PostgreSQL can
+    # answer from the index alone (an index-only scan) instead of reading every wide task row
+    rows = qs.with_timing(today=today).values("status", "timing").annotate(n=Count("*")).order_by()
     by_status = dict.fromkeys(STATUS_ORDER, 0)
     by_timing = dict.fromkeys(TIMING_ORDER, 0)
     overdue_by_status = dict.fromkeys(STATUS_ORDER, 0)
