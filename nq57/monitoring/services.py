@@ -20,6 +20,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -586,7 +587,8 @@ NO_LEAD = "(chưa xác định cơ quan chủ trì)"
 
 def late_by_agency_rows(qs: QuerySet, *, today: dt.date) -> list[dict]:
     """The open overdue tasks of ``qs`` per lead agency (name): how many, and the most days late — one grouped
-    query. A task with no lead agency counts under ``NO_LEAD``; one with two lead agencies under both."""
+    query (and the agencies' names). A task with no lead agency counts under ``NO_LEAD``; one with two lead agencies
+    under both."""
     rows = list(
         qs.filter(overdue_q(today=today))
         .annotate(lead=FilteredRelation("assignments", condition=Q(assignments__role=AssignmentRole.LEAD)))
@@ -738,6 +740,8 @@ def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> 
     anti-join looking for removed tasks is skipped. The labels are read for the changed tasks only."""
     current = qs.with_timing(today=today).values_list("id", "status", "timing").order_by()
     sql, params = current.query.sql_with_params()
+    # the tasks in scope counted from a constant column: no task column needed beyond the scope's own conditions
+    count_sql, count_params = qs.order_by().values_list(Value(1, output_field=IntegerField())).query.sql_with_params()
     table = ReportSnapshotEntry._meta.db_table
     # a LEFT JOIN (hash join on PostgreSQL) rather than two correlated subqueries per task
     with connection.cursor() as cursor:
@@ -745,9 +749,9 @@ def changes_since(previous: ReportSnapshot, *, qs: QuerySet, today: dt.date) -> 
             f"SELECT c.id, c.status, c.timing, e.status, e.timing, NULL, NULL FROM ({sql}) c "
             f"LEFT JOIN {table} e ON e.snapshot_id = %s AND e.task_id = c.id "
             "WHERE e.id IS NULL OR e.status <> c.status OR e.timing <> c.timing "
-            f"UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, (SELECT COUNT(*) FROM ({sql}) n), "
+            f"UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, (SELECT COUNT(*) FROM ({count_sql}) n), "
             f"(SELECT COUNT(*) FROM {table} s WHERE s.snapshot_id = %s)",
-            (*params, previous.pk, *params, previous.pk),
+            (*params, previous.pk, *count_params, previous.pk),
         )
         fetched = cursor.fetchall()
     in_scope, in_snapshot = next(row[5:] for row in fetched if row[5] is not None)  # the counting row
