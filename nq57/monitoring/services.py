@@ -812,18 +812,30 @@ def report_issue(*, actor, as_of: dt.date, notice=None, agency=None, theme=None,
 
 def report_snapshot_save(*, report: ConsolidatedReport) -> ReportSnapshot:
     """Record the per-task states of an issued report (``report_issue``), so the next report of the same scope
-    can say what changed. One snapshot per scope and date: issuing again the same day replaces it. The rows are
-    copied by one INSERT … SELECT in the database."""
-    snapshot, _ = ReportSnapshot.objects.update_or_create(scope=scope_key(**report._filters), as_of=report.as_of)
-    snapshot.entries.all().delete()
+    can say what changed. One snapshot per scope and date: issuing again the same day brings it up to date. The rows
+    are copied by one INSERT … SELECT in the database; issued again, only the rows that differ are rewritten (a
+    DELETE of the changed and departed tasks' rows, then the INSERT of the rows missing)."""
+    snapshot, created = ReportSnapshot.objects.update_or_create(scope=scope_key(**report._filters),
+                                                                as_of=report.as_of)
     source = (scoped_tasks(**report._filters).with_timing(today=report.as_of)
               .annotate(snapshot_ref=Value(snapshot.pk, output_field=BigIntegerField()))
               .values_list("snapshot_ref", "id", "status", "timing").order_by())
     sql, params = source.query.sql_with_params()
     table = ReportSnapshotEntry._meta.db_table
+    insert = (f"INSERT INTO {table} (snapshot_id, task_id, status, timing) "
+              f"SELECT s.snapshot_ref, s.id, s.status, s.timing FROM ({sql}) s")
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (snapshot_id, task_id, status, timing) "
-                       f"SELECT s.snapshot_ref, s.id, s.status, s.timing FROM ({sql}) s", params)
-        snapshot.task_count = cursor.rowcount
+        if created:
+            cursor.execute(insert, params)
+            snapshot.task_count = cursor.rowcount
+        else:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN (SELECT e.id FROM {table} e LEFT JOIN ({sql}) c ON c.id = e.task_id "
+                "WHERE e.snapshot_id = %s AND (c.id IS NULL OR e.status <> c.status OR e.timing <> c.timing))",
+                (*params, snapshot.pk))
+            deleted = cursor.rowcount
+            cursor.execute(f"{insert} LEFT JOIN {table} e ON e.snapshot_id = s.snapshot_ref AND e.task_id = s.id "
+                           "WHERE e.id IS NULL", params)
+            snapshot.task_count = snapshot.task_count - deleted + cursor.rowcount
     snapshot.save(update_fields=["task_count"])
     return snapshot
