@@ -66,8 +66,8 @@ def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
         make_leader("leader")
         author_of = {a.pk: make_focal_point(f"fp{i}", a, email=f"fp{i}@example.org").pk
                      for i, a in enumerate(agencies)}
-        programme = Programme.objects.filter(is_default=True).first() or Programme.objects.create(
-            code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True)  # migrate brings the programmes
+        programme = (Programme.objects.filter(is_default=True).first()  # seeded by the taxonomy migrations
+                     or Programme.objects.create(code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True))
         notices = Notice.objects.bulk_create([
             Notice(programme=programme, number=f"{i}-TB/TGV", issued_on=today - dt.timedelta(days=700 - i * 3),
                    title=f"Thông báo {i}") for i in range(200)])
@@ -138,7 +138,9 @@ def build(*, n_tasks: int, n_reports: int, seed: int = 57) -> dict:
             count = min(chunk, n_reports - start)
             with transaction.atomic():
                 insert_reports(connection, cursor, columns, report_rows(count))
-        cursor.execute("ANALYZE")
+        # on PostgreSQL also VACUUM, as autovacuum does on a live database after a bulk load: it sets the visibility
+        # map that index-only scans need
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     built_reports = time.perf_counter() - started
     return {"today": today, "tasks_s": built_tasks, "reports_s": built_reports}
 
@@ -155,14 +157,17 @@ def insert_reports(connection, cursor, columns, rows) -> None:
 
 
 def timed(label: str, func, repeat: int, results: dict) -> None:
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         func()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     results[label] = (statistics.median(times), min(times), max(times))
+    # CPU time of this process: on SQLite it includes the database's work, on PostgreSQL only the client side
     print(f"  {label:<52} median {statistics.median(times) * 1000:8.1f} ms   "
-          f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={repeat})", flush=True)
+          f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={repeat}; "
+          f"CPU median {statistics.median(cpu) * 1000:.1f} ms)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,12 +11,13 @@ Huey jobs (``monitoring/tasks.py``) only call these functions; tests call them d
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
-from django.db.models.functions import Rank
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ from nq57.monitoring.services import (
     task_url,
     task_url_maker,
 )
+from nq57.notices.models import Notice
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing
 
 log = logging.getLogger(__name__)
@@ -237,63 +239,88 @@ def _late_roots(today: dt.date):
     return Task.objects.filter(parent__isnull=True).filter(overdue_q(today=today))
 
 
-def escalation_list(*, today: dt.date, limit: int | None = ESCALATION_ITEMS) -> list[dict]:
-    """Late tasks grouped by lead agency with days late — the list for the weekly briefing ("kiểm điểm nhiệm vụ chậm
-    muộn"). Agencies with the most late tasks first; within one, the latest first. Each group has its ``count`` and
-    ``max_days_late`` over all its late tasks, and ``items``: the first ``limit`` of them (all with ``None``).
+def escalation(*, today: dt.date, limit: int | None = ESCALATION_ITEMS) -> tuple[list[dict], int]:
+    """``(escalation_list(...), escalation_total(...))`` from one read: the page and the email need both.
 
-    Four queries whatever the number of late tasks: the counts per agency, the first ``limit`` tasks of each agency
-    (a window function ranks them by missed date), their texts and their lead agencies."""
-    late = _late_roots(today)
-    since = late_since_expr(today=today, prefix="task__")
-    lead_of_late = TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__in=late.values("pk"))
+    Three queries whatever the number of late tasks: every (lead agency, late task, missed date) pair — narrow rows
+    driven from the overdue tasks' index, counted, ranked and cut to ``limit`` per agency here —, the names of the
+    agencies, and the texts of the tasks listed."""
+    pairs_qs = (
+        Task.objects.filter(overdue_q(today=today), parent__isnull=True, assignments__role=AssignmentRole.LEAD)
+        .values_list("assignments__agency_id", "id", late_since_expr(today=today), "assignments__id").order_by())
+    # tens of thousands of narrow rows: read raw, without Django's per-row converters (SQLite returns the missed
+    # dates as ISO strings, which sort like dates; only the dates of the tasks listed are parsed)
+    sql, params = pairs_qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pairs = cursor.fetchall()
+    if not pairs:
+        return [], 0
+    by_agency: dict[int, list] = defaultdict(list)
+    for agency_id, task_id, since, _ in pairs:
+        by_agency[agency_id].append((since, task_id))
+    names = {pk: display_name(name, short) for pk, name, short in
+             Agency.objects.filter(pk__in=by_agency).values_list("id", "name", "short_name")}
+    picked: dict[int, list[int]] = {}
     groups: dict[int, dict] = {}
-    for row in (lead_of_late.values("agency_id", "agency__name", "agency__short_name")
-                .annotate(n=Count("task_id"), first_since=Min(since)).order_by()):
-        groups[row["agency_id"]] = {
-            "agency_id": row["agency_id"], "agency": display_name(row["agency__name"], row["agency__short_name"]),
-            "items": [], "count": row["n"],
-            "max_days_late": (today - row["first_since"]).days,
-            "url": task_list_url(agency=row["agency_id"], role="lead", timing=Timing.OPEN_OVERDUE)}
-    if not groups:
-        return []
-
-    picked = lead_of_late
-    if limit is not None:
-        # RANK gives tied dates the same rank, so "rank <= limit" keeps every task tied with the limit-th one; the
-        # exact order (days late, then label) is settled below. The window reads narrow rows only; the texts of
-        # the picked tasks come next.
-        picked = picked.annotate(since=since, rank=Window(Rank(), partition_by=[F("agency_id")],
-                                                           order_by=[F("since").asc()])).filter(rank__lte=limit)
-    pairs = list(picked.values_list("agency_id", "task_id").order_by())
-    task_ids = {task_id for _, task_id in pairs}
-    tasks = {row[0]: row[1:] for row in Task.objects.filter(pk__in=task_ids).values_list(
-        "id", "path", "notice__number", "text", "deadline_due", "next_report_due")}
-    rows = [(agency_id, task_id, *tasks[task_id]) for agency_id, task_id in pairs]
-    leads: dict[int, list[tuple[int, str]]] = {}
-    for task_id, agency_id, name, short in (
-            TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task_id__in=task_ids)
-            .values_list("task_id", "agency_id", "agency__name", "agency__short_name").order_by("id")):
-        leads.setdefault(task_id, []).append((agency_id, display_name(name, short)))
+    for agency_id, late in by_agency.items():
+        late.sort()
+        if limit is not None:
+            # every task tied with the limit-th one on its missed date; the exact order (days late, then label)
+            # is settled below, once the labels are known
+            cutoff = late[min(limit, len(late)) - 1][0] if limit > 0 else None
+            chosen = [task_id for since, task_id in late if cutoff is not None and since <= cutoff]
+        else:
+            chosen = [task_id for _, task_id in late]
+        picked[agency_id] = chosen
+        groups[agency_id] = {
+            "agency_id": agency_id, "agency": names.get(agency_id, ""), "items": [], "count": len(late),
+            "max_days_late": (today - _as_date(late[0][0])).days,
+            "url": task_list_url(agency=agency_id, role="lead", timing=Timing.OPEN_OVERDUE)}
+    wanted = {task_id for chosen in picked.values() for task_id in chosen}
+    since_of, leads = {}, defaultdict(list)
+    for agency_id, task_id, since, assignment_id in pairs:
+        if task_id in wanted:
+            since_of[task_id] = since
+            leads[task_id].append((assignment_id, agency_id))
+    # the task rows by primary key, their notices' numbers apart (a join made SQLite scan notices for each one)
+    # (in chunks: with ``limit=None`` every late task is listed, more than SQLite's bound on query parameters)
+    ordered = sorted(wanted)
+    tasks = {pk: (path, notice_id, text) for start in range(0, len(ordered), 5000)
+             for pk, path, notice_id, text in Task.objects.filter(pk__in=ordered[start:start + 5000])
+             .values_list("id", "path", "notice_id", "text").order_by()}
+    numbers = dict(Notice.objects.filter(pk__in={row[1] for row in tasks.values()}).values_list("id", "number"))
     url = task_url_maker()
     items: dict[int, LateTask] = {}
-    for agency_id, pk, path, number, text, deadline_due, next_report_due in rows:
-        item = items.get(pk)
-        if item is None:
-            due = deadline_due if deadline_due and deadline_due < today else next_report_due
-            agencies = leads.get(pk, [])
-            item = items[pk] = LateTask(
-                task_id=pk, label=label_of(path, number, pk), text=text, lead_agencies=[n for _, n in agencies],
-                lead_agency_ids=[a for a, _ in agencies], due=due, days_late=(today - due).days, url=url(pk))
-        groups[agency_id]["items"].append(item)
+    for task_id in wanted:
+        path, notice_id, text = tasks[task_id]
+        due = _as_date(since_of[task_id])
+        agencies = [agency_id for _, agency_id in sorted(leads[task_id])]
+        items[task_id] = LateTask(
+            task_id=task_id, label=label_of(path, numbers.get(notice_id, ""), task_id), text=text,
+            lead_agencies=[names.get(a, "") for a in agencies], lead_agency_ids=agencies, due=due,
+            days_late=(today - due).days, url=url(task_id))
     result = []
-    for group in groups.values():
-        group["items"].sort(key=lambda item: (-item.days_late, item.label))
+    for agency_id, group in groups.items():
+        group["items"] = sorted((items[task_id] for task_id in picked[agency_id]),
+                                key=lambda item: (-item.days_late, item.label))
         if limit is not None:
             del group["items"][limit:]
         result.append(group)
     result.sort(key=lambda g: (-g["count"], -g["max_days_late"], g["agency"]))
-    return result
+    return result, len({task_id for _, task_id, _, _ in pairs})
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def escalation_list(*, today: dt.date, limit: int | None = ESCALATION_ITEMS) -> list[dict]:
+    """Late tasks grouped by lead agency with days late — the list for the weekly briefing ("kiểm điểm nhiệm vụ chậm
+    muộn"). Agencies with the most late tasks first; within one, the latest first. Each group has its ``count`` and
+    ``max_days_late`` over all its late tasks, and ``items``: the first ``limit`` of them (all with ``None``).
+    See ``escalation``."""
+    return escalation(today=today, limit=limit)[0]
 
 
 def escalation_total(*, today: dt.date) -> int:
@@ -304,12 +331,11 @@ def escalation_total(*, today: dt.date) -> int:
 
 def escalation_send(*, today: dt.date) -> int:
     """Send this week's escalation list to the Standing Office (once per user per week)."""
-    groups = escalation_list(today=today)
+    groups, total = escalation(today=today)
     sections = escalation_sections(today=today)
     if not groups and not sections:
         return 0
     period = week_start(today)
-    total = escalation_total(today=today)
     sent = 0
     for user in office_members():
         dispatch = claim(kind=ESCALATION, due_on=period, recipient=user)

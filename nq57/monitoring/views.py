@@ -75,9 +75,10 @@ def dashboard(request):
                    "plotly_js": f"{settings.PLOTLY_STATIC_DIR}/plotly.min.js"})
 
 
-# the web page lists the first late tasks and links to the task list for all of them; Word, Excel, the print
-# version and the command line list every one
+# the web page lists the first late tasks and links to the task list for all of them, and the first changes since
+# the last issued report (all of them counted); Word, Excel, the print version and the command line list every one
 PAGE_LATE_LIMIT = 200
+PAGE_CHANGES_LIMIT = 200
 
 
 def _report_from(request, *, late_limit: int | None = None):
@@ -116,6 +117,9 @@ def consolidated(request):
         "date_line": form.report_issuer().date_line(report.as_of) if report else "",
         "issuer": form.report_issuer(), "recipients": exports.recipients(form.report_issuer()),
         "can_issue": access.can_issue_reports(request.user),
+        "changes_slice": "" if fmt == "print" else f":{PAGE_CHANGES_LIMIT}",
+        "changes_truncated": fmt != "print" and report is not None and len(report.changes) > PAGE_CHANGES_LIMIT,
+        "changes_limit": PAGE_CHANGES_LIMIT,
     }, status=200 if report is not None else 400)
 
 
@@ -143,17 +147,21 @@ def consolidated_issue(request):
     return redirect(target)
 
 
+# the page lists the first late tasks of each agency (most days late first) and links to the agency's full list in
+# the task list; the weekly email keeps ``alerts.ESCALATION_ITEMS``
+ESCALATION_PAGE_ITEMS = 10
+
+
 def escalation(request):
     try:
         _require_view(request)
     except PermissionDeniedError as exc:
         return _forbidden(exc)
     today = timezone.localdate()
-    groups = alerts.escalation_list(today=today)
-    return render(request, "monitoring/escalation.html", {
-        "today": today, "groups": groups, "total": alerts.escalation_total(today=today),
-        "sections": escalation_sections(today=today),
-    })
+    groups, total = alerts.escalation(today=today, limit=ESCALATION_PAGE_ITEMS)
+    return render(request, "monitoring/escalation.html", {"today": today, "groups": groups, "total": total,
+                                                          "page_items": ESCALATION_PAGE_ITEMS,
+                                                          "sections": escalation_sections(today=today)})
 
 
 def notifications(request):

@@ -76,6 +76,49 @@ def test_it_says_what_changed_since_the_last_issued_report(cast):
     assert new.pk in {c.task_id for c in second.changes}
 
 
+def test_a_task_that_left_the_scope_is_reported_even_when_a_new_one_keeps_the_total(cast):
+    from nq57.core.testing import make_task
+    from nq57.tasks.models import Task
+
+    scope = build_scope(cast)
+    first = consolidated_report(as_of=AS_OF, notice=scope["notice"], agency=cast.tc)
+    report_snapshot_save(report=first)
+    assert ReportSnapshot.objects.get().task_count == first.total == 3
+    gone = scope["tasks"]["4"]
+    Task.objects.filter(pk=gone.pk).delete()
+    new = make_task(notice=scope["notice"], lead=[cast.tc], due=dt.date(2025, 12, 31), path="12")
+
+    second = consolidated_report(as_of=AS_OF + dt.timedelta(days=1), notice=scope["notice"], agency=cast.tc)
+    assert second.total == 3
+    assert {(c.task_id, c.change) for c in second.changes} >= {(gone.pk, "removed"), (new.pk, "new")}
+    assert next(c for c in second.changes if c.change == "removed").label == f"Nhiệm vụ #{gone.pk}"
+    # nothing left the scope: no "removed" (the snapshot's rows are all matched)
+    report_snapshot_save(report=second)
+    third = consolidated_report(as_of=AS_OF + dt.timedelta(days=2), notice=scope["notice"], agency=cast.tc)
+    assert "removed" not in third.change_counts()
+
+
+def test_issuing_again_the_same_day_brings_the_snapshot_up_to_date(cast):
+    from nq57.core.testing import make_task
+    from nq57.tasks.models import Task
+
+    scope = build_scope(cast)
+    first = report_snapshot_save(report=consolidated_report(as_of=AS_OF, notice=scope["notice"]))
+    task_set_status(task=scope["tasks"]["7"], actor=cast.office, status="done", completed_on=dt.date(2025, 8, 30))
+    Task.objects.filter(pk=scope["tasks"]["4"].pk).delete()
+    new = make_task(notice=scope["notice"], lead=[cast.kh], due=dt.date(2025, 12, 31), path="13")
+
+    again = report_snapshot_save(report=consolidated_report(as_of=AS_OF, notice=scope["notice"]))
+    assert again.pk == first.pk and ReportSnapshot.objects.count() == 1
+    states = again.states
+    assert states[str(scope["tasks"]["7"].pk)] == ["done", "done_on_time"]
+    assert str(scope["tasks"]["4"].pk) not in states
+    assert states[str(new.pk)] == ["open", "open_in_time"]
+    fresh = consolidated_report(as_of=AS_OF, notice=scope["notice"])
+    assert again.task_count == len(states) == fresh.total == HAND_COUNT["total"]
+    assert states == fresh.states()
+
+
 def test_to_dict_is_plain_json(cast):
     import json
 

@@ -179,6 +179,25 @@ def test_the_escalation_page_lists_late_tasks_by_agency(cast, client_for, on_as_
     assert "1. Bộ KH&amp;CN" in html and "2. Bộ Tài chính" in html
 
 
+def test_the_escalation_page_lists_the_first_ten_of_an_agency_and_links_to_all(
+        cast, client_for, django_assert_max_num_queries, on_as_of):
+    from nq57.core.testing import make_task
+
+    scope = build_scope(cast)
+    for i in range(12):
+        make_task(notice=scope["notice"], lead=[cast.tc], due=dt.date(2025, 8, 1) + dt.timedelta(days=i),
+                  path=f"20.{i}")
+    client = client_for(cast.leader)
+    with django_assert_max_num_queries(12):  # the same whatever the number of late tasks
+        html = client.get("/escalation/").content.decode()
+    section = re.search(r"1\. Bộ Tài chính.*?</section>", html, re.S).group(0)
+    assert "14 nhiệm vụ" in section  # 12 + the two of the hand-computed scope
+    assert len(re.findall(r"<tr><td>", section)) == 10
+    assert "40-TB/TGV · 20.0<" in section and "40-TB/TGV · 20.11<" not in section  # the latest first
+    assert "Xem đủ 14 nhiệm vụ" in section
+    assert f"/tasks/?agency={cast.tc.pk}&amp;role=lead&amp;timing=open_overdue" in section
+
+
 def test_notifications_are_per_user_with_read_and_read_all(cast, client_for):
     now = timezone.now()
     mine = [Notification.objects.create(recipient=cast.alice, kind="reminder", title=f"Nhắc hạn {i}",
