@@ -2,6 +2,27 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import NOT_PROVIDED
+from django.utils import timezone
+
+
+class RemoveHistoryField(migrations.RemoveField):
+    """Drop a column of the task history; going back (tests unapply migrations) adds it again with ``default`` for
+    the history rows written meanwhile, as ``AddField(preserve_default=False)`` would."""
+
+    def __init__(self, model_name, name, default):
+        super().__init__(model_name=model_name, name=name)
+        self.default = default
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        to_model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, to_model):
+            field = to_model._meta.get_field(self.name)
+            field.default = self.default
+            try:
+                schema_editor.add_field(from_state.apps.get_model(app_label, self.model_name), field)
+            finally:
+                field.default = NOT_PROVIDED
 
 
 class Migration(migrations.Migration):
@@ -13,13 +34,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
+        RemoveHistoryField(
             model_name='historicaltask',
             name='updated_at',
+            default=timezone.now,
         ),
-        migrations.RemoveField(
+        RemoveHistoryField(
             model_name='historicaltask',
             name='version',
+            default=1,
         ),
         migrations.AlterField(
             model_name='historicaltask',
