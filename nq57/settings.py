@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "nq57.exchange",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
     "nq57.search",
+    "nq57.intake",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("api-tokens/", include("nq57.api.urls")),
     path("exchange/", include("nq57.exchange.urls")),
     path("taxonomy/", include("nq57.taxonomy.urls")),
+    path("phan-anh/", include("nq57.intake.urls")),
     path("admin/", own_auth(admin.site.urls)),  # the admin and the API check who calls them themselves
     path("api/v1/", own_auth(api.urls)),
     path("healthz", healthz),

@@ -1,0 +1,110 @@
+"""Reads of the intake shared by pages, the API and other apps: the public list and search, the office's queue,
+likely duplicates with their shared passages, statistics and dashboard figures, and a task's origin."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from nq57.intake.models import AWAITING, Submission, SubmissionStatus
+from nq57.search import selectors as search
+from nq57.text.similarity import Passage
+
+KIND = "intake.submission"
+
+
+def public_submissions(*, q: str = "", kind: str = "", theme: int | None = None, agency: int | None = None,
+                       status: str = ""):
+    """The published submissions, filtered; with ``q``, only those matching it, best first (a list of at most the
+    1000 best hits), otherwise newest first (a queryset)."""
+    qs = Submission.objects.published().select_related("routed_agency", "theme")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if theme:
+        qs = qs.filter(theme_id=theme)
+    if agency:
+        qs = qs.filter(routed_agency_id=agency)
+    if status:
+        qs = qs.filter(status=status)
+    if not q.strip():
+        return qs.order_by("-created_at", "-id")
+    ids = search.search_ids(KIND, q, public_only=True, limit=1000)
+    rank = {pk: i for i, pk in enumerate(ids)}
+    return sorted(qs.filter(pk__in=ids), key=lambda s: rank[s.pk])
+
+
+def triage_queue():
+    """What waits for the office: new submissions, oldest first (the likely duplicates were found on arrival)."""
+    return (Submission.objects.filter(status=SubmissionStatus.NEW).order_by("created_at", "id")
+            .select_related("theme").only("id", "tracking_code", "kind", "title", "created_at", "duplicates",
+                                          "theme__name", "sender_organisation"))
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    submission: Submission
+    score: float
+    shared: tuple[Passage, ...]
+
+
+def likely_duplicates(submission: Submission, *, limit: int = 3) -> list[Duplicate]:
+    """Earlier submissions most like this one (search.similar), with the passages they share."""
+    hits = search.similar(KIND, f"{submission.title}\n{submission.content}", limit=limit,
+                          exclude_ids=[submission.pk], min_score=0.15)
+    found = Submission.objects.in_bulk([h.object_id for h in hits])
+    return [Duplicate(found[h.object_id], h.score, h.shared) for h in hits if h.object_id in found]
+
+
+def origin_of_task(task) -> Submission | None:
+    """The submission a task was made from (shown on the task page)."""
+    return Submission.objects.filter(task=task).first()
+
+
+def _median_days(pairs) -> float | None:
+    days = [(answered - created).total_seconds() / 86400 for created, answered in pairs if answered and created]
+    return round(statistics.median(days), 1) if days else None
+
+
+def figures(qs=None) -> dict:
+    """Received, answered, answered on time, median days to answer, overdue, backlog - over ``qs`` (all
+    submissions accepted by the office by default)."""
+    today = timezone.localdate()
+    qs = Submission.objects.all() if qs is None else qs
+    accepted = qs.exclude(status__in=(SubmissionStatus.REJECTED, SubmissionStatus.MERGED))
+    counts = accepted.aggregate(
+        received=Count("id"),
+        new=Count("id", filter=Q(status=SubmissionStatus.NEW)),
+        waiting=Count("id", filter=Q(status__in=AWAITING)),
+        overdue=Count("id", filter=Q(status__in=AWAITING, answer_due__lt=today)),
+        answered=Count("id", filter=Q(status=SubmissionStatus.ANSWERED)),
+    )
+    answered = accepted.filter(status=SubmissionStatus.ANSWERED, answered_at__isnull=False)
+    pairs = list(answered.values_list("created_at", "answered_at", "answer_due"))
+    counts["on_time"] = sum(1 for _, at, due in pairs if due and timezone.localdate(at) <= due)
+    counts["median_days"] = _median_days((c, a) for c, a, _ in pairs)
+    return counts
+
+
+def figures_by(field: str, qs=None) -> list[dict]:
+    """Per agency (``routed_agency``) or topic (``theme``): received, answered, on time, median days."""
+    qs = Submission.objects.exclude(status__in=(SubmissionStatus.REJECTED, SubmissionStatus.MERGED)) \
+        if qs is None else qs
+    rows: dict = {}
+    for key, name, status, created, answered, due in qs.filter(**{f"{field}__isnull": False}).values_list(
+            field, f"{field}__name", "status", "created_at", "answered_at", "answer_due"):
+        row = rows.setdefault(key, {"id": key, "name": name, "received": 0, "answered": 0, "on_time": 0,
+                                    "_pairs": []})
+        row["received"] += 1
+        if status == SubmissionStatus.ANSWERED and answered:
+            row["answered"] += 1
+            row["_pairs"].append((created, answered))
+            if due and timezone.localdate(answered) <= due:
+                row["on_time"] += 1
+    out = []
+    for row in rows.values():
+        row["median_days"] = _median_days(row.pop("_pairs"))
+        out.append(row)
+    return sorted(out, key=lambda r: (-r["received"], r["name"] or ""))
