@@ -1,6 +1,7 @@
 import random
 
 from django import forms
+from django.core import signing
 
 from nq57.agencies.models import Agency
 from nq57.intake.models import Decision, RejectReason, SubmissionKind
@@ -8,7 +9,8 @@ from nq57.intake.services import LIMITS
 from nq57.taxonomy.models import TechnologyField, Theme
 from nq57.taxonomy.selectors import current_catalogue
 
-CHALLENGE_KEY = "intake_challenge"
+CHALLENGE_SALT = "intake.challenge"
+CHALLENGE_MAX_AGE = 2 * 3600  # seconds a question stays valid
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,11 +29,18 @@ class MultipleFileField(forms.FileField):
         return [item for item in items if item]
 
 
-def new_challenge(session) -> str:
-    """A small sum asked on the form (self-hosted, no third-party service); the answer stays in the session."""
+def new_challenge() -> tuple[str, str]:
+    """A small sum asked on the form (self-hosted, no third-party service): the question and a signed, expiring
+    token holding its answer (sent back in a hidden field; nothing is stored, so showing the form writes nothing)."""
     a, b = random.randint(2, 9), random.randint(2, 9)
-    session[CHALLENGE_KEY] = a + b
-    return f"{a} + {b} = ?"
+    return f"{a} + {b} = ?", signing.dumps(a + b, salt=CHALLENGE_SALT)
+
+
+def challenge_answer(token: str) -> int | None:
+    try:
+        return signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+    except signing.BadSignature:
+        return None
 
 
 def _text(label, field, *, required=True, rows=None):
@@ -60,10 +69,10 @@ class SubmitForm(forms.Form):
     website = forms.CharField(label="Để trống ô này", required=False)  # honeypot, hidden by CSS
     challenge = forms.IntegerField(label="Câu hỏi kiểm tra", error_messages={
         "required": "Hãy trả lời câu hỏi kiểm tra.", "invalid": "Câu trả lời phải là một số."})
+    challenge_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, session=None, user=None, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.session = session
         version = current_catalogue()
         if version is not None:
             self.fields["technology"].queryset = TechnologyField.objects.filter(version=version, parent__isnull=True)
@@ -73,7 +82,7 @@ class SubmitForm(forms.Form):
 
     def clean_challenge(self):
         value = self.cleaned_data.get("challenge")
-        expected = self.session.get(CHALLENGE_KEY) if self.session is not None else None
+        expected = challenge_answer(self.data.get("challenge_token", ""))
         if expected is None or value != expected:
             raise forms.ValidationError("Câu trả lời kiểm tra chưa đúng. Hãy trả lời câu hỏi mới.")
         return value

@@ -34,7 +34,7 @@ def _address(request) -> str:
 @require_http_methods(["GET", "POST"])
 def submit(request):
     user = request.user if request.user.is_authenticated else None
-    form = forms.SubmitForm(request.POST or None, request.FILES or None, session=request.session, user=user)
+    form = forms.SubmitForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -48,11 +48,10 @@ def submit(request):
         except ServiceError as exc:
             _refused(form, exc)
         else:
-            request.session.pop(forms.CHALLENGE_KEY, None)
             return render(request, "intake/submit_done.html", {
                 "submission": submission, "follow_path": services.follow_path(submission)})
-    question = forms.new_challenge(request.session)
-    return render(request, "intake/submit.html", {"form": form, "question": question},
+    question, token = forms.new_challenge()
+    return render(request, "intake/submit.html", {"form": form, "question": question, "challenge_token": token},
                   status=400 if form.errors else 200)
 
 
