@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from nq57.intake.models import AWAITING, Submission, SubmissionStatus
@@ -68,43 +68,57 @@ def _median_days(pairs) -> float | None:
     return round(statistics.median(days), 1) if days else None
 
 
-def figures(qs=None) -> dict:
-    """Received, answered, answered on time, median days to answer, overdue, backlog - over ``qs`` (all
-    submissions accepted by the office by default)."""
-    today = timezone.localdate()
+def _accepted(qs=None):
     qs = Submission.objects.all() if qs is None else qs
-    accepted = qs.exclude(status__in=(SubmissionStatus.REJECTED, SubmissionStatus.MERGED))
-    counts = accepted.aggregate(
-        received=Count("id"),
-        new=Count("id", filter=Q(status=SubmissionStatus.NEW)),
-        waiting=Count("id", filter=Q(status__in=AWAITING)),
-        overdue=Count("id", filter=Q(status__in=AWAITING, answer_due__lt=today)),
-        answered=Count("id", filter=Q(status=SubmissionStatus.ANSWERED)),
-    )
-    answered = accepted.filter(status=SubmissionStatus.ANSWERED, answered_at__isnull=False)
-    pairs = list(answered.values_list("created_at", "answered_at", "answer_due"))
-    counts["on_time"] = sum(1 for _, at, due in pairs if due and timezone.localdate(at) <= due)
-    counts["median_days"] = _median_days((c, a) for c, a, _ in pairs)
+    return qs.exclude(status__in=(SubmissionStatus.REJECTED, SubmissionStatus.MERGED))
+
+
+def _counts(today):
+    answered = Q(status=SubmissionStatus.ANSWERED, answered_at__isnull=False)
+    return {
+        "received": Count("id"),
+        "new": Count("id", filter=Q(status=SubmissionStatus.NEW)),
+        "waiting": Count("id", filter=Q(status__in=AWAITING)),
+        "overdue": Count("id", filter=Q(status__in=AWAITING, answer_due__lt=today)),
+        "answered": Count("id", filter=answered),
+        "on_time": Count("id", filter=answered & Q(answered_at__date__lte=F("answer_due"))),
+    }
+
+
+def figures(qs=None) -> dict:
+    """Received, waiting for triage, waiting for an answer, overdue, answered, answered on time, median days to
+    answer - over the submissions accepted by the office (``qs`` narrows them)."""
+    today = timezone.localdate()
+    accepted = _accepted(qs)
+    counts = accepted.aggregate(**_counts(today))
+    pairs = accepted.filter(status=SubmissionStatus.ANSWERED, answered_at__isnull=False).values_list(
+        "created_at", "answered_at")
+    counts["median_days"] = _median_days(pairs.iterator(chunk_size=10000))
     return counts
 
 
 def figures_by(field: str, qs=None) -> list[dict]:
-    """Per agency (``routed_agency``) or topic (``theme``): received, answered, on time, median days."""
-    qs = Submission.objects.exclude(status__in=(SubmissionStatus.REJECTED, SubmissionStatus.MERGED)) \
-        if qs is None else qs
-    rows: dict = {}
-    for key, name, status, created, answered, due in qs.filter(**{f"{field}__isnull": False}).values_list(
-            field, f"{field}__name", "status", "created_at", "answered_at", "answer_due"):
-        row = rows.setdefault(key, {"id": key, "name": name, "received": 0, "answered": 0, "on_time": 0,
-                                    "_pairs": []})
-        row["received"] += 1
-        if status == SubmissionStatus.ANSWERED and answered:
-            row["answered"] += 1
-            row["_pairs"].append((created, answered))
-            if due and timezone.localdate(answered) <= due:
-                row["on_time"] += 1
-    out = []
-    for row in rows.values():
-        row["median_days"] = _median_days(row.pop("_pairs"))
-        out.append(row)
-    return sorted(out, key=lambda r: (-r["received"], r["name"] or ""))
+    """The same figures per agency (``routed_agency``) or topic (``theme``), most received first."""
+    today = timezone.localdate()
+    accepted = _accepted(qs).filter(**{f"{field}__isnull": False})
+    rows = {r[field]: {"id": r[field], "name": r[f"{field}__name"], **{k: r[k] for k in _counts(today)}}
+            for r in accepted.values(field, f"{field}__name").annotate(**_counts(today)).order_by()}
+    pairs: dict = {}
+    for key, created, answered in accepted.filter(status=SubmissionStatus.ANSWERED, answered_at__isnull=False) \
+            .values_list(field, "created_at", "answered_at").iterator(chunk_size=10000):
+        pairs.setdefault(key, []).append((created, answered))
+    for key, row in rows.items():
+        row["median_days"] = _median_days(pairs.get(key, []))
+    return sorted(rows.values(), key=lambda r: (-r["received"], r["name"] or ""))
+
+
+def statistics_cached() -> dict:
+    """The public statistics (overall, by agency, by topic), recomputed at most every
+    ``INTAKE_STATISTICS_SECONDS`` (300)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    def compute():
+        return {"figures": figures(), "by_agency": figures_by("routed_agency"), "by_theme": figures_by("theme")}
+
+    return cache.get_or_set("intake:statistics", compute, getattr(settings, "INTAKE_STATISTICS_SECONDS", 300))

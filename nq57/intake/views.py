@@ -133,10 +133,7 @@ def support(request, code):
 
 @public
 def statistics(request):
-    return render(request, "intake/statistics.html", {
-        "figures": selectors.figures(), "by_agency": selectors.figures_by("routed_agency"),
-        "by_theme": selectors.figures_by("theme"),
-    })
+    return render(request, "intake/statistics.html", selectors.statistics_cached())
 
 
 # --- the office and the agencies -----------------------------------------------------------------------------------
@@ -154,8 +151,7 @@ def queue(request):
     page = Paginator(selectors.triage_queue(), 25).get_page(request.GET.get("page"))
     ids = {d["id"] for s in page for d in s.duplicates}
     codes = dict(Submission.objects.filter(pk__in=ids).values_list("pk", "tracking_code"))
-    return render(request, "intake/queue.html", {"page": page, "codes": codes,
-                                                 "figures": selectors.figures()})
+    return render(request, "intake/queue.html", {"page": page, "codes": codes})
 
 
 def inbox(request):

@@ -24,3 +24,12 @@ def submit():
         return services.submission_submit(**values)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics():
+    from django.core.cache import cache
+
+    cache.delete("intake:statistics")
+    yield
+    cache.delete("intake:statistics")

@@ -119,3 +119,12 @@ def test_sender_data_export_and_erase_pages(cast, client):
     assert export["Content-Type"].startswith("application/json") and "a@example.vn" in export.content.decode()
     client.post(reverse("intake:sender_data"), {"contact": "a@example.vn"})
     assert Submission.objects.get().sender_contact == ""
+
+
+def test_task_page_shows_its_origin(cast, client):
+    s = services.submission_submit(**INITIATIVE, sender_name="A", sender_contact="a@example.vn")
+    s = services.submission_route(submission=s, agency=cast.kh, actor=cast.office)
+    s = services.submission_make_task(submission=s, notice=cast.notice, actor=cast.office)
+    client.force_login(cast.alice)
+    page = client.get(reverse("tasks:task_detail", args=[s.task_id])).content.decode()
+    assert 'id="task-origin"' in page and s.tracking_code in page
