@@ -30,7 +30,7 @@ def public_submissions(*, q: str = "", kind: str = "", theme: int | None = None,
     if status:
         qs = qs.filter(status=status)
     if not q.strip():
-        return qs.order_by("-created_at", "-id")
+        return qs.order_by("-id")  # newest first (ids grow with time; walks the primary key, stops after a page)
     ids = search.search_ids(KIND, q, public_only=True, limit=1000)
     rank = {pk: i for i, pk in enumerate(ids)}
     return sorted(qs.filter(pk__in=ids), key=lambda s: rank[s.pk])
