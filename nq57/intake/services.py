@@ -45,7 +45,7 @@ KIND = "intake.submission"  # the search index's kind
 LIMITS = {"title": 300, "content": 20000, "legal_reference": 500, "sender_name": 200, "sender_contact": 200,
           "sender_organisation": 300, "answer": 20000, "reason": 2000}
 MAX_ATTACHMENTS = 5
-DUPLICATE_SCORE = 0.25  # similarity from which an earlier submission is shown as a likely duplicate
+DUPLICATE_SCORE = 0.35  # similarity from which an earlier submission is a likely duplicate (bench/intake_duplicates.py)
 VERIFY_SALT = "intake.verify-contact"
 
 
