@@ -19,8 +19,9 @@ KIND = "intake.submission"
 def public_submissions(*, q: str = "", kind: str = "", theme: int | None = None, agency: int | None = None,
                        status: str = ""):
     """The published submissions, filtered; with ``q``, only those matching it, best first (a list of at most the
-    1000 best hits), otherwise newest first (a queryset)."""
-    qs = Submission.objects.published().select_related("routed_agency", "theme")
+    200 best hits), otherwise newest first (a queryset)."""
+    qs = Submission.objects.published().select_related("routed_agency", "theme").defer(
+        "content", "answer", "decision_reasons", "secret", "duplicates")
     if kind:
         qs = qs.filter(kind=kind)
     if theme:
@@ -31,7 +32,7 @@ def public_submissions(*, q: str = "", kind: str = "", theme: int | None = None,
         qs = qs.filter(status=status)
     if not q.strip():
         return qs.order_by("-id")  # newest first (ids grow with time; walks the primary key, stops after a page)
-    ids = search.search_ids(KIND, q, public_only=True, limit=1000)
+    ids = search.search_ids(KIND, q, public_only=True, limit=200)
     rank = {pk: i for i, pk in enumerate(ids)}
     return sorted(qs.filter(pk__in=ids), key=lambda s: rank[s.pk])
 

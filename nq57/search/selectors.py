@@ -20,7 +20,7 @@ from nq57.text.similarity import STOPWORDS, Passage, idf, shared_passages, simil
 
 CANDIDATES = 60  # entries retrieved by full text before the similarity re-ranking
 RARE_TERMS = 16  # at most this many words / word pairs retrieve them ...
-POSTINGS_BUDGET = 20_000  # ... holding together at most about this many entries
+POSTINGS_BUDGET = 30_000  # ... reading together at most about this many postings
 BROAD_DOCS = 20_000  # a query whose rarest word is in more entries than this is listed newest first
 
 
@@ -188,18 +188,23 @@ def search_ids(kind: str, query: str, *, limit: int = 1000, public_only: bool = 
 # --- similar -------------------------------------------------------------------------------------------------------
 
 def _retrieval_terms(words: list[str], docs: dict[str, int]) -> list[list[str]]:
-    """The rarest words and word pairs of a text (as phrases) that together hold at most ``POSTINGS_BUDGET``
-    entries (at least one), at most ``RARE_TERMS`` of them."""
+    """The rarest words and word pairs of a text (as phrases), at most ``RARE_TERMS``, within a budget of postings
+    read: a word costs the entries holding it, a pair the entries holding either of its words (the full-text index
+    reads both posting lists to match a phrase). The rarest one is taken whatever its cost."""
     keys = {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
     keys.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
                 if not (a in STOPWORDS and b in STOPWORDS))
     ranked = sorted((k for k in keys if docs.get(k, 0) > 0), key=lambda k: (docs[k], k))
     chosen, spent = [], 0
     for key in ranked:
-        if chosen and (spent + docs[key] > POSTINGS_BUDGET or len(chosen) >= RARE_TERMS):
+        if len(chosen) >= RARE_TERMS:
             break
-        chosen.append(key.split(" "))
-        spent += docs[key]
+        parts = key.split(" ")
+        cost = sum(docs.get(p, 0) for p in parts) if len(parts) > 1 else docs[key]
+        if chosen and spent + cost > POSTINGS_BUDGET:
+            continue
+        chosen.append(parts)
+        spent += cost
     return chosen
 
 
