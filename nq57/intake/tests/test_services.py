@@ -64,7 +64,7 @@ def test_initiative_answer_needs_the_assessment(cast, submit):
 def test_permissions_matrix(cast, submit):
     citizen = make_citizen("dan")
     member = UserFactory(username="member", memberships=[(cast.xd, "member")])
-    s = submit(user=citizen)
+    s = submit(user=citizen, is_public=False)  # private: only the sender, the office and the routed agency
     # only the office triages
     for user in (citizen, member, cast.alice, cast.bob, cast.leader):
         with pytest.raises(PermissionDeniedError):
