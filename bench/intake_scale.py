@@ -100,6 +100,7 @@ def build(*, n: int, seed: int = 57) -> dict:
             is_public=rng.random() < 0.85, tracking_code=code, secret=new_secret(), status=status,
             routed_agency=rng.choice(agencies) if routed else None, routed_at=created if routed else None,
             answer_due=due, answer="Đã tiếp thu và xử lý." if answered else "", answered_at=answered,
+            answered_in_time=(answered.date() <= due) if answered else None,
             created_at=created))
         if len(batch) == 5000:
             with transaction.atomic():
@@ -186,8 +187,11 @@ def main() -> None:
         "duplicates with shared passages (detail page)": lambda: search.similar(
             "intake.submission", f"{new_title}\n{new_text}", limit=3),
         "submission_submit (incl. duplicate suggestion)": submit,
-        "figures (dashboard)": selectors.figures,
-        "statistics page": get(anon, "/phan-anh/thong-ke/"),
+        "figures (dashboard: overall, live)": selectors.figures,
+        "statistics, recomputed (overall, by agency, by topic)": lambda: (
+            selectors.figures(), selectors.figures_by("routed_agency"), selectors.figures_by("theme")),
+        "statistics page (cached 5 min)": get(anon, "/phan-anh/thong-ke/"),
+        "office dashboard page": get(office, "/phan-anh/bang-dieu-khien/"),
     }
     for name, fn in measures.items():
         print(f"  {name:52s} {timed(fn, args.repeat):8.1f} ms")

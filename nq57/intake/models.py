@@ -120,6 +120,7 @@ class Submission(models.Model):
     answer_due = models.DateField("hạn trả lời", null=True, blank=True)
     answer = models.TextField("trả lời", blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answered_in_time = models.BooleanField("trả lời đúng hạn", null=True, blank=True)  # set with the answer
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     decision = models.CharField("kết quả đánh giá", max_length=20, choices=Decision.choices, blank=True)

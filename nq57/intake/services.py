@@ -431,6 +431,7 @@ def submission_answer(*, submission: Submission, actor, answer: str, out_of_scop
     if errors:
         raise ServiceError(next(iter(errors.values()))[0], errors=errors)
     submission.answer, submission.answered_at, submission.answered_by = answer, timezone.now(), actor
+    submission.answered_in_time = submission.answered_on_time
     if out_of_scope:
         submission.status = SubmissionStatus.OUT_OF_SCOPE
     else:
