@@ -187,7 +187,8 @@ def main() -> None:
         "duplicates with shared passages (detail page)": lambda: search.similar(
             "intake.submission", f"{new_title}\n{new_text}", limit=3),
         "submission_submit (incl. duplicate suggestion)": submit,
-        "figures (dashboard: overall, live)": selectors.figures,
+        "backlog (dashboard, live: to triage, awaited, overdue)": selectors.backlog,
+        "figures recomputed (overall)": selectors.figures,
         "statistics, recomputed (overall, by agency, by topic)": lambda: (
             selectors.figures(), selectors.figures_by("routed_agency"), selectors.figures_by("theme")),
         "statistics page (cached 5 min)": get(anon, "/phan-anh/thong-ke/"),

@@ -121,6 +121,15 @@ def figures_by(field: str, qs=None) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (-r["received"], r["name"] or ""))
 
 
+def backlog() -> dict:
+    """What waits now (never cached): submissions to triage, answers awaited, answers overdue - small sets counted
+    through the status index."""
+    today = timezone.localdate()
+    waiting = Submission.objects.filter(status__in=AWAITING)
+    return {"new": Submission.objects.filter(status=SubmissionStatus.NEW).count(), "waiting": waiting.count(),
+            "overdue": waiting.filter(answer_due__lt=today).count()}
+
+
 def statistics_cached() -> dict:
     """The public statistics (overall, by agency, by topic), recomputed at most every
     ``INTAKE_STATISTICS_SECONDS`` (300)."""

@@ -128,3 +128,11 @@ def test_task_page_shows_its_origin(cast, client):
     client.force_login(cast.alice)
     page = client.get(reverse("tasks:task_detail", args=[s.task_id])).content.decode()
     assert 'id="task-origin"' in page and s.tracking_code in page
+
+
+def test_dashboard_backlog_is_live(cast, client):
+    services.submission_submit(**INITIATIVE, sender_name="A", sender_contact="a@example.vn")
+    client.force_login(cast.office)
+    assert client.get(reverse("intake:dashboard")).context["figures"]["new"] == 1
+    services.submission_submit(**INITIATIVE, sender_name="B", sender_contact="b@example.vn")
+    assert client.get(reverse("intake:dashboard")).context["figures"]["new"] == 2  # not from the cache
