@@ -21,7 +21,7 @@ from nq57.text.similarity import STOPWORDS, Passage, idf, shared_passages, simil
 CANDIDATES = 60  # entries retrieved by full text before the similarity re-ranking
 RARE_TERMS = 16  # at most this many words / word pairs retrieve them ...
 POSTINGS_BUDGET = 30_000  # ... reading together at most about this many postings
-BROAD_DOCS = 20_000  # a query whose rarest word is in more entries than this is listed newest first
+BROAD_DOCS = 10_000  # a query whose rarest word is in more entries than this is listed newest first
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,10 @@ def _rows(kind: str, expr: str, *, ranked: bool, limit: int, offset: int = 0, pu
     ``ts_rank_cd``), newest first otherwise (score 0)."""
     params: list = []
     if connection.vendor == "postgresql":
-        where = ["e.kind = %s", "e.tsv @@ to_tsquery('simple', %s)"]
+        # newest first: walk the primary key backwards and test each row (``IS TRUE`` keeps the planner off the
+        # GIN index, whose bitmap of a very common word would be read whole); ranked: the GIN index
+        match = "e.tsv @@ to_tsquery('simple', %s)"
+        where = ["e.kind = %s", match if ranked else f"({match}) IS TRUE"]
         params += [kind, expr]
         if public_only:
             where.append("e.is_public")
