@@ -131,26 +131,34 @@ def _texts(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
 
 # --- search --------------------------------------------------------------------------------------------------------
 
+def _expected(docs: Sequence[int], total: int) -> float:
+    """Entries expected to hold all of several words (as if independent): how dense the matches are."""
+    estimate = float(max(total, 1))
+    for d in docs:
+        estimate *= d / max(total, 1)
+    return estimate
+
+
 def _search_rows(kind: str, words: list[str], *, want: int, public_only: bool) -> list[tuple[int, float, bool]]:
-    docs, _ = term_docs(kind, [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))])
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    docs, total = term_docs(kind, [*words, *pairs])
     rarest = min(docs.get(w, 0) for w in words)
     if rarest == 0 and len(words) == 1:
         return []
     opts = {"public_only": public_only}
     out: list[tuple[int, float, bool]] = []
     if len(words) > 1:  # the words as one phrase first
-        pairs = [docs.get(f"{a} {b}", 0) for a, b in zip(words, words[1:], strict=False)]
-        if min(pairs) > 0:
-            broad = min(pairs) > BROAD_DOCS
+        pair_docs = [docs.get(p, 0) for p in pairs]
+        if min(pair_docs) > 0:
+            broad = _expected(pair_docs, total) > BROAD_DOCS and min(pair_docs) > BROAD_DOCS
             out = [(oid, s, True) for oid, s in _rows(kind, _query([words], "and"), ranked=not broad, limit=want,
                                                          **opts)]
             if len(out) >= want:
                 return out
     if rarest > 0:
-        groups = [[w] for w in words]
-        expr = _query(groups, "and", exclude_phrase=words if out else None)
-        out += [(oid, s, False) for oid, s in _rows(kind, expr, ranked=rarest <= BROAD_DOCS,
-                                                     limit=want - len(out), **opts)]
+        broad = _expected([docs.get(w, 0) for w in words], total) > BROAD_DOCS
+        expr = _query([[w] for w in words], "and", exclude_phrase=words if out else None)
+        out += [(oid, s, False) for oid, s in _rows(kind, expr, ranked=not broad, limit=want - len(out), **opts)]
     return out
 
 
