@@ -21,7 +21,7 @@ from nq57.text.similarity import STOPWORDS, Passage, idf, shared_passages, simil
 CANDIDATES = 60  # entries retrieved by full text before the similarity re-ranking
 RARE_TERMS = 16  # at most this many words / word pairs retrieve them ...
 POSTINGS_BUDGET = 30_000  # ... reading together at most about this many postings
-BROAD_DOCS = 10_000  # a query whose rarest word is in more entries than this is listed newest first
+BROAD_DOCS = 5_000  # a query whose rarest word is in more entries than this is listed newest first
 
 
 @dataclass(frozen=True)
