@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nq57.hub",
     "axes",  # login throttling: attempts per account and per address, lockout, audit in the admin
     "nq57.search",
+    "nq57.intake",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("taxonomy/", include("nq57.taxonomy.urls")),
     path("indicators/", include("nq57.indicators.urls")),
     path("hub/", include("nq57.hub.urls")),
+    path("phan-anh/", include("nq57.intake.urls")),
     path("admin/", own_auth(admin.site.urls)),  # the admin and the API check who calls them themselves
     path("api/v1/", own_auth(api.urls)),
     path("healthz", healthz),

@@ -321,3 +321,52 @@ def deals_visible_to(user, queryset=None):
     if not mine:
         return queryset.none()
     return queryset.filter(Q(owner_id__in=mine) | Q(partner_id__in=mine))
+# --- intake: feedback, recommendations and initiatives --------------------------------------------------------
+
+def can_triage(user) -> bool:
+    """Classifying, merging, rejecting, routing, hiding and the senders' personal data: the Standing Office."""
+    return can_view(user) and user.is_office
+
+
+def is_routed_to(user, submission) -> bool:
+    """A focal point of the agency the submission is routed to (or of one of its parents)."""
+    return bool(submission.routed_agency_id and user.is_authenticated and getattr(user, "is_focal_point", False)
+                and submission.routed_agency_id in agency_scope_ids(user))
+
+
+def can_answer(user, submission) -> bool:
+    """Answering (and marking in progress, transferring, declaring not competent): the focal points of the routed
+    agency, and the office, while the answer is awaited."""
+    from nq57.intake.models import AWAITING
+
+    if submission.status not in AWAITING:
+        return False
+    return can_triage(user) or (can_view(user) and is_routed_to(user, submission))
+
+
+def can_read_submission(user, submission) -> bool:
+    """The whole submission with the sender's details: the office, the routed agency's focal points, the sender."""
+    if can_triage(user) or (can_view(user) and is_routed_to(user, submission)):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and submission.user_id == user.pk)
+
+
+def submissions_visible_to(user, queryset=None):
+    """The submissions ``user`` may list: all for the office, those routed to their agencies for a focal point,
+    their own for anyone signed in; the published ones for everyone."""
+    from django.db.models import Q
+
+    from nq57.intake.models import Submission
+
+    queryset = Submission.objects.all() if queryset is None else queryset
+    if can_triage(user):
+        return queryset
+    published = Q(pk__in=Submission.objects.published().values("pk"))
+    if not getattr(user, "is_authenticated", False):
+        return queryset.filter(published)
+    rule = published | Q(user_id=user.pk)
+    if can_view(user):
+        scope = agency_scope_ids(user)
+        if scope:
+            rule |= Q(routed_agency_id__in=scope)
+    return queryset.filter(rule)

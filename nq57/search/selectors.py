@@ -1,6 +1,12 @@
 """Reads of the platform's search index, for any app: ``search`` (a query typed by a person) and ``similar`` (entries
 like a given text, with the passages they share). Both return object ids of ``kind``; the calling app loads its own
-objects and applies its own visibility rules (``public_only`` narrows to entries indexed as public)."""
+objects and applies its own visibility rules (``public_only`` narrows to entries indexed as public).
+
+Cost is kept bounded whatever the size of the index: the index's term statistics (``SearchTermStat``) tell how many
+entries hold each word or word pair before the full-text query runs, so a query whose every word is very common
+("công nghệ" in a corpus about technology) is answered newest first from the posting lists (which stops after a page)
+instead of ranking a hundred thousand matches, and ``similar`` retrieves its candidates with the rarest words and
+word pairs of the text within a budget of postings."""
 
 from __future__ import annotations
 
@@ -13,7 +19,9 @@ from nq57.search.models import SearchEntry, SearchTermStat
 from nq57.text.similarity import STOPWORDS, Passage, idf, shared_passages, similarity, snippet, terms
 
 CANDIDATES = 60  # entries retrieved by full text before the similarity re-ranking
-RARE_TERMS = 12  # how many of the text's rarest words retrieve them
+RARE_TERMS = 16  # at most this many words / word pairs retrieve them ...
+POSTINGS_BUDGET = 30_000  # ... reading together at most about this many postings
+BROAD_DOCS = 5_000  # a query whose rarest word is in more entries than this is listed newest first
 
 
 @dataclass(frozen=True)
@@ -25,73 +33,93 @@ class Hit:
     phrase: bool = False  # search: the query's words occur as one phrase
 
 
-def _fts_term(t: str) -> str:
-    return '"' + t.replace('"', "") + '"'
+# --- the two full-text dialects --------------------------------------------------------------------------------------
+
+def _fts_phrase(words: Sequence[str]) -> str:
+    return '"' + " ".join(w.replace('"', "") for w in words) + '"'
 
 
 def _kind_filter(kind: str) -> str:
-    return "kind : " + _fts_term(" ".join(terms(kind)) or kind)
+    return "kind : " + _fts_phrase(terms(kind) or [kind])
 
 
-def _sqlite_rows(kind: str, expr: str, phrase: str | None, *, limit: int, offset: int, public_only: bool,
-                 exclude_ids: Sequence[int] = ()) -> list[tuple[int, float, bool]]:
-    match = f"{_kind_filter(kind)} AND text_folded : ({expr})"
-    params: list = []
-    ph_sql = "0"
-    if phrase:
-        ph_sql = "search_entry_fts.rowid IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s)"
-        params.append(f"{_kind_filter(kind)} AND text_folded : {phrase}")
-    where = ["search_entry_fts MATCH %s", "e.kind = %s"]
-    params += [match, kind]
-    if public_only:
-        where.append("e.is_public")
-    if exclude_ids:
-        where.append(f"e.object_id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
-        params += list(exclude_ids)
-    sql = (
-        f"SELECT e.object_id, bm25(search_entry_fts, 0.0, 1.0) AS r, {ph_sql} AS ph "
-        "FROM search_entry_fts JOIN search_searchentry e ON e.id = search_entry_fts.rowid "
-        f"WHERE {' AND '.join(where)} ORDER BY ph DESC, r, e.id LIMIT %s OFFSET %s"
-    )
-    params += [limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(oid, -float(r), bool(ph)) for oid, r, ph in cursor.fetchall()]
+def _ts_phrase(words: Sequence[str]) -> str:
+    quoted = [f"'{w}'" for w in words]
+    return quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")"
 
 
-def _pg_rows(kind: str, expr: str, phrase: str | None, *, limit: int, offset: int, public_only: bool,
-             exclude_ids: Sequence[int] = ()) -> list[tuple[int, float, bool]]:
-    params: list = [expr, phrase or expr, kind]
-    where = ["e.kind = %s", "e.tsv @@ q.q"]
-    if public_only:
-        where.append("e.is_public")
-    if exclude_ids:
-        where.append("NOT (e.object_id = ANY(%s))")
-        params.append(list(exclude_ids))
-    ph_sql = "(e.tsv @@ q.pq)" if phrase else "false"
-    sql = (
-        f"SELECT e.object_id, ts_rank_cd(e.tsv, q.q) AS r, {ph_sql} AS ph FROM search_searchentry e, "
-        "(SELECT to_tsquery('simple', %s) AS q, to_tsquery('simple', %s) AS pq) q "
-        f"WHERE {' AND '.join(where)} ORDER BY ph DESC, r DESC, e.id LIMIT %s OFFSET %s"
-    )
-    params += [limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(oid, float(r), bool(ph)) for oid, r, ph in cursor.fetchall()]
-
-
-def _rows(kind, words: list[str], mode: str, *, phrase: bool, **kwargs) -> list[tuple[int, float, bool]]:
-    """Entries of ``kind`` holding all (``mode="and"``) or any (``"or"``) of ``words``, best first; with ``phrase``
-    the entries holding the words as one phrase come first."""
+def _query(groups: Sequence[Sequence[str]], mode: str, exclude_phrase: Sequence[str] | None = None) -> str:
+    """A full-text query over phrases (each a list of words): all of them (``and``) or any (``or``), optionally
+    without the entries holding ``exclude_phrase``; in the database's dialect."""
     if connection.vendor == "postgresql":
-        quoted = [f"'{w}'" for w in words]
-        expr = (" & " if mode == "and" else " | ").join(quoted)
-        ph = " <-> ".join(quoted) if phrase and len(words) > 1 else None
-        return _pg_rows(kind, expr, ph, **kwargs)
-    quoted = [_fts_term(w) for w in words]
-    expr = (" AND " if mode == "and" else " OR ").join(quoted)
-    ph = _fts_term(" ".join(words)) if phrase and len(words) > 1 else None
-    return _sqlite_rows(kind, expr, ph, **kwargs)
+        expr = (" & " if mode == "and" else " | ").join(_ts_phrase(g) for g in groups)
+        if exclude_phrase:
+            expr = f"({expr}) & !{_ts_phrase(exclude_phrase)}"
+        return expr
+    expr = (" AND " if mode == "and" else " OR ").join(_fts_phrase(g) for g in groups)
+    if exclude_phrase:
+        expr = f"({expr}) NOT {_fts_phrase(exclude_phrase)}"
+    return expr
+
+
+def _rows(kind: str, expr: str, *, ranked: bool, limit: int, offset: int = 0, public_only: bool = False,
+          exclude_ids: Sequence[int] = ()) -> list[tuple[int, float]]:
+    """``(object_id, score)`` of the entries of ``kind`` matching ``expr``: best first when ``ranked`` (BM25 /
+    ``ts_rank_cd``), newest first otherwise (score 0)."""
+    params: list = []
+    if connection.vendor == "postgresql":
+        # newest first: walk the primary key backwards and test each row (``IS TRUE`` keeps the planner off the
+        # GIN index, whose bitmap of a very common word would be read whole); ranked: the GIN index
+        match = "e.tsv @@ to_tsquery('simple', %s)"
+        where = ["e.kind = %s", match if ranked else f"({match}) IS TRUE"]
+        params += [kind, expr]
+        if public_only:
+            where.append("e.is_public")
+        if exclude_ids:
+            where.append("NOT (e.object_id = ANY(%s))")
+            params.append(list(exclude_ids))
+        score = "ts_rank_cd(e.tsv, to_tsquery('simple', %s))" if ranked else "0"
+        if ranked:
+            params.insert(0, expr)
+        order = "r DESC, e.id DESC" if ranked else "e.id DESC"
+        sql = (f"SELECT e.object_id, {score} AS r FROM search_searchentry e WHERE {' AND '.join(where)} "
+               f"ORDER BY {order} LIMIT %s OFFSET %s")
+    else:
+        where = ["search_entry_fts MATCH %s", "e.kind = %s"]
+        params += [f"{_kind_filter(kind)} AND text_folded : ({expr})", kind]
+        if public_only:
+            where.append("e.is_public")
+        if exclude_ids:
+            where.append(f"e.object_id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
+            params += list(exclude_ids)
+        score = "-bm25(search_entry_fts, 0.0, 1.0)" if ranked else "0"
+        order = "bm25(search_entry_fts, 0.0, 1.0), search_entry_fts.rowid DESC" if ranked else \
+            "search_entry_fts.rowid DESC"
+        sql = (f"SELECT e.object_id, {score} AS r FROM search_entry_fts "
+               "JOIN search_searchentry e ON e.id = search_entry_fts.rowid "
+               f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT %s OFFSET %s")
+    params += [limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(oid, float(r)) for oid, r in cursor.fetchall()]
+
+
+# --- statistics ----------------------------------------------------------------------------------------------------
+
+def term_docs(kind: str, keys: Iterable[str]) -> tuple[dict[str, int], int]:
+    """``(entries holding each word / word pair, entries of kind)`` from the index's term statistics."""
+    wanted = list({*keys, ""})
+    docs: dict[str, int] = {}
+    for i in range(0, len(wanted), 900):
+        docs.update(SearchTermStat.objects.filter(kind=kind, term__in=wanted[i : i + 900]).values_list("term", "docs"))
+    return docs, max(docs.pop("", 0), 0)
+
+
+def term_weights(kind: str, words: Iterable[str]) -> tuple[dict[str, float], dict[str, int], int]:
+    """``(idf by term, entries holding each term, entries of kind)``."""
+    words = set(words)
+    docs, total = term_docs(kind, words)
+    return {t: idf(docs.get(t, 0), total) for t in words if t}, docs, total
 
 
 def _texts(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
@@ -101,19 +129,58 @@ def _texts(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
     return {oid: (title, text, key) for oid, title, text, key in rows}
 
 
+# --- search --------------------------------------------------------------------------------------------------------
+
+def _expected(docs: Sequence[int], total: int) -> float:
+    """Entries expected to hold all of several words (as if independent): how dense the matches are."""
+    estimate = float(max(total, 1))
+    for d in docs:
+        estimate *= d / max(total, 1)
+    return estimate
+
+
+def _search_rows(kind: str, words: list[str], *, want: int, public_only: bool) -> list[tuple[int, float, bool]]:
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    docs, total = term_docs(kind, [*words, *pairs])
+    rarest = min(docs.get(w, 0) for w in words)
+    if rarest == 0 and len(words) == 1:
+        return []
+    opts = {"public_only": public_only}
+    out: list[tuple[int, float, bool]] = []
+    if len(words) > 1:  # the words as one phrase first
+        pair_docs = [docs.get(p, 0) for p in pairs]
+        if min(pair_docs) > 0:
+            broad = _expected(pair_docs, total) > BROAD_DOCS and min(pair_docs) > BROAD_DOCS
+            out = [(oid, s, True) for oid, s in _rows(kind, _query([words], "and"), ranked=not broad, limit=want,
+                                                         **opts)]
+            if len(out) >= want:
+                return out
+    if rarest > 0:
+        broad = _expected([docs.get(w, 0) for w in words], total) > BROAD_DOCS
+        expr = _query([[w] for w in words], "and", exclude_phrase=words if out else None)
+        out += [(oid, s, False) for oid, s in _rows(kind, expr, ranked=not broad, limit=want - len(out), **opts)]
+    return out
+
+
 def search(kind: str, query: str, *, limit: int = 20, offset: int = 0, public_only: bool = False,
            with_snippets: bool = True) -> list[Hit]:
     """Entries of ``kind`` matching ``query`` (Vietnamese-aware: diacritics, đ, NFC/NFD and tone placement do not
-    matter): those holding every word, the ones with the words as one phrase first, then by BM25 (SQLite) or
-    ``ts_rank_cd`` (PostgreSQL); when no entry holds every word, those holding any. Each hit has a snippet of the
-    original text around the words."""
+    matter): first those holding the words as one phrase, then those holding every word, each group by BM25
+    (SQLite) or ``ts_rank_cd`` (PostgreSQL) - or newest first when its words are in very many entries; when no
+    entry holds every word, those holding any. Each hit has a snippet of the original text around the words."""
     words = list(dict.fromkeys(terms(query)))[:32]
     if not words:
         return []
-    opts = {"limit": limit, "offset": offset, "public_only": public_only}
-    rows = _rows(kind, words, "and", phrase=True, **opts)
+    want = offset + limit
+    rows = _search_rows(kind, words, want=want, public_only=public_only)
     if not rows and offset == 0 and len(words) > 1:
-        rows = _rows(kind, words, "or", phrase=False, **opts)
+        docs, _ = term_docs(kind, words)
+        known = [w for w in words if docs.get(w, 0)]
+        if known:
+            broad = min(docs[w] for w in known) > BROAD_DOCS
+            rows = [(oid, s, False) for oid, s in _rows(kind, _query([[w] for w in known], "or"), ranked=not broad,
+                                                         limit=want, public_only=public_only)]
+    rows = rows[offset:want]
     if not with_snippets:
         return [Hit(oid, score, phrase=ph) for oid, score, ph in rows]
     texts = _texts(kind, [r[0] for r in rows])
@@ -129,38 +196,45 @@ def search_ids(kind: str, query: str, *, limit: int = 1000, public_only: bool = 
     return [h.object_id for h in search(kind, query, limit=limit, public_only=public_only, with_snippets=False)]
 
 
-def term_weights(kind: str, words: Iterable[str]) -> tuple[dict[str, float], dict[str, int], int]:
-    """``(idf by term, entries holding each term, entries of kind)`` from the index's term statistics."""
-    wanted = set(words)
-    wanted.add("")
-    docs: dict[str, int] = {}
-    wanted_list = list(wanted)
-    for i in range(0, len(wanted_list), 900):
-        docs.update(
-            SearchTermStat.objects.filter(kind=kind, term__in=wanted_list[i : i + 900]).values_list("term", "docs")
-        )
-    total = max(docs.pop("", 0), 0)
-    weights = {t: idf(docs.get(t, 0), total) for t in wanted if t}
-    return weights, docs, total
+# --- similar -------------------------------------------------------------------------------------------------------
+
+def _retrieval_terms(words: list[str], docs: dict[str, int]) -> list[list[str]]:
+    """The rarest words and word pairs of a text (as phrases), at most ``RARE_TERMS``, within a budget of postings
+    read: a word costs the entries holding it, a pair the entries holding either of its words (the full-text index
+    reads both posting lists to match a phrase). The rarest one is taken whatever its cost."""
+    keys = {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
+    keys.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+                if not (a in STOPWORDS and b in STOPWORDS))
+    ranked = sorted((k for k in keys if docs.get(k, 0) > 0), key=lambda k: (docs[k], k))
+    chosen, spent = [], 0
+    for key in ranked:
+        if len(chosen) >= RARE_TERMS:
+            break
+        parts = key.split(" ")
+        cost = sum(docs.get(p, 0) for p in parts) if len(parts) > 1 else docs[key]
+        if chosen and spent + cost > POSTINGS_BUDGET:
+            continue
+        chosen.append(parts)
+        spent += cost
+    return chosen
 
 
 def similar(kind: str, text: str, *, limit: int = 5, exclude_ids: Sequence[int] = (), min_score: float = 0.0,
             public_only: bool = False, passages: bool = True) -> list[Hit]:
-    """Entries of ``kind`` most like ``text``: retrieved by full text with any of the text's rarest words, then
-    re-ranked by ``nq57.text.similarity.similarity`` (TF-IDF cosine of words and word pairs, weights from the
-    index's statistics). Each hit carries the passages it shares with ``text`` (spans in both)."""
+    """Entries of ``kind`` most like ``text``: retrieved by full text with any of the text's rarest words and word
+    pairs, then re-ranked by ``nq57.text.similarity.similarity`` (TF-IDF cosine of words and word pairs, weights
+    from the index's statistics). Each hit carries the passages it shares with ``text`` (spans in both)."""
     words = terms(text)
-    content = {w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
-    if not content:
+    if not words:
         return []
-    _, docs, total = term_weights(kind, content)
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    docs, total = term_docs(kind, [*words, *pairs])
     if not total:
         return []
-    ceiling = max(3, total // 4)  # a word in a quarter of the entries retrieves nothing useful
-    rare = sorted((w for w in content if 0 < docs.get(w, 0) <= ceiling), key=lambda w: (docs[w], w))[:RARE_TERMS]
-    if not rare:
+    groups = _retrieval_terms(words, docs)
+    if not groups:
         return []
-    rows = _rows(kind, rare, "or", phrase=False, limit=CANDIDATES, offset=0, public_only=public_only,
+    rows = _rows(kind, _query(groups, "or"), ranked=True, limit=CANDIDATES, public_only=public_only,
                  exclude_ids=tuple(exclude_ids))
     if not rows:
         return []
@@ -171,7 +245,7 @@ def similar(kind: str, text: str, *, limit: int = 5, exclude_ids: Sequence[int] 
         vocab.update(ws)
     weights, _, _ = term_weights(kind, vocab)
     scored = []
-    for oid, _, _ in rows:
+    for oid, _ in rows:
         if oid not in cand_words:
             continue
         score = similarity(words, cand_words[oid], weights)

@@ -24,7 +24,12 @@ def folded(title: str, text: str) -> str:
 
 
 def _distinct_terms(text_folded: str) -> set[str]:
-    return {t for t in text_folded.split(" ") if t and len(t) <= TERM_MAX}
+    """The words and the word pairs (``"thiet bi"``) of an entry: Vietnamese words are mostly two syllables, and a
+    pair is far rarer than either syllable, so pairs are what retrieves similar entries cheaply."""
+    words = [t for t in text_folded.split(" ") if t and len(t) <= TERM_MAX]
+    out = set(words)
+    out.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if len(a) + len(b) < TERM_MAX)
+    return out
 
 
 def _stats_add(kind: str, counts: Counter, *, bulk: bool = False) -> None:

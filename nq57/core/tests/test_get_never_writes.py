@@ -73,9 +73,14 @@ def objects(cast):
     webhook = webhook_subscribe(actor=cast.office, url="https://example.invalid/hook", secret="s" * 20,
                                 events=["task.created"])
     token, _ = token_create(user=cast.office, name="thử")
+    from nq57.intake.services import submission_route, submission_submit  # an intake submission, routed to alice
+
+    submission = submission_route(submission=submission_submit(
+        kind="phan_anh", title="Thủ tục chậm", content="Thủ tục cấp phép chậm.", sender_name="A",
+        sender_contact="a@example.vn"), agency=cast.kh, actor=cast.office)
     indicator, indicator_value, framework = _indicator_objects(cast)
     hub_ids = _hub_objects(cast)
-    return sorted({cast.notice.pk, cast.task_kh.pk, cast.task_tc.pk, cast.kh.pk, cast.tc.pk, report.pk,
+    return sorted({submission.pk, cast.notice.pk, cast.task_kh.pk, cast.task_tc.pk, cast.kh.pk, cast.tc.pk, report.pk,
                    extension.pk, notification.pk, webhook.pk, token.pk, indicator.pk, indicator_value.pk,
                    framework.pk, *hub_ids})
 

@@ -80,3 +80,12 @@ def test_bulk_index_counts_terms():
     stats = dict(SearchTermStat.objects.filter(kind="bulk.doc").values_list("term", "docs"))
     assert stats[""] == 4 and stats["thiet"] == 2
     assert [h.object_id for h in selectors.search("bulk.doc", "quỹ đổi mới")] == [2]
+
+
+def test_very_common_words_are_listed_newest_first(monkeypatch):
+    _load()
+    monkeypatch.setattr(selectors, "BROAD_DOCS", 0)  # every word counts as very common
+    hits = selectors.search("test.doc", "thủ tục")
+    assert [h.object_id for h in hits] == [4, 1] and all(h.phrase for h in hits)
+    assert [h.object_id for h in selectors.search("test.doc", "thiết bị thí nghiệm")] == [4, 1]
+    assert [h.object_id for h in selectors.search("test.doc", "thủ tục", public_only=True, limit=1)] == [4]
