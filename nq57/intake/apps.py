@@ -8,4 +8,4 @@ class IntakeConfig(AppConfig):
     api_router = "nq57.intake.api.router"  # mounted under /api/v1/ by nq57.api.api
 
     def ready(self) -> None:
-        from nq57.intake import events, models  # noqa: F401 - events, notification kinds, badges
+        from nq57.intake import escalation, events, models  # noqa: F401 - events, notification kinds, badges, escalation

@@ -143,7 +143,12 @@ def test_deadlines_reminders_and_escalation_under_a_frozen_clock(cast, submit):
         assert selectors.figures()["overdue"] == 1
         assert services.answer_deadlines_watch()["escalated"] == 1
         assert services.answer_deadlines_watch()["escalated"] == 0
+        from nq57.monitoring.escalation import escalation_sections
+
+        [late] = [x for x in escalation_sections(today=dt.date(2026, 4, 3)) if x["key"] == "intake.answers"]
+        assert late["groups"][0]["organisation_id"] == cast.kh.pk and late["groups"][0]["items"][0].days_late == 2
         s = services.submission_answer(submission=s, actor=cast.alice, answer="Trả lời muộn.")
+        assert not [x for x in escalation_sections(today=dt.date(2026, 4, 3)) if x["key"] == "intake.answers"]
         assert s.answered_on_time is False
     assert Notification.objects.filter(recipient=cast.office, kind="intake.overdue").count() == 1
 
