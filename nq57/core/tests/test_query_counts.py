@@ -20,7 +20,7 @@ from nq57.taxonomy.models import Theme
 PINNED = {
     "task list": 11,
     "task list, agency + open + due order": 12,
-    "task page": 29,
+    "task page": 30,
     "overview": 11,
     "dashboard": 10,
     "agency page": 14,
