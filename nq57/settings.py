@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nq57.core.context_processors.navigation",
+                "nq57.core.context_processors.static_assets",
             ],
         },
     },

@@ -14,3 +14,11 @@ def navigation(request):
 
     return {"is_office": user.is_office, "is_focal_point": user.is_focal_point, "is_staff_side": user.is_staff_side,
             "my_organisation": SimpleLazyObject(organisation)}
+
+
+def static_assets(request):
+    """Paths of bundled front-end assets whose location carries their version (cached by browsers for a year):
+    ``{% static plotly_js %}`` on every page that draws a chart."""
+    from django.conf import settings
+
+    return {"plotly_js": f"{settings.PLOTLY_STATIC_DIR}/plotly.min.js"}

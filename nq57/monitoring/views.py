@@ -1,7 +1,6 @@
 """Monitoring pages: overview, dashboard, consolidated report (HTML, print, Word, Excel), escalation list and the
 user's notifications. Views parse input, call services, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
@@ -71,8 +70,7 @@ def dashboard(request):
         return _forbidden(exc)
     today = timezone.localdate()
     return render(request, "monitoring/dashboard.html",
-                  {"today": today, "charts": charts.dashboard_figures(today=today),
-                   "plotly_js": f"{settings.PLOTLY_STATIC_DIR}/plotly.min.js"})
+                  {"today": today, "charts": charts.dashboard_figures(today=today)})
 
 
 # the web page lists the first late tasks and links to the task list for all of them, and the first changes since
