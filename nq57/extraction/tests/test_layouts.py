@@ -93,9 +93,21 @@ def test_a_table_cut_by_a_page_break_is_joined_and_its_repeated_header_dropped()
     assert head == ["| TT | Tên nhiệm vụ | Cơ quan chủ trì |", "| --- | --- | --- |"]
 
 
+#: a line that opens an item of its own ("1.", "a)", "- ", "II.", after any specks an OCR run put before the mark)
+_ITEM_START = re.compile(r"^[_~`'·|. ]*(?:\d{1,3}[.)]|[a-zđ]\)|[-+•*]\s|[IVX]{1,5}\.|\(\w{1,4}\))")
+
+
 def _as_html(text: str) -> str:
-    """The notice as a printed page: paragraphs, and each Markdown table as a ruled table."""
-    parts, rows = [], []
+    """The notice as a printed page: paragraphs, and each Markdown table as a ruled table. A source that was itself
+    hard-wrapped (an OCR text layer) is set as the paragraphs it was: its wrapped lines joined until a blank line or
+    a line that opens an item, so the printer wraps them again."""
+    parts, rows, block = [], [], []
+    hard_wrapped = bool(wrap_width(text.split("\n")))
+
+    def close_paragraph():
+        if block:
+            parts.append(f"<p>{html.escape(' '.join(block))}</p>")
+            block.clear()
 
     def close_table():
         if rows:
@@ -108,6 +120,7 @@ def _as_html(text: str) -> str:
             continue
         s = line.strip()
         if s.startswith("|") or s.count("|") >= 2:  # a Markdown table row, or a plain "|"-separated one
+            close_paragraph()
             cells = [c.strip().replace("**", "") for c in s.strip("|").split("|")]
             if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
                 rows.append(cells)
@@ -115,8 +128,16 @@ def _as_html(text: str) -> str:
         if not s and rows:
             continue  # a blank line between two rows of one table
         close_table()
-        if line.strip():
-            parts.append(f"<p>{html.escape(line.lstrip('# ').replace('**', '').replace('*', ''))}</p>")
+        if not s:
+            close_paragraph()
+            continue
+        plain = s.lstrip("# ").replace("**", "").replace("*", "")
+        if not hard_wrapped or _ITEM_START.match(plain):
+            close_paragraph()
+        block.append(plain)
+        if not hard_wrapped:
+            close_paragraph()
+    close_paragraph()
     close_table()
     style = ("body{font-family:'DejaVu Serif',serif;font-size:12pt} p{margin:0 0 5pt;text-align:justify}"
              "table{border-collapse:collapse;width:100%;font-size:9pt} td{border:1px solid #000;padding:2pt}")
