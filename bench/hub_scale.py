@@ -22,33 +22,20 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from monitoring_scale import prepare_environment as shared_environment  # noqa: E402 - after the path
 
 
 def prepare_environment(database_url: str | None, data_dir: str | None = None) -> None:
-    os.environ["NQ57_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="nq57-bench-")
-    os.environ["NQ57_TESTING"] = "1"
     os.environ["HUEY_IMMEDIATE"] = "1"
     os.environ["HUB_POSTS_PER_HOUR"] = "1000000"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nq57.settings"
-    os.environ.pop("REDIS_URL", None)
-    if database_url and data_dir:  # --reuse: the database of the earlier run, as it is
-        os.environ["DATABASE_URL"] = database_url
-    elif database_url:
-        import psycopg
-
-        base, name = database_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    shared_environment(database_url, data_dir)
 
 
 def sentences() -> tuple[list[str], list[str]]:

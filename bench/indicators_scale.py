@@ -18,30 +18,17 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from monitoring_scale import prepare_environment as shared_environment  # noqa: E402 - after the path
 
-def prepare_environment(database_url: str | None) -> None:
-    os.environ["NQ57_DATA_DIR"] = tempfile.mkdtemp(prefix="nq57-bench-")
-    os.environ["NQ57_TESTING"] = "1"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nq57.settings"
-    os.environ.pop("REDIS_URL", None)
-    if database_url:
-        import psycopg
-
-        base, name = database_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+prepare_environment = shared_environment
 
 
 def build(*, n_indicators: int, n_values: int, seed: int = 57):

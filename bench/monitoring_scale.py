@@ -25,12 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def prepare_environment(database_url: str | None) -> None:
-    os.environ["NQ57_DATA_DIR"] = tempfile.mkdtemp(prefix="nq57-bench-")
+def prepare_environment(database_url: str | None, data_dir: str | None = None) -> None:
+    """A throwaway data folder (or ``data_dir`` of an earlier run) and database for a benchmark; the other bench
+    scripts import this one. With ``data_dir`` and a PostgreSQL URL the earlier run's database is kept as it is."""
+    os.environ["NQ57_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="nq57-bench-")
     os.environ["NQ57_TESTING"] = "1"  # local-memory mail, fast password hashing
     os.environ["DJANGO_SETTINGS_MODULE"] = "nq57.settings"
     os.environ.pop("REDIS_URL", None)
-    if database_url:
+    if database_url and data_dir:
+        os.environ["DATABASE_URL"] = database_url
+    elif database_url:
         import psycopg
 
         base, name = database_url.rsplit("/", 1)
