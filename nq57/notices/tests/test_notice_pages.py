@@ -48,3 +48,17 @@ def test_the_list_finds_a_notice_number_typed_loosely(cast, client_for):
     for query in ("30-TB/TGV", "30 TB TGV", "30/tb-tgv", "30 tb"):
         found = client.get(reverse("notices:notice_list"), {"q": query}).content.decode()
         assert "30-TB/TGV" in found and "12-TB/TGV" not in found and "130-TB/TGV" not in found, query
+
+
+def test_the_import_page_shows_a_progress_indicator_while_a_document_is_read(client, db):
+    """Reading a document runs in a bounded child process (``core.sandbox``) and may take seconds: the form names
+    an indicator (``data-busy``) that ``site.js`` shows, and the submit button is disabled meanwhile."""
+    from nq57.core.testing import make_office
+
+    client.force_login(make_office("office-busy"))
+    page = client.get("/notices/import/").content.decode()
+    assert 'id="import-form" data-busy="import-busy"' in page
+    assert '<p id="import-busy" class="small" role="status" hidden><progress></progress>' in page
+    from django.contrib.staticfiles import finders
+
+    assert 'getAttribute("data-busy")' in open(finders.find("nq57/site.js"), encoding="utf-8").read()

@@ -1,10 +1,20 @@
 /* Behaviour every page may use, wired by data attributes instead of inline handlers (the Content-Security-Policy
-   allows no inline script): <form data-confirm="question"> asks before submitting; <button data-print> prints. */
+   allows no inline script): <form data-confirm="question"> asks before submitting; <form data-busy="id"> shows a
+   progress indicator while it is sent; <button data-print> prints. */
 (function () {
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
+  /* <form data-busy="id"> shows the element #id (a progress indicator) while a long submission runs */
+  document.addEventListener("submit", function (event) {
+    var busy = event.target.getAttribute && event.target.getAttribute("data-busy");
+    var indicator = busy && !event.defaultPrevented && document.getElementById(busy);
+    if (indicator) {
+      indicator.hidden = false;
+      event.target.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }
+  });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
     if (event.target.closest && event.target.closest("[data-back]") && window.history.length > 1) {
