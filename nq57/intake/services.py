@@ -498,6 +498,11 @@ def support_add(*, submission: Submission, user=None, contact: str = "") -> Supp
         raise ConflictError("Địa chỉ này đã ủng hộ nội dung này.")
     if support is None:
         support = Support.objects.create(submission=submission, contact_key=key, confirmed=False)
+    elif support.created_at > timezone.now() - dt.timedelta(hours=1):  # at most one link an hour to an address
+        raise ConflictError("Liên kết xác nhận đã được gửi tới địa chỉ này; hãy mở thư (kể cả thư mục thư rác) và "
+                            "bấm nút xác nhận.", field="contact")
+    else:
+        Support.objects.filter(pk=support.pk).update(created_at=timezone.now())
     token = signing.dumps({"s": support.pk, "c": key}, salt=SUPPORT_SALT)
     link = absolute_url(reverse("intake:support_confirm", args=[token]))
     context = {"subject": f"Xác nhận ủng hộ nội dung {submission.tracking_code}", "submission": submission,

@@ -139,10 +139,14 @@ def test_support_once_per_person_or_confirmed_contact(cast, submit, django_captu
     assert not pending.confirmed and Submission.objects.get(pk=s.pk).support_count == 1
     assert mail.outbox[-1].to == ["HOA@example.vn"]
     token = _confirm_link(mail.outbox[-1])
-    # asking again re-sends a link (the same pending support), still uncounted
-    with django_capture_on_commit_callbacks(execute=True):
-        again = services.support_add(submission=s, contact="hoa@example.vn")
-    assert again.pk == pending.pk and Submission.objects.get(pk=s.pk).support_count == 1
+    # asking again within the hour mails nothing more; later, a new link for the same pending support
+    with pytest.raises(ServiceError):
+        services.support_add(submission=s, contact="hoa@example.vn")
+    assert len(mail.outbox) == 1
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            again = services.support_add(submission=s, contact="hoa@example.vn")
+    assert again.pk == pending.pk and len(mail.outbox) == 2 and Submission.objects.get(pk=s.pk).support_count == 1
     assert services.support_confirm(token=token).confirmed
     assert Submission.objects.get(pk=s.pk).support_count == 2
     # the same link twice, or the same contact again, counts once
