@@ -374,6 +374,34 @@ def expected_version_from(request: HttpRequest, task) -> int:
                    headers={"ETag": current})
 
 
+def content_etag(prefix: str, pk: int, data: dict) -> str:
+    """A strong ETag for a record with no version counter: a digest of the answer it is read as."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return f'"{prefix}-{pk}-{hashlib.sha256(text.encode()).hexdigest()[:20]}"'
+
+
+def etag_candidates(request: HttpRequest, header: str) -> list[str]:
+    return [part.strip().removeprefix("W/") for part in request.headers.get(header, "").split(",") if part.strip()]
+
+
+def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    """A 304 (with the ETag) when ``If-None-Match`` names the current ETag; None otherwise."""
+    if etag in etag_candidates(request, "If-None-Match"):
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    return None
+
+
+def require_if_match(request: HttpRequest, etag: str) -> None:
+    """When ``If-Match`` is sent, it must name the current ETag (or be "*"): 412 otherwise."""
+    candidates = etag_candidates(request, "If-Match")
+    if candidates and etag not in candidates and candidates != ["*"]:
+        raise ApiError(412, "precondition_failed",
+                       "Nội dung đã được cập nhật sau lần bạn đọc (ETag không còn đúng). "
+                       "Hãy tải lại, xem thay đổi rồi gửi lại.", headers={"ETag": etag})
+
+
 # --- idempotency keys --------------------------------------------------------------------------------------------
 
 def _fingerprint(request: HttpRequest) -> str:

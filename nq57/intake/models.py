@@ -190,12 +190,14 @@ class SubmissionAttachment(models.Model):
 
 
 class Support(models.Model):
-    """One support per signed-in person or per verified contact."""
+    """One support per signed-in person or per contact. A support given by contact counts only once that contact
+    confirmed it (the signed link mailed to it); a signed-in person's counts at once."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     contact_key = models.CharField(max_length=200, blank=True)
+    confirmed = models.BooleanField("đã xác nhận", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

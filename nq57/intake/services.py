@@ -47,6 +47,7 @@ LIMITS = {"title": 300, "content": 20000, "legal_reference": 500, "sender_name":
 MAX_ATTACHMENTS = 5
 DUPLICATE_SCORE = 0.35  # similarity from which an earlier submission is a likely duplicate (bench/intake_duplicates.py)
 VERIFY_SALT = "intake.verify-contact"
+SUPPORT_SALT = "intake.confirm-support"
 
 
 class RateLimited(ServiceError):
@@ -301,7 +302,7 @@ def submission_merge(*, submission: Submission, into: Submission, actor) -> Subm
         if not duplicate.exists():
             support.submission = into
             support.save(update_fields=["submission"])
-            moved += 1
+            moved += support.confirmed
     Submission.objects.filter(pk=into.pk).update(support_count=F("support_count") + moved + 1)
     Submission.objects.filter(pk=submission.pk).update(support_count=0)
     _index(submission)
@@ -477,20 +478,59 @@ def submission_make_task(*, submission: Submission, notice, actor, text: str = "
 
 @transaction.atomic
 def support_add(*, submission: Submission, user=None, contact: str = "") -> Support:
-    """One support per signed-in person, or per contact already verified on an earlier submission."""
+    """One support per signed-in person (counted at once), or per e-mail address: that support stays pending, and
+    is not counted, until the address confirms it through the signed, expiring link mailed to it."""
     if not Submission.objects.published().filter(pk=submission.pk).exists():
         raise ServiceError("Chỉ ủng hộ được nội dung đã công khai.")
     if getattr(user, "is_authenticated", False):
-        lookup = {"user": user}
+        if Support.objects.filter(submission=submission, user=user).exists():
+            raise ConflictError("Bạn đã ủng hộ nội dung này.")
+        support = Support.objects.create(submission=submission, user=user)
+        Submission.objects.filter(pk=submission.pk).update(support_count=F("support_count") + 1)
+        return support
+    address = (contact or "").strip()
+    key = contact_key(address)
+    if not key or "@" not in address:
+        raise ServiceError("Hãy đăng nhập hoặc nhập địa chỉ thư điện tử để nhận liên kết xác nhận ủng hộ.",
+                           field="contact")
+    support = Support.objects.filter(submission=submission, contact_key=key).first()
+    if support is not None and support.confirmed:
+        raise ConflictError("Địa chỉ này đã ủng hộ nội dung này.")
+    if support is None:
+        support = Support.objects.create(submission=submission, contact_key=key, confirmed=False)
+    elif support.created_at > timezone.now() - dt.timedelta(hours=1):  # at most one link an hour to an address
+        raise ConflictError("Liên kết xác nhận đã được gửi tới địa chỉ này; hãy mở thư (kể cả thư mục thư rác) và "
+                            "bấm nút xác nhận.", field="contact")
     else:
-        key = contact_key(contact)
-        if not key or not Submission.objects.filter(sender_key=key, contact_verified=True).exists():
-            raise ServiceError("Hãy đăng nhập hoặc dùng địa chỉ liên hệ đã xác nhận để ủng hộ.", field="contact")
-        lookup = {"contact_key": key}
-    if Support.objects.filter(submission=submission, **lookup).exists():
-        raise ConflictError("Bạn đã ủng hộ nội dung này.")
-    support = Support.objects.create(submission=submission, **lookup)
-    Submission.objects.filter(pk=submission.pk).update(support_count=F("support_count") + 1)
+        Support.objects.filter(pk=support.pk).update(created_at=timezone.now())
+    token = signing.dumps({"s": support.pk, "c": key}, salt=SUPPORT_SALT)
+    link = absolute_url(reverse("intake:support_confirm", args=[token]))
+    context = {"subject": f"Xác nhận ủng hộ nội dung {submission.tracking_code}", "submission": submission,
+               "recipient_name": "", "url": link,
+               "body": ("Có người dùng địa chỉ thư điện tử này để ủng hộ nội dung dưới đây. Nếu đúng là Quý vị, hãy "
+                        "mở liên kết sau và bấm nút xác nhận; nếu không, hãy bỏ qua thư này.")}
+    message = EmailMultiAlternatives(context["subject"], render_to_string("intake/emails/message-body.txt", context),
+                                     settings.DEFAULT_FROM_EMAIL, [address])
+    message.attach_alternative(render_to_string("intake/emails/message-body.html", context), "text/html")
+    transaction.on_commit(lambda: message.send(fail_silently=True))
+    return support
+
+
+@transaction.atomic
+def support_confirm(*, token: str) -> Support:
+    """The address opened the link mailed to it and pressed the button: its pending support counts (once)."""
+    try:
+        data = signing.loads(token, salt=SUPPORT_SALT, max_age=_setting("INTAKE_VERIFY_DAYS", 14) * 86400)
+    except signing.BadSignature as exc:
+        raise ServiceError("Liên kết xác nhận không hợp lệ hoặc đã hết hạn.") from exc
+    support = Support.objects.select_for_update().filter(
+        pk=data.get("s"), contact_key=data.get("c") or "-").first()
+    if support is None:
+        raise ServiceError("Liên kết xác nhận không hợp lệ hoặc đã hết hạn.")
+    if not support.confirmed:
+        support.confirmed = True
+        support.save(update_fields=["confirmed"])
+        Submission.objects.filter(pk=support.submission_id).update(support_count=F("support_count") + 1)
     return support
 
 

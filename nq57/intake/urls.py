@@ -19,4 +19,5 @@ urlpatterns = [
     path("nguoi-gui/", views.sender_data, name="sender_data"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
+    path("ung-ho/xac-nhan/<str:token>/", views.support_confirm, name="support_confirm"),
 ]

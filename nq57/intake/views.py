@@ -124,11 +124,27 @@ def public_detail(request, code):
 def support(request, code):
     submission = get_object_or_404(Submission.objects.published(), tracking_code=code)
     try:
-        services.support_add(submission=submission, user=request.user, contact=request.POST.get("contact", ""))
+        support = services.support_add(submission=submission, user=request.user,
+                                       contact=request.POST.get("contact", ""))
     except ServiceError as exc:
-        return render(request, "intake/public_detail.html", {"s": submission, "support_error": exc.message},
-                      status=400)
+        return render(request, "intake/public_detail.html", {"s": submission, "support_error": exc.message,
+                                                             "contact": request.POST.get("contact", "")}, status=400)
+    if not support.confirmed:
+        return render(request, "intake/public_detail.html", {"s": submission, "support_pending": True})
     return redirect("intake:public_detail", code=code)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def support_confirm(request, token):
+    """The link mailed to a supporter: a button (a GET never writes) that confirms their support."""
+    if request.method == "POST":
+        try:
+            support = services.support_confirm(token=token)
+        except ServiceError as exc:
+            return render(request, "intake/support_confirm.html", {"error": exc.message}, status=400)
+        return render(request, "intake/support_confirm.html", {"done": True, "s": support.submission})
+    return render(request, "intake/support_confirm.html", {})
 
 
 @public

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router
 
 from nq57.agencies.models import Agency
-from nq57.api.http import ApiError, expected_version_from, paginate, schema_response, task_etag
+from nq57.api.http import ApiError, expected_version_from, not_modified, paginate, schema_response, task_etag
 from nq57.api.schemas import error_responses
 from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
@@ -68,10 +68,9 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
 def task_detail(request, task_id: int, response: HttpResponse):
     task = get_object_or_404(task_queryset(), pk=task_id)
     etag = task_etag(task)
-    if etag in [p.strip().removeprefix("W/") for p in request.headers.get("If-None-Match", "").split(",")]:
-        not_modified = HttpResponse(status=304)
-        not_modified["ETag"] = etag
-        return not_modified
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     response["ETag"] = etag
     return task_dict(task)
 

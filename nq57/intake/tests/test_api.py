@@ -45,3 +45,28 @@ def test_list_read_and_answer_with_idempotency(cast):
 def test_unpublished_is_not_found(cast):
     s = services.submission_submit(**INITIATIVE, sender_name="A", sender_contact="a@example.vn")
     assert_error(_api(cast.bob).get(f"intake/submissions/{s.pk}"), 404)
+
+
+def test_detail_etag_answers_304_until_the_submission_changes(cast):
+    s = _routed(cast)
+    bob, alice = _api(cast.bob), _api(cast.alice)
+    url = f"intake/submissions/{s.pk}"
+    first = bob.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"intake-')
+    unchanged = bob.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged["ETag"] == etag
+    assert bob.get(url, headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304
+    assert bob.get(url, headers={"If-None-Match": '"intake-0-stale"'}).status_code == 200
+    services.support_add(submission=s, user=cast.bob)  # the support count is part of what is read
+    changed = bob.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    # answering with a stale If-Match is refused; with the current one it goes through
+    body = {"answer": "Sẽ thí điểm.", "decision": "pilot", "reasons": "Khả thi.",
+            **dict.fromkeys(services.SCORES, 4)}
+    stale = alice.post(f"{url}/answer", body, headers={"If-Match": etag})
+    assert_error(stale, 412)
+    assert Submission.objects.get().status == SubmissionStatus.RECEIVED
+    done = alice.post(f"{url}/answer", body, headers={"If-Match": changed["ETag"]})
+    assert done.status_code == 200, done.content
+    assert bob.get(url, headers={"If-None-Match": done["ETag"]}).status_code == 304

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import signing
 from django.urls import reverse
@@ -136,3 +138,21 @@ def test_dashboard_backlog_is_live(cast, client):
     assert client.get(reverse("intake:dashboard")).context["figures"]["new"] == 1
     services.submission_submit(**INITIATIVE, sender_name="B", sender_contact="b@example.vn")
     assert client.get(reverse("intake:dashboard")).context["figures"]["new"] == 2  # not from the cache
+
+
+def test_support_by_contact_waits_for_the_confirm_button(cast, client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    s = services.submission_submit(**INITIATIVE, sender_name="A", sender_contact="a@example.vn", address="1.2.3.4")
+    services.contact_verify(token=signing.dumps({"id": s.pk, "c": s.sender_key}, salt=services.VERIFY_SALT))
+    services.submission_route(submission=s, agency=cast.kh, actor=cast.office)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("intake:support", args=[s.tracking_code]), {"contact": "ban@example.vn"})
+    assert page.status_code == 200 and "Đã gửi thư kèm liên kết xác nhận" in page.content.decode()
+    assert Submission.objects.get().support_count == 0
+    url = re.search(r"https?://[^/\s]+(/\S*/ung-ho/xac-nhan/\S+/)", mail.outbox[-1].body).group(1)
+    assert client.get(url).status_code == 200 and Submission.objects.get().support_count == 0  # a GET never writes
+    assert client.post(url).status_code == 200 and Submission.objects.get().support_count == 1
+    assert client.post(url[:-3] + "xx/").status_code == 400
+    assert Submission.objects.get().support_count == 1

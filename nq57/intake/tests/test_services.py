@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -118,17 +119,62 @@ def test_reject_merge_and_out_of_scope(cast, submit, django_capture_on_commit_ca
     assert again.status == SubmissionStatus.RECEIVED
 
 
-def test_support_once_per_person_or_verified_contact(cast, submit):
+def _confirm_link(message) -> str:
+    return re.search(r"/ung-ho/xac-nhan/([^/\s]+)/", message.body).group(1)
+
+
+def test_support_once_per_person_or_confirmed_contact(cast, submit, django_capture_on_commit_callbacks):
     s = verified(submit())
     s = services.submission_route(submission=s, agency=cast.kh, actor=cast.office)
     citizen = make_citizen("dan")
-    services.support_add(submission=s, user=citizen)
+    services.support_add(submission=s, user=citizen)  # a signed-in account counts at once
     with pytest.raises(ServiceError):
         services.support_add(submission=s, user=citizen)
     with pytest.raises(ServiceError):
-        services.support_add(submission=s, contact="unknown@example.vn")
-    services.support_add(submission=s, contact="HOA@example.vn")  # verified on the submission itself
-    assert Submission.objects.get(pk=s.pk).support_count == 2 == Support.objects.count()
+        services.support_add(submission=s, contact="0912345678")  # no address to mail a link to
+    mail.outbox.clear()
+    # anyone may type someone else's address: nothing counts until that address confirms
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = services.support_add(submission=s, contact="HOA@example.vn")
+    assert not pending.confirmed and Submission.objects.get(pk=s.pk).support_count == 1
+    assert mail.outbox[-1].to == ["HOA@example.vn"]
+    token = _confirm_link(mail.outbox[-1])
+    # asking again within the hour mails nothing more; later, a new link for the same pending support
+    with pytest.raises(ServiceError):
+        services.support_add(submission=s, contact="hoa@example.vn")
+    assert len(mail.outbox) == 1
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            again = services.support_add(submission=s, contact="hoa@example.vn")
+    assert again.pk == pending.pk and len(mail.outbox) == 2 and Submission.objects.get(pk=s.pk).support_count == 1
+    assert services.support_confirm(token=token).confirmed
+    assert Submission.objects.get(pk=s.pk).support_count == 2
+    # the same link twice, or the same contact again, counts once
+    services.support_confirm(token=_confirm_link(mail.outbox[-1]))
+    with pytest.raises(ServiceError):
+        services.support_add(submission=s, contact="hoa@example.vn")
+    assert Submission.objects.get(pk=s.pk).support_count == 2 == Support.objects.filter(confirmed=True).count()
+
+
+def test_a_forged_or_expired_support_link_confirms_nothing(cast, submit, django_capture_on_commit_callbacks):
+    s = services.submission_route(submission=verified(submit()), agency=cast.kh, actor=cast.office)
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            pending = services.support_add(submission=s, contact="khach@example.vn")
+        token = _confirm_link(mail.outbox[-1])
+    forged = [token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+              signing.dumps({"s": pending.pk, "c": pending.contact_key}, salt="another-salt"),
+              signing.dumps({"s": pending.pk, "c": "someone-else"}, salt=services.SUPPORT_SALT),
+              signing.dumps({"id": s.pk, "c": s.sender_key}, salt=services.VERIFY_SALT)]
+    for bad in forged:
+        with pytest.raises(ServiceError):
+            services.support_confirm(token=bad)
+    with time_machine.travel(dt.datetime(2026, 4, 2, 9, 0, tzinfo=dt.UTC), tick=False):  # 31 days later
+        with pytest.raises(ServiceError):
+            services.support_confirm(token=token)
+    assert not Support.objects.get(pk=pending.pk).confirmed
+    assert Submission.objects.get(pk=s.pk).support_count == 0
 
 
 def test_deadlines_reminders_and_escalation_under_a_frozen_clock(cast, submit):
