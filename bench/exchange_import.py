@@ -3,7 +3,7 @@ r71), imported with ``nq57 exchange import`` (committed chunks, audit history, t
 throwaway database; prints tasks/s and reports/s and checks the counts afterwards (and that a second import of the
 same file writes nothing).
 
-    .venv/bin/python bench/exchange_import.py [--tasks 100000] [--reports 170000] [--chunk-size 500]
+    .venv/bin/python bench/exchange_import.py [--tasks 100000] [--reports 170000] [--chunk-size 2000]
     .venv/bin/python bench/exchange_import.py --database-url postgres://postgres@127.0.0.1:5432/nq57bench_exchange
 
 SQLite lives in a temporary NQ57_DATA_DIR; a PostgreSQL database named in --database-url is dropped and created
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--reports", type=int, default=170_000)
-    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-size", type=int, default=2000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
 

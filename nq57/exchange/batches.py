@@ -1,5 +1,5 @@
-"""Imports written chunk by chunk: each chunk of records (``chunk_size``, 500 by default) commits in its own short
-transaction together with the batch's ``rows_done``, so on SQLite the write lock is held for one chunk (well under a
+"""Imports written chunk by chunk: each chunk of records (``chunk_size``, 2,000 by default) commits in its own short
+transaction together with the batch's ``rows_done``, so on SQLite the write lock is held for one chunk (about a
 second), never for the whole file, and other people keep working. A run that stops — a crash, a killed worker, a
 refused chunk — leaves the batch ``failed`` or ``running`` with the rows written so far; running it again
 (``nq57 exchange import --batch ID``, or "Tiếp tục" on the web) resumes after the last committed chunk. External

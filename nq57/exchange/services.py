@@ -362,7 +362,7 @@ class _DryRun(Exception):
     pass
 
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 2000
 
 
 def _report_id(value: str | None) -> int | None:
@@ -401,9 +401,11 @@ class ChunkImporter:
                  if isinstance(r, dict) and i not in self.schema_errors and (r.get("path") or "").strip()}
         existing_paths = set()
         if paths:
-            existing_paths = set(TaskModel.objects.filter(notice__number__in={n for n, _ in paths},
-                                                          path__in={p for _, p in paths})
-                                 .values_list("notice_id", "path"))
+            # the notices' ids first and no ordering, so SQLite reads the (notice, path) index alone: a join on the
+            # notice number, or the tasks' default ordering, has it scan every task of those notices once per chunk
+            notice_ids = list(Notice.objects.filter(number__in={n for n, _ in paths}).values_list("pk", flat=True))
+            existing_paths = set(TaskModel.objects.filter(notice_id__in=notice_ids, path__in={p for _, p in paths})
+                                 .order_by().values_list("notice_id", "path"))
         # tasks already linked to this system's ids, read at once: an unchanged record costs no query of its own
         linked = TaskModel.objects.in_bulk(set(keyed.values())) if keyed else {}
         self.assigned: dict[int, dict[str, set[int]]] = {}

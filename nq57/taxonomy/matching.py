@@ -35,6 +35,18 @@ def _pattern(keyword: str) -> tuple[bool, re.Pattern | None]:
     return False, re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
 
 
+@functools.lru_cache(maxsize=1024)
+def _patterns_any(keywords: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """(acronyms, other keywords) of a keyword list, each as one alternation of ``_pattern``'s patterns: one search
+    says whether any of them matches (theme tagging of bulk imports checks every theme of every task)."""
+    acronyms, others = [], []
+    for keyword in keywords:
+        acronym, pattern = _pattern(keyword)
+        if pattern is not None:
+            (acronyms if acronym else others).append(f"(?:{pattern.pattern})")
+    return (re.compile("|".join(acronyms)) if acronyms else None, re.compile("|".join(others)) if others else None)
+
+
 class Text:
     """A text prepared once for many keyword checks."""
 
@@ -49,7 +61,8 @@ class Text:
         return bool(pattern.search(self.nfc if acronym else self.folded))
 
     def mentions_any(self, keywords) -> bool:
-        return any(self.mentions(k) for k in keywords or () if isinstance(k, str))
+        acronyms, others = _patterns_any(tuple(k or "" for k in keywords or () if isinstance(k, str)))
+        return bool(acronyms and acronyms.search(self.nfc)) or bool(others and others.search(self.folded))
 
 
 def mentions(text: str, keyword: str) -> bool:

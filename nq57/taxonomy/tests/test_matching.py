@@ -67,3 +67,12 @@ def test_empty_keywords_and_texts_never_match():
     assert not mentions("Ứng dụng AI", "")
     assert not mentions("Ứng dụng AI", "   ")
     assert not Text("Ứng dụng AI").mentions_any([None, "", 5])
+
+
+def test_mentions_any_says_what_checking_each_keyword_says():
+    keywords = ["AI", "5G", "trí tuệ nhân tạo", "chuyển đổi số", "", "IoT", "khu công nghệ cao"]
+    texts = ["Ứng dụng AI trong y tế", "không để ai bị bỏ lại", "mạng 15G", "mạng 5G", "ung dung tri tue  nhan tao",
+             "sửa đổi sở hữu", "Chuyển Đổi Số quốc gia", "iot", "Uỷ ban quản lý khu công nghệ cao", ""]
+    for text in texts:
+        for chosen in (keywords, keywords[:2], keywords[2:4], [], ["AI"], ["chuyển đổi số"]):
+            assert Text(text).mentions_any(chosen) == any(mentions(text, k) for k in chosen), (text, chosen)

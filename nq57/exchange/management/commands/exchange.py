@@ -21,7 +21,7 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="Nhập tệp JSON (cập nhật hoặc tạo nhiệm vụ, không trùng lặp)")
         imp.add_argument("file", nargs="?", help="Tệp JSON theo exchange-v1.schema.json ('-' để đọc từ stdin)")
         imp.add_argument("--batch", type=int, help="Tiếp tục lượt nhập số ID (đã dừng giữa chừng) từ phần đã lưu")
-        imp.add_argument("--chunk-size", type=int, default=None, help="Số bản ghi mỗi phần ghi (mặc định 500)")
+        imp.add_argument("--chunk-size", type=int, default=None, help="Số bản ghi mỗi phần ghi (mặc định 2000)")
         imp.add_argument("--no-progress", action="store_true", help="Không in thanh tiến độ")
         imp.add_argument("--system", help="Hệ thống gửi (mặc định: trường system trong tệp), ví dụ r71")
         imp.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì")
