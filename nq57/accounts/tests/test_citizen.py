@@ -71,6 +71,7 @@ def test_a_citizen_session_sees_no_internal_menu_and_no_internal_page(cast, clie
     client.force_login(citizen)
     home = client.get("/accounts/me/").content.decode()
     assert "Nhiệm vụ</a>" not in home and "Đăng ký tổ chức" in home
+    assert '<a class="brand" href="/accounts/me/">' in home  # the site name leads to their own page, not a refusal
     for path in ("/", "/tasks/", "/dashboard/", "/agencies/", "/api-tokens/", "/exchange/"):
         response = client.get(path)
         assert response.status_code == 403, path
