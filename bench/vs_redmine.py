@@ -241,7 +241,7 @@ def to_ms(text: str) -> float:
 
 
 def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int, connections: int,
-            script: str | None, workdir: Path) -> dict:
+            script: str | None, workdir: Path, cpu_of: int | None = None) -> dict:
     args = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "10s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
@@ -251,8 +251,10 @@ def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int,
         args += ["-s", str(path)]
     if warmup:
         subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, text=True, timeout=warmup + 60)
+    cpu_before = cpu_seconds(cpu_of) if cpu_of else 0.0
     out = subprocess.run([*args, f"-d{seconds}s", "--latency", url], capture_output=True, text=True,
                          timeout=seconds + 60).stdout
+    cpu_used = cpu_seconds(cpu_of) - cpu_before if cpu_of else float("nan")
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
               "requests": int(re.search(r"(\d+) requests in", out).group(1)),
               "non2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
@@ -262,6 +264,10 @@ def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int,
     for pct in ("50", "90", "99"):
         m = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
         result[f"p{pct}"] = to_ms(m.group(1)) if m else float("nan")
+    # a refused or failed request is not a request served: ratios compare the 2xx answers per second
+    answered = max(result["requests"] - result["non2xx"] - result["errors"], 0)
+    result["ok_rps"] = result["rps"] * answered / result["requests"] if result["requests"] else 0.0
+    result["cpu_ms"] = cpu_used * 1000 / result["requests"] if result["requests"] else float("nan")
     return result
 
 
@@ -275,14 +281,34 @@ def probe(base: str, path: str, headers: dict, method: str = "GET", body: str | 
     return response.status, len(data)
 
 
-def rss_mib(pid: int) -> tuple[int, int]:
-    """Resident memory (MiB) of a process and its children, and how many processes."""
+def family(pid: int) -> list[int]:
+    """A server's master process and its workers."""
     pids = [pid]
     try:
         pids += [int(p) for p in subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
                                                 text=True).stdout.split()]
     except OSError:
         pass
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a server's master and workers: on a shared machine the CPU each
+    request cost is a fairer figure than the wall clock. On SQLite it includes the database's work (in process);
+    on PostgreSQL the database server's processes are not counted."""
+    ticks = 0
+    for p in family(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> tuple[int, int]:
+    """Resident memory (MiB) of a process and its children, and how many processes."""
+    pids = family(pid)
     total = 0
     for p in pids:
         try:
@@ -454,18 +480,22 @@ def main() -> int:
                 if round_no % 2:
                     order.reverse()
                 for system, url, (path, headers, *script) in order:
+                    pid = server.pid if system == "nq57" else redmine["pid"]
                     result = run_wrk(url + path, headers=headers, seconds=args.duration, warmup=args.warmup,
                                      threads=args.threads_wrk, connections=args.connections,
-                                     script=script[0] if script else None, workdir=data_dir)
+                                     script=script[0] if script else None, workdir=data_dir, cpu_of=pid)
                     results[name][system].append(result)
                     print(f"  round {round_no + 1} {name:<26} {system:<7} {result['rps']:8.1f} req/s  "
+                          f"({result['ok_rps']:.1f} answered 2xx)  "
                           f"p50 {result['p50']:7.1f} ms  p90 {result['p90']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
-                          f"non2xx {result['non2xx']}  errors {result['errors']}", flush=True)
+                          f"non2xx {result['non2xx']}  errors {result['errors']}  "
+                          f"server CPU {result['cpu_ms']:.1f} ms/request", flush=True)
         mem_after = {"nq57": rss_mib(server.pid), "redmine": rss_mib(redmine["pid"]) if redmine else None}
         print(f"\n==== summary ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.count:,} tasks; median "
-              f"of {args.rounds} rounds; ratio = nq57 req/s / Redmine req/s)")
+              f"of {args.rounds} rounds; ratio = nq57 / Redmine answers (2xx) per second; "
+              "CPU ratio = Redmine's server CPU per request / nq57's)")
         print(f"{'page/call':<26} {'nq57 req/s':>10} {'p50':>7} {'p99':>7} {'redmine':>8} {'p50':>7} {'p99':>7} "
-              f"{'ratio':>6}  errors (nq57/redmine)")
+              f"{'ratio':>6}  {'errors nq/rm':>13}  CPU ms/request nq57 redmine  CPU ratio")
         worst = None
         for name, systems in results.items():
             def med(rows, key):
@@ -476,14 +506,15 @@ def main() -> int:
                 return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
             mine, theirs = systems["nq57"], systems["redmine"]
-            theirs_rps = med(theirs, "rps") if theirs else float("nan")
-            ratio = (med(mine, "rps") / theirs_rps if theirs_rps else float("inf")) if theirs else float("nan")
+            theirs_rps = med(theirs, "ok_rps") if theirs else float("nan")
+            ratio = (med(mine, "ok_rps") / theirs_rps if theirs_rps else float("inf")) if theirs else float("nan")
             worst = ratio if worst is None or ratio < worst else worst
             errors = (f"{sum(r['non2xx'] + r['errors'] for r in mine)}/"
                       f"{sum(r['non2xx'] + r['errors'] for r in theirs) if theirs else '-'}")
-            print(f"{name:<26} {med(mine, 'rps'):10.1f} {med(mine, 'p50'):7.1f} {med(mine, 'p99'):7.1f} "
-                  f"{med(theirs, 'rps'):8.1f} {med(theirs, 'p50'):7.1f} {med(theirs, 'p99'):7.1f} {ratio:6.2f}  "
-                  f"{errors}")
+            print(f"{name:<26} {med(mine, 'ok_rps'):10.1f} {med(mine, 'p50'):7.1f} {med(mine, 'p99'):7.1f} "
+                  f"{med(theirs, 'ok_rps'):8.1f} {med(theirs, 'p50'):7.1f} {med(theirs, 'p99'):7.1f} {ratio:6.2f}  "
+                  f"{errors:>13}  {med(mine, 'cpu_ms'):7.1f} {med(theirs, 'cpu_ms'):7.1f}  "
+                  f"{med(theirs, 'cpu_ms') / med(mine, 'cpu_ms') if theirs else float('nan'):6.2f}")
         print(f"lowest ratio: {worst:.2f}")
         print(f"memory RSS MiB (processes): nq57 {mem_before['nq57']} -> {mem_after['nq57']}"
               + (f"; redmine {mem_before['redmine']} -> {mem_after['redmine']}" if redmine else ""))
