@@ -340,8 +340,8 @@ def main() -> int:
     parser.add_argument("--skip-redmine", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
     parser.add_argument("--no-history", action="store_true", help="load without audit history (size comparison)")
-    parser.add_argument("--data-dir", default="", help="keep the SQLite data here; reused (migrated, not reloaded) "
-                        "when it already holds a loaded data set")
+    parser.add_argument("--data-dir", default="", help="keep the SQLite data (or, with --database-url, "
+                        "the PostgreSQL database, not dropped) and reuse it (migrated, not reloaded) on the next run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -356,8 +356,10 @@ def main() -> int:
            "API_RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING", "HUEY_IMMEDIATE": "0"}
     for key in ("REDIS_URL", "DATABASE_URL"):
         env.pop(key, None)
+    saved = data_dir / "vs_redmine.json"
+    reuse = keep and saved.exists()  # --data-dir keeps the loaded data (and the PostgreSQL database) for another run
     if args.database_url:
-        env["DATABASE_URL"] = pg_database(args.database_url)
+        env["DATABASE_URL"] = args.database_url if reuse else pg_database(args.database_url)
     os.environ.clear()
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -374,8 +376,7 @@ def main() -> int:
 
     print(f"loading {args.count:,} tasks (today={args.today}) into "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}...", flush=True)
-    saved = data_dir / "vs_redmine.json"
-    if keep and saved.exists() and not args.database_url:
+    if reuse:
         import django
 
         django.setup()
@@ -526,7 +527,7 @@ def main() -> int:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-        if args.database_url:
+        if args.database_url and not keep:
             from django.db import connections
 
             connections.close_all()
