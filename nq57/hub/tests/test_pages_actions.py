@@ -64,7 +64,10 @@ def test_stop_a_deal_page(client, hub, deal):
     assert response.status_code == 302
     page = client.get(deal.get_absolute_url()).content.decode()
     assert "đã dừng kết nối" in page and "Đã chọn đối tác khác." in page and 'id="withdraw-submit"' not in page
-    assert 'id="message-submit"' in page  # the form stays, the service refuses
+    assert 'id="message-submit"' not in page
+    refused = client.post(reverse("hub:deal_message", args=[deal.pk]), {"body": "còn đó?"})
+    assert refused.status_code == 400 and "Kết nối này đã dừng." in refused.content.decode()
+    assert deal.messages.count() == 1
     response = client.post(url, {"reason": ""}, follow=True)
     assert "Kết nối này đã dừng." in response.content.decode()
 
