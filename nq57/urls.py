@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
@@ -15,7 +17,19 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+FAVICON = Path(__file__).resolve().parent / "static" / "nq57" / "favicon.ico"
+
+
+@public
+def favicon(request):
+    """Browsers ask /favicon.ico whatever the page says: the site's own icon, cached for 30 days."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=2592000"
+    return response
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("nq57.monitoring.urls")),
     path("accounts/login/", public(auth_views.LoginView.as_view(template_name="accounts/login.html")), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -36,6 +36,11 @@ def _descendant_ids(agency_ids) -> frozenset[int]:
     return frozenset(ids)
 
 
+def organisation_and_units(agency_id: int) -> frozenset[int]:
+    """An organisation and all of its subordinate units (to any depth): what an indicator's ``agency`` covers."""
+    return _descendant_ids([agency_id])
+
+
 class SystemActor:
     """The platform itself acting outside any request: management commands, scheduled jobs, data loading.
 

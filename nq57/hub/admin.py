@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from nq57.core.admin import ReadOnlyAdminMixin
-from nq57.hub.models import Contract, Deal, Message, Offer, Outcome, Problem, ProblemAccess
+from nq57.hub.models import Contract, ContractMilestone, Deal, Message, Offer, Outcome, Problem, ProblemAccess
 
 
 @admin.register(Problem)
@@ -26,5 +26,5 @@ class DealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("stage",)
 
 
-for model in (ProblemAccess, Message, Contract, Outcome):
+for model in (ProblemAccess, Message, Contract, ContractMilestone, Outcome):
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdminMixin, admin.ModelAdmin), {}))

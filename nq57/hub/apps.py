@@ -8,4 +8,4 @@ class HubConfig(AppConfig):
     api_router = "nq57.hub.api.router"  # mounted under /api/v1/ by nq57.api.api
 
     def ready(self) -> None:
-        from nq57.hub import events, listeners, notifications  # noqa: F401 - registrations
+        from nq57.hub import events, indicator_sources, listeners, notifications  # noqa: F401 - registrations

@@ -92,6 +92,24 @@ class OfferForm(_ItemForm):
     brochure = forms.FileField(label="Tài liệu giới thiệu (PDF, DOCX, PPTX, ảnh; tối đa 20 MB)", required=False)
 
 
+class OfferEditForm(OfferForm):
+    """The poster's edit of its offer: everything but the organisation (withdrawing is its own action)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["organisation"]
+        self.fields["brochure"].label = "Thay tài liệu giới thiệu (để trống nếu giữ tệp cũ)"
+
+
+class ReasonForm(forms.Form):
+    reason = _text("Lý do (không bắt buộc)", 2000, required=False, rows=2)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label="Ngày hoàn thành", widget=forms.DateInput(attrs={"type": "date"}))
+    note = _text("Ghi chú", 2000, required=False)
+
+
 class InterestForm(forms.Form):
     organisation = forms.ModelChoiceField(label="Thay mặt tổ chức", queryset=None)
     message = _text("Lời nhắn", 4000, rows=3)

@@ -215,6 +215,11 @@ class Deal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(get_user=history_user)
+    #: who stopped the deal (one of the two parties), when and why (``services.deal_withdraw``)
+    withdrawn_by = models.ForeignKey("agencies.Agency", verbose_name="bên dừng kết nối", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField("dừng lúc", null=True, blank=True)
+    withdraw_reason = models.TextField("lý do dừng", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "kết nối hợp tác"
@@ -270,7 +275,6 @@ class Contract(models.Model):
     signed_on = models.DateField("ngày ký")
     starts_on = models.DateField("bắt đầu", null=True, blank=True)
     ends_on = models.DateField("kết thúc", null=True, blank=True)
-    milestones = models.JSONField("mốc tiến độ", default=list, blank=True)
     field = models.ForeignKey("taxonomy.TechnologyField", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -307,3 +311,36 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title} ({self.year})"
+
+
+class ContractMilestone(models.Model):
+    """A milestone of a contract (due date and content, set when the contract is recorded), marked done by either
+    party with the date and a note (``services.milestone_mark_done``). One row per milestone rather than a JSON list
+    on the contract: each mark is its own audited change, two parties marking two milestones never overwrite each
+    other, and overdue milestones can be counted in the database."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    title = models.CharField("nội dung", max_length=300)
+    due_on = models.DateField("hạn", null=True, blank=True)
+    done_on = models.DateField("hoàn thành ngày", null=True, blank=True)
+    note = models.TextField("ghi chú", max_length=2000, blank=True)
+    done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_by_organisation = models.ForeignKey("agencies.Agency", verbose_name="bên xác nhận", null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = "mốc tiến độ hợp đồng"
+        verbose_name_plural = "mốc tiến độ hợp đồng"
+        ordering = ["contract", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_late(self, today) -> bool:
+        return self.due_on is not None and (self.done_on or today) > self.due_on

@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from nq57.agencies.models import Agency, AgencyKind
 from nq57.core import access
@@ -19,6 +20,7 @@ from nq57.core.events import publish
 from nq57.core.uploads import DOCUMENT_SIGNATURES, check_upload
 from nq57.hub.models import (
     Contract,
+    ContractMilestone,
     Deal,
     DealStage,
     IpStatus,
@@ -307,7 +309,20 @@ def offer_update(*, actor, offer: Offer, **changes) -> Offer:
     for name in ("asking_price_vnd", "is_active"):
         if name in changes:
             setattr(offer, name, changes[name])
+    if "kind" in changes:
+        if changes["kind"] not in OfferKind.values:
+            raise ServiceError("Loại kết quả không hợp lệ.", field="kind")
+        offer.kind = changes["kind"]
+    if "ip_status" in changes:
+        if changes["ip_status"] not in IpStatus.values:
+            raise ServiceError("Tình trạng sở hữu trí tuệ không hợp lệ.", field="ip_status")
+        offer.ip_status = changes["ip_status"]
     _check_money({"asking_price_vnd": offer.asking_price_vnd})
+    brochure = changes.get("brochure")
+    _check_brochure(brochure)
+    if brochure:
+        offer.brochure_name = (brochure.name or "")[:300]
+        offer.brochure.save(brochure.name, brochure, save=False)
     if "field" in changes:
         offer.field = _check_field(changes["field"])
     offer.title_key = _check_rate_and_duplicate(actor=actor, organisation=offer.organisation, model=Offer,
@@ -377,6 +392,8 @@ def interest_express(*, actor, organisation: Agency, message: str, problem: Prob
         raise ServiceError("Không thể bày tỏ quan tâm với nội dung của chính tổ chức mình.")
     if isinstance(target, Problem) and target.status == ProblemStatus.CLOSED:
         raise ServiceError("Đầu bài này đã đóng.")
+    if isinstance(target, Offer) and not target.is_active:
+        raise ServiceError("Kết quả này đã ngừng chào.")
     for own in (problem, offer):
         if own is not None and own is not target and own.organisation_id != organisation.pk:
             raise ServiceError("Nội dung kèm theo phải của tổ chức bạn.")
@@ -436,7 +453,12 @@ def _check_milestones(milestones) -> list[dict]:
             raise ServiceError("Mốc tiến độ chứa mã lệnh; vui lòng chỉ nhập văn bản.", field="milestones")
         if isinstance(due, dt.date):
             due = due.isoformat()
-        cleaned.append({"title": title[:300], "due": due})
+        if isinstance(due, str):
+            try:
+                due = dt.date.fromisoformat(due)
+            except ValueError as exc:
+                raise ServiceError(f"Ngày của mốc “{title[:60]}” không hợp lệ.", field="milestones") from exc
+        cleaned.append({"title": title[:300], "due_on": due})
     return cleaned
 
 
@@ -463,8 +485,10 @@ def contract_record(*, actor, deal: Deal, number: str, title: str, value_vnd: in
     field = (deal.problem.field if deal.problem_id else None) or (deal.offer.field if deal.offer_id else None)
     contract = Contract.objects.create(deal=deal, value_vnd=value_vnd, cofunding_vnd=cofunding_vnd or 0,
                                        cofunder=cofunder, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
-                                       milestones=_check_milestones(milestones), field=field, recorded_by=actor,
-                                       **texts)
+                                       field=field, recorded_by=actor, **texts)
+    bulk_create_with_history([ContractMilestone(contract=contract, position=index, **row)
+                              for index, row in enumerate(_check_milestones(milestones), start=1)],
+                             ContractMilestone, default_user=actor)
     deal.stage = DealStage.CONTRACTED
     deal.save(update_fields=["stage", "updated_at"])
     if deal.problem_id:
@@ -510,3 +534,97 @@ def deal_for(user, pk: int) -> Deal:
     if deal is None:
         raise NotFoundError("Không tìm thấy kết nối hợp tác.")
     return deal
+
+
+# --- stopping a deal, closing a problem, withdrawing an offer, contract milestones (issue 14, pages) ----------------
+
+def _clean_reason(reason: str, label: str = "Lý do") -> str:
+    return _clean_texts({"reason": reason or ""}, {"reason": label})["reason"][:2000]
+
+
+def _open_deals(**item):
+    return Deal.objects.filter(**item).exclude(stage__in=(DealStage.CONTRACTED, DealStage.WITHDRAWN))
+
+
+@acting
+@transaction.atomic
+def deal_withdraw(*, actor, deal: Deal, reason: str = "") -> Deal:
+    """Either party stops a deal that has no contract yet; the other party is told by mail. A problem left without
+    any other open deal goes back from "in talks" to "open"."""
+    party = _acting_party(actor, deal)
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if deal.stage == DealStage.WITHDRAWN:
+        raise ServiceError("Kết nối này đã dừng.")
+    if deal.stage == DealStage.CONTRACTED:
+        raise ServiceError("Kết nối đã ký hợp đồng nên không dừng được trên Sàn; việc chấm dứt hợp đồng theo thỏa "
+                           "thuận giữa hai bên.")
+    deal.stage = DealStage.WITHDRAWN
+    deal.withdrawn_by_id = party
+    deal.withdrawn_at = timezone.now()
+    deal.withdraw_reason = _clean_reason(reason)
+    deal.save()
+    if deal.problem_id and not _open_deals(problem_id=deal.problem_id).exists():
+        Problem.objects.filter(pk=deal.problem_id, status=ProblemStatus.IN_TALKS).update(status=ProblemStatus.OPEN)
+    publish("hub.deal_withdrawn", deal_id=deal.pk, by_organisation_id=party, author_id=actor.pk)
+    return deal
+
+
+def _item_closed(kind: str, item, *, actor, reason: str) -> None:
+    # the history row says why (simple-history keeps 100 characters of it; the mail carries the whole reason)
+    item._change_reason = (reason or ("Đóng đầu bài" if kind == "problem" else "Ngừng chào kết quả"))[:100]
+    item.save()
+    search_index(kind, item)  # off the public search
+    deal_ids = list(_open_deals(**{kind: item}).values_list("pk", flat=True))
+    publish("hub.problem_closed" if kind == "problem" else "hub.offer_withdrawn", kind=kind, item_id=item.pk,
+            organisation_id=item.organisation_id, deal_ids=deal_ids, author_id=actor.pk, reason=reason)
+
+
+@acting
+@transaction.atomic
+def problem_close(*, actor, problem: Problem, reason: str = "") -> Problem:
+    """The poster closes its problem: off the public pages and search, no new interest; the organisations in open
+    talks about it are told by mail (their deals stay, either side may stop them)."""
+    access.require(access.can_edit_hub_item(actor, problem), "Chỉ tổ chức đăng đầu bài mới được đóng đầu bài.")
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if problem.status == ProblemStatus.CLOSED:
+        raise ServiceError("Đầu bài này đã đóng.")
+    problem.status = ProblemStatus.CLOSED
+    _item_closed("problem", problem, actor=actor, reason=_clean_reason(reason))
+    return problem
+
+
+@acting
+@transaction.atomic
+def offer_withdraw(*, actor, offer: Offer, reason: str = "") -> Offer:
+    """The poster stops offering a result: off the public pages and search; the organisations in open talks about it
+    are told by mail."""
+    access.require(access.can_edit_hub_item(actor, offer), "Chỉ tổ chức đăng kết quả mới được ngừng chào kết quả.")
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if not offer.is_active:
+        raise ServiceError("Kết quả này đã ngừng chào.")
+    offer.is_active = False
+    _item_closed("offer", offer, actor=actor, reason=_clean_reason(reason))
+    return offer
+
+
+@acting
+@transaction.atomic
+def milestone_mark_done(*, actor, milestone: ContractMilestone, done_on: dt.date, note: str = "") -> ContractMilestone:
+    """A party of the contract marks one of its milestones done (date, note); the other party is told by mail."""
+    milestone = ContractMilestone.objects.select_for_update().select_related("contract__deal").get(pk=milestone.pk)
+    party = _acting_party(actor, milestone.contract.deal)
+    if milestone.done_on is not None:
+        raise ServiceError(f"Mốc “{milestone.title}” đã được ghi nhận hoàn thành ngày "
+                           f"{milestone.done_on:%d/%m/%Y}.")
+    if not isinstance(done_on, dt.date):
+        raise ServiceError("Vui lòng nhập ngày hoàn thành.", field="done_on")
+    if done_on > timezone.localdate():
+        raise ServiceError("Ngày hoàn thành không được sau hôm nay.", field="done_on")
+    if done_on < milestone.contract.signed_on:
+        raise ServiceError("Ngày hoàn thành không được trước ngày ký hợp đồng.", field="done_on")
+    milestone.note = _clean_texts({"note": note or ""}, {"note": "Ghi chú"})["note"]
+    milestone.done_on, milestone.done_by, milestone.done_by_organisation_id = done_on, actor, party
+    milestone.save()
+    publish("hub.milestone_done", deal_id=milestone.contract.deal_id, milestone_id=milestone.pk,
+            by_organisation_id=party, author_id=actor.pk)
+    return milestone

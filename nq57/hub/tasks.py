@@ -19,8 +19,10 @@ def embed_item(kind: str, pk: int) -> bool:
 
 @db_task(retries=3, retry_delay=60)
 def notify_parties(*, kind: str, deal_id: int | None = None, problem_id: int | None = None,
-                   to_organisation_id: int, author_id: int | None = None) -> int:
+                   to_organisation_id: int, author_id: int | None = None, note: str = "",
+                   milestone_id: int | None = None) -> int:
     from nq57.hub.listeners import send_notifications
 
     return send_notifications(kind=kind, deal_id=deal_id, problem_id=problem_id,
-                              to_organisation_id=to_organisation_id, author_id=author_id)
+                              to_organisation_id=to_organisation_id, author_id=author_id, note=note,
+                              milestone_id=milestone_id)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nq57.core import access
@@ -16,10 +17,13 @@ from nq57.hub.forms import (
     ContractForm,
     InterestForm,
     MessageForm,
+    MilestoneDoneForm,
+    OfferEditForm,
     OfferForm,
     OutcomeForm,
     ProblemEditForm,
     ProblemForm,
+    ReasonForm,
 )
 from nq57.hub.models import Offer, Problem
 
@@ -279,6 +283,13 @@ def _deal_page(request, deal, *, status=200, **forms):
     }
     if context["contract"]:
         context["outcomes"] = context["contract"].outcomes.all()
+        bound = forms.get("milestone_form")
+        context["milestones"] = [
+            (m, bound if bound is not None and forms.get("milestone_id") == m.pk else MilestoneDoneForm(
+                prefix=f"m{m.pk}", initial={"done_on": timezone.localdate()}))
+            for m in context["contract"].milestones.select_related("done_by_organisation")]
+        context["today"] = timezone.localdate()
+    context["withdraw_form"] = ReasonForm()
     return render(request, "hub/deal_detail.html", context, status=status)
 
 
@@ -357,3 +368,89 @@ def field_detail(request, pk: int):
 
     field_obj = get_object_or_404(TechnologyField.objects.select_related("parent", "version"), pk=pk)
     return render(request, "hub/field_detail.html", selectors.field_page(request.user, field_obj))
+
+
+# --- editing an offer, stopping a deal, closing a problem, withdrawing an offer, milestones ------------------------
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk: int):
+    offer = _offer_or_404(request.user, pk)
+    access.require(access.can_edit_hub_item(request.user, offer), "Chỉ tổ chức đăng kết quả mới được sửa kết quả.")
+    initial = {name: getattr(offer, name) for name in OfferEditForm.field_order
+               if name not in ("organisation", "brochure")}
+    form = OfferEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "brochure" or v}
+        try:
+            services.offer_update(actor=request.user, offer=offer, **data)
+        except ServiceError as exc:
+            _refusal_to_form(form, exc)
+        else:
+            messages.success(request, "Đã lưu kết quả.")
+            return redirect(offer)
+    return render(request, "hub/item_form.html", {"form": form, "heading": f"Sửa kết quả: {offer.title}",
+                                                  "organisations": [offer.organisation], "multipart": True},
+                  status=400 if form.errors else 200)
+
+
+def _status_change(request, target, perform, success: str):
+    """A POST-only status change with an optional reason: refusals of access are the 403 page; others a message."""
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        perform(reason)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect(target)
+
+
+@signed_in
+@require_POST
+def problem_close(request, pk: int):
+    problem = _problem_or_404(request.user, pk)
+    return _status_change(request, problem, lambda reason: services.problem_close(
+        actor=request.user, problem=problem, reason=reason), "Đã đóng đầu bài.")
+
+
+@signed_in
+@require_POST
+def offer_withdraw(request, pk: int):
+    offer = _offer_or_404(request.user, pk)
+    return _status_change(request, offer, lambda reason: services.offer_withdraw(
+        actor=request.user, offer=offer, reason=reason), "Đã ngừng chào kết quả.")
+
+
+@signed_in
+@require_POST
+def deal_withdraw(request, pk: int):
+    deal = _deal_or_404(request, pk)
+    return _status_change(request, deal, lambda reason: services.deal_withdraw(
+        actor=request.user, deal=deal, reason=reason), "Đã dừng kết nối hợp tác. Bên kia sẽ nhận được thư thông báo.")
+
+
+@signed_in
+@require_POST
+def milestone_done(request, pk: int, milestone_id: int):
+    from nq57.hub.models import ContractMilestone
+
+    deal = _deal_or_404(request, pk)
+    milestone = ContractMilestone.objects.filter(pk=milestone_id, contract__deal=deal).first()
+    if milestone is None:
+        raise Http404("Không tìm thấy mốc tiến độ.")
+    form = MilestoneDoneForm(request.POST, prefix=f"m{milestone.pk}")
+    if form.is_valid():
+        try:
+            services.milestone_mark_done(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise
+            _refusal_to_form(form, exc)
+        else:
+            messages.success(request, f"Đã ghi nhận hoàn thành mốc “{milestone.title}”.")
+            return redirect(f"{deal.get_absolute_url()}#milestones")
+    return _deal_page(request, deal, status=400, milestone_form=form, milestone_id=milestone.pk)

@@ -110,7 +110,8 @@ def test_flow_through_the_pages(client, hub, problem, offer, committed):
         "kind": "product", "title": "Hạt giống thương phẩm", "year": "2026", "revenue_vnd": "300000000"})
     assert response.status_code == 302
     deal.refresh_from_db()
-    assert deal.contract.milestones == [{"title": "Nhân giống vụ hè thu", "due": "2026-06-01"}]
+    assert [(m.title, m.due_on, m.done_on) for m in deal.contract.milestones.all()] == [
+        ("Nhân giống vụ hè thu", dt.date(2026, 6, 1), None)]
     figures = client.get(reverse("hub:figures")).content.decode()
     assert 'id="fig-contracts">1<' in figures
     assert "1500000000" in re.sub(r"[.,\s\xa0]", "", figures.split('id="fig-value">')[1][:40])
