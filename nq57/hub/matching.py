@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 
 from nq57.hub.models import MatchingCentroid, Offer, Problem, ProblemStatus
 from nq57.text import embeddings
@@ -35,12 +36,11 @@ from nq57.text.vietnamese import canon, fold
 LEXICAL_CANDIDATES = 100
 RARE_WORDS = 8
 #: entries the full-text ranking of the rare words may read (the sum of their document counts), the rarest word always
-POSTINGS_BUDGET = 3000
+POSTINGS_BUDGET = 2500
 FIELD_CANDIDATES = 100
 VECTOR_CANDIDATES = 60
-#: vectors read and compared per match list at most: the nearest lists until this many, plus the newest unindexed
+#: vectors read and compared per match list: the nearest lists until this many (the newest ones before an index exists)
 VECTOR_SCAN = 1500
-UNINDEXED_SCAN = 500
 #: tuned on the odd-numbered half of ``bench/data/hub_matching.jsonl`` only (``bench/hub_matching.py``)
 WEIGHTS = {"meaning": 0.8, "words": 0.15, "field": 0.05, "trl": 0.0}
 WEIGHTS_NO_MEANING = {"words": 0.75, "field": 0.15, "trl": 0.10}
@@ -279,7 +279,8 @@ def nearest_list(kind: str, vector: np.ndarray) -> int | None:
 
 def _vector_candidate_ids(base, kind: str, source) -> list[int]:
     """The ``VECTOR_CANDIDATES`` items of ``base`` whose stored embedding is nearest the source's: the vectors of the
-    nearest index lists (about ``VECTOR_SCAN``) and of the newest items not in the index yet."""
+    nearest index lists (about ``VECTOR_SCAN``). Items embedded after the index was built are in it (the job puts
+    them in their nearest list); one embedded while it was being rebuilt waits for the next build."""
     vector = embeddings.from_bytes(source.embedding)
     if vector is None:
         return []
@@ -293,8 +294,8 @@ def _vector_candidate_ids(base, kind: str, source) -> list[int]:
             if seen >= VECTOR_SCAN:
                 break
         rows = list(base.filter(vector_list__in=lists).values_list("id", "embedding"))
-    rows += list(base.filter(vector_list__isnull=True, embedding__isnull=False).order_by("-id")
-                 .values_list("id", "embedding")[:UNINDEXED_SCAN if numbers else VECTOR_SCAN])
+    else:  # no index built yet: the newest vectors
+        rows = list(base.filter(embedding__isnull=False).order_by("-id").values_list("id", "embedding")[:VECTOR_SCAN])
     rows = [r for r in rows if r[1]]
     if not rows:
         return []
@@ -356,10 +357,11 @@ def build_vector_index(kind: str, *, lists: int | None = None, sample: int = 20_
 
 
 def _newest_ids(base, field_ids: list[int]) -> list[int]:
-    """The ``FIELD_CANDIDATES`` newest items of these fields (of all when none): one query per field, each a walk of
-    the field's index backwards (one ``IN`` query makes the database read and sort every item of the group)."""
-    if not field_ids:
-        return list(base.order_by("-id").values_list("id", flat=True)[:FIELD_CANDIDATES])
+    """The ``FIELD_CANDIDATES`` newest items of these fields (of all when none). On SQLite one query per field, each a
+    walk of the field's index backwards: with one ``IN`` query it read and sorted every item of the group."""
+    if not field_ids or connection.vendor != "sqlite":  # PostgreSQL walks the primary key backwards
+        nearby = base.filter(field_id__in=field_ids) if field_ids else base
+        return list(nearby.order_by("-id").values_list("id", flat=True)[:FIELD_CANDIDATES])
     ids = [pk for fid in field_ids
            for pk in base.filter(field_id=fid).order_by("-id").values_list("id", flat=True)[:FIELD_CANDIDATES]]
     return sorted(ids, reverse=True)[:FIELD_CANDIDATES]
