@@ -36,11 +36,11 @@ from nq57.text.vietnamese import canon, fold
 LEXICAL_CANDIDATES = 100
 RARE_WORDS = 8
 #: entries the full-text ranking of the rare words may read (the sum of their document counts), the rarest word always
-POSTINGS_BUDGET = 2500
+POSTINGS_BUDGET = 1500
 FIELD_CANDIDATES = 100
 VECTOR_CANDIDATES = 60
 #: vectors read and compared per match list: the nearest lists until this many (the newest ones before an index exists)
-VECTOR_SCAN = 1500
+VECTOR_SCAN = 1200
 #: tuned on the odd-numbered half of ``bench/data/hub_matching.jsonl`` only (``bench/hub_matching.py``)
 WEIGHTS = {"meaning": 0.8, "words": 0.15, "field": 0.05, "trl": 0.0}
 WEIGHTS_NO_MEANING = {"words": 0.75, "field": 0.15, "trl": 0.10}
