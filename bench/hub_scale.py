@@ -49,6 +49,7 @@ def build(*, n_offers: int, n_problems: int, seed: int = 57) -> dict:
 
     from nq57.agencies.models import Agency, AgencyKind
     from nq57.core.testing import UserFactory
+    from nq57.hub.matching import stored_terms
     from nq57.hub.models import Offer, Problem
     from nq57.hub.roles import HUB_MEMBER
     from nq57.search.services import entries_bulk_index
@@ -93,6 +94,7 @@ def build(*, n_offers: int, n_problems: int, seed: int = 57) -> dict:
                     row = Problem(organisation=rng.choice(enterprises), created_by=owner, expected_result="",
                                   trl_required=rng.randint(1, 9), **common)
                 row.text_key = fold(row.matching_text())
+                row.match_terms = stored_terms(row.text_key)
                 rows.append(row)
             model = Offer if kind == "offer" else Problem
             with transaction.atomic():
@@ -103,14 +105,41 @@ def build(*, n_offers: int, n_problems: int, seed: int = 57) -> dict:
             "enterprise": enterprises[0], "university": universities[0]}
 
 
-def timed(func, repeat: int) -> tuple[float, float]:
-    times = []
+def _server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (``/proc/<pid>/stat``; 0 on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    global _BACKEND
+    if _BACKEND is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{_BACKEND}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+_BACKEND = None
+
+
+def timed(func, repeat: int) -> tuple[float, float, float, float]:
+    """(median, p90) of wall milliseconds, then (median, p90) of CPU milliseconds: this process's and, on
+    PostgreSQL, its server backend's (clock ticks of 10 ms: per-run figures are coarse, the median is fair)."""
+    func(repeat)  # warm: first query plans, templates
+    times, cpu = [], []
     for i in range(repeat):
-        t = time.perf_counter()
+        t, c, b = time.perf_counter(), time.process_time(), _server_cpu()
         func(i)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c + _server_cpu() - b) * 1000)
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.9))]
+    cpu.sort()
+    p90 = min(len(times) - 1, int(len(times) * 0.9))
+    return statistics.median(times), times[p90], statistics.median(cpu), cpu[p90]
 
 
 def main() -> None:
@@ -118,7 +147,9 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=100_000)
     parser.add_argument("--problems", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=5, help="which problems and offers are timed")
     parser.add_argument("--database-url")
+    parser.add_argument("--rebuild-index", action="store_true", help="rebuild the vector index even if one exists")
     parser.add_argument("--reuse", metavar="DIR", help="time again on the data of an earlier run (its NQ57_DATA_DIR; "
                                                          "with --database-url, that database is kept)")
     args = parser.parse_args()
@@ -149,14 +180,26 @@ def main() -> None:
             cursor.execute("ANALYZE")
     print(f"{connection.vendor}: {Offer.objects.count():,} results, {Problem.objects.count():,} problems built and "
           f"indexed in {built['seconds']:.0f} s")
-    rng = random.Random(5)
+    from nq57.hub.models import MatchingCentroid
+
+    if args.rebuild_index or not MatchingCentroid.objects.exists():
+        t, c = time.perf_counter(), time.process_time()
+        made = {kind: matching.build_vector_index(kind) for kind in ("offer", "problem")}
+        print(f"vector index built in {time.perf_counter() - t:.1f} s (CPU {time.process_time() - c:.1f} s): "
+              + ", ".join(f"{kind} {m['items']:,} items in {m['lists']} lists" for kind, m in made.items()))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"load average before timing: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    rng = random.Random(args.seed)
     queries = ["giống lúa chịu mặn", "robot hàn", "xam nhap man", "chip RFID", "an ninh mạng bệnh viện",
                "pin lưu trữ", "ảnh vệ tinh", "truy xuất nguồn gốc", "vắc xin", "điện toán đám mây"]
     problem_ids = list(Problem.objects.values_list("id", flat=True))
     offer_ids = list(Offer.objects.values_list("id", flat=True))
     some_problems = [Problem.objects.select_related("field").get(pk=rng.choice(problem_ids))
-                     for _ in range(args.repeat)]
-    some_offers = [Offer.objects.select_related("field").get(pk=rng.choice(offer_ids)) for _ in range(args.repeat)]
+                     for _ in range(args.repeat + 1)]
+    some_offers = [Offer.objects.select_related("field").get(pk=rng.choice(offer_ids))
+                   for _ in range(args.repeat + 1)]
     results = {}
     results["offer search (selector, first 30)"] = timed(
         lambda i: list(selectors.search_items(selectors.public_offers(), "hub.offer", queries[i % len(queries)])[:30]),
@@ -164,6 +207,8 @@ def main() -> None:
     anonymous = Client()
     results["offer search page /hub/offers/?q="] = timed(
         lambda i: anonymous.get("/hub/offers/", {"q": queries[i % len(queries)]}), args.repeat)
+    results["problem search page /hub/problems/?q="] = timed(
+        lambda i: anonymous.get("/hub/problems/", {"q": queries[i % len(queries)]}), args.repeat)
     results["problem list page /hub/problems/"] = timed(lambda i: anonymous.get("/hub/problems/"), args.repeat)
     results["match list of a problem (selector)"] = timed(
         lambda i: matching.offers_for_problem(some_problems[i], limit=10), args.repeat)
@@ -176,9 +221,10 @@ def main() -> None:
     own = list(Problem.objects.filter(organisation=built["enterprise"]).select_related("field")[:args.repeat])
     results["problem page as its owner (with matches)"] = timed(
         lambda i: owner_client.get(own[i % len(own)].get_absolute_url()), args.repeat)
-    print(f"\n{'measure':46} {'median ms':>10} {'p90 ms':>8}")
-    for name, (median, p90) in results.items():
-        print(f"{name:46} {median:10.1f} {p90:8.1f}")
+    print(f"\n{'measure':46} {'median ms':>10} {'p90 ms':>8} {'CPU median':>11} {'CPU p90':>8}")
+    for name, (median, p90, cpu, cpu90) in results.items():
+        print(f"{name:46} {median:10.1f} {p90:8.1f} {cpu:11.1f} {cpu90:8.1f}")
+    print(f"load average after timing: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
     from nq57.text import embeddings
 

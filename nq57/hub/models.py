@@ -24,7 +24,8 @@ from nq57.core.audit import history_user
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 TRL_CHOICES = [(n, f"TRL {n}") for n in range(1, 10)]
 #: derived columns written by the platform itself, not by people: no history row for them
-HUB_ITEM_UNAUDITED = ["embedding", "embedding_model", "embedded_at", "title_key", "text_key"]
+HUB_ITEM_UNAUDITED = ["embedding", "embedding_model", "embedded_at", "title_key", "text_key", "match_terms",
+                      "vector_list"]
 
 
 class ProblemStatus(models.TextChoices):
@@ -96,6 +97,10 @@ class HubItem(models.Model):
     embedding = models.BinaryField(null=True, editable=False)
     embedding_model = models.CharField(max_length=60, blank=True, editable=False)
     embedded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: the content words and word pairs matching compares (``hub.matching.terms`` of ``text_key``, joined by "|")
+    match_terms = models.TextField(blank=True, editable=False)
+    #: the list of the vector index (``hub.matching``: nearest stored centroid) the embedding falls in
+    vector_list = models.IntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         abstract = True
@@ -104,11 +109,13 @@ class HubItem(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from nq57.hub.matching import stored_terms
         from nq57.text.vietnamese import fold
 
         self.text_key = fold(self.matching_text())
+        self.match_terms = stored_terms(self.text_key)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "text_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text_key", "match_terms"}
         super().save(*args, **kwargs)
 
     def matching_text(self) -> str:
@@ -344,3 +351,22 @@ class ContractMilestone(models.Model):
 
     def is_late(self, today) -> bool:
         return self.due_on is not None and (self.done_on or today) > self.due_on
+
+
+class MatchingCentroid(models.Model):
+    """A list of the hub's vector index: the centre of a group of stored embeddings of one kind (k-means, built by
+    ``manage.py hub_matching_index``); items carry the number of their nearest list (``vector_list``)."""
+
+    kind = models.CharField(max_length=20)  # "problem" or "offer"
+    number = models.IntegerField()
+    vector = models.BinaryField()
+    size = models.IntegerField(default=0)
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tâm cụm vectơ ghép nối"
+        verbose_name_plural = "tâm cụm vectơ ghép nối"
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="hub_centroid_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.number} ({self.size})"

@@ -352,9 +352,11 @@ def item_embed(*, kind: str, pk: int) -> bool:
     item = model.objects.filter(pk=pk).first()
     if item is None:
         return False
+    from nq57.hub.matching import nearest_list
+
     vector = embeddings.passage(item.matching_text())
     model.objects.filter(pk=pk).update(embedding=embeddings.to_bytes(vector), embedding_model=embeddings.MODEL_NAME,
-                                       embedded_at=timezone.now())
+                                       embedded_at=timezone.now(), vector_list=nearest_list(kind, vector))
     return True
 
 

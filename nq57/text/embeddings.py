@@ -56,7 +56,7 @@ def passages(texts: list[str]) -> np.ndarray:
     model = _get_model()
     with _lock:  # the C engine's scratch buffers are per model; one call at a time per process
         vectors = model.passage([t or " " for t in texts])
-    return _normalise(np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM))
+    return normalise(np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM))
 
 
 def passage(text: str) -> np.ndarray:
@@ -68,10 +68,11 @@ def query(text: str) -> np.ndarray:
     model = _get_model()
     with _lock:
         vector = model.query([text or " "])
-    return _normalise(np.asarray(vector, dtype=np.float32).reshape(1, DIM))[0]
+    return normalise(np.asarray(vector, dtype=np.float32).reshape(1, DIM))[0]
 
 
-def _normalise(matrix: np.ndarray) -> np.ndarray:
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows left as they are)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
@@ -92,7 +93,8 @@ def matrix_from_bytes(blobs: list) -> np.ndarray:
     """Stack stored vectors into one (n, 384) float32 matrix (rows of zeros for missing ones)."""
     if not blobs:
         return np.zeros((0, DIM), dtype=np.float32)
-    raw = b"".join(bytes(b) if b else bytes(DIM * 2) for b in blobs)
+    zero = bytes(DIM * 2)
+    raw = b"".join(b if b else zero for b in blobs)  # bytes or memoryview (PostgreSQL), no copy each
     return np.frombuffer(raw, dtype="<f2").astype(np.float32).reshape(len(blobs), DIM)
 
 

@@ -182,3 +182,47 @@ def test_text_kept_canonical(hub):
                                       expected_result="x", trl_required=2)
     assert problem.title == unicodedata.normalize("NFC", problem.title)
     assert io  # keep the import used
+
+
+def test_matching_proposes_an_item_sharing_no_word_through_the_vector_index(hub, committed):
+    """A result written in English, in no field, shares no word with the problem: only its stored embedding can bring
+    it among the candidates — before the vector index is built (newest vectors scanned) and after it (nearest list)."""
+    from django.core.management import call_command
+
+    from nq57.hub import matching
+    from nq57.hub.models import MatchingCentroid
+    from nq57.taxonomy.models import TechnologyField
+
+    group = TechnologyField.objects.filter(version__is_current=True, parent__isnull=True).order_by("id").first()
+    with committed():
+        problem = services.problem_create(
+            actor=hub.ent_user, organisation=hub.enterprise, field=group, trl_required=5,
+            title="Giống lúa chịu mặn cho vùng ven biển Đồng bằng sông Cửu Long",
+            summary="Doanh nghiệp cần giống lúa chịu mặn, năng suất ổn định khi xâm nhập mặn mùa khô.",
+            expected_result="Giống lúa chịu mặn được công nhận, năng suất trên 6 tấn/ha.")
+        english = services.offer_create(
+            actor=hub.uni_user, organisation=hub.university, title="Salt-tolerant rice for coastal deltas",
+            summary="A rice variety bred to keep its yield when sea water intrudes into paddy fields in the dry "
+                    "season.", trl=6)
+        services.offer_create(actor=hub.uni_user, organisation=hub.university, title="Phần mềm kế toán đám mây",
+                              summary="Phần mềm kế toán cho hộ kinh doanh trên điện toán đám mây.", trl=8)
+    problem.refresh_from_db()
+    english.refresh_from_db()
+    assert problem.field is not None and english.field is None
+    assert not set(problem.match_terms.split("|")) & set(english.match_terms.split("|"))
+    assert english.vector_list is None  # no index yet
+
+    def proposed():
+        return [m.item.pk for m in matching.offers_for_problem(problem)]
+
+    assert english.pk in proposed()
+    call_command("hub_matching_index", lists=2, stdout=io.StringIO())
+    assert MatchingCentroid.objects.filter(kind="offer").count() == 2
+    english.refresh_from_db()
+    assert english.vector_list is not None
+    assert english.pk in proposed()
+    with committed():  # an item embedded after the index was built joins its nearest list
+        later = services.offer_create(actor=hub.uni_user, organisation=hub.university, title="Rice for salty soils",
+                                      summary="Seeds that grow in brackish water.", trl=5)
+    later.refresh_from_db()
+    assert later.vector_list is not None
