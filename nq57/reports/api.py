@@ -99,9 +99,10 @@ def report_create(request, task_id: int):
         report = report_submit(task=task, actor=request.auth, period_start=payload.period_start,
                                period_end=payload.period_end, text=payload.text, percent=payload.percent,
                                claimed_status=payload.claimed_status, attachments=files)
-        report = report_queryset().get(pk=report.pk)
-        return 201, ReportOut.model_validate(report_out(report)), {"Location": f"/api/v1/reports/{report.pk}",
-                                                                   "ETag": report_etag(report)}
+        # answered from the report in hand (agency, author and task are loaded; a new report has no assessment)
+        attachments = list(report.attachments.order_by("id")) if files else []
+        return (201, ReportOut.model_validate(report_out(report, attachments=attachments, assessments=[])),
+                {"Location": f"/api/v1/reports/{report.pk}", "ETag": report_etag(report, assessments=0)})
 
     return idempotent(request, perform)
 

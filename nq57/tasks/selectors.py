@@ -245,6 +245,10 @@ def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[Audit
     from nq57.reports.models import Assessment, ExtensionRequest, ProgressReport
 
     labels = _Labels()
+    # the task's agencies are on the page already (``task_for_page``): their names need no query
+    if "assignments" in getattr(task, "_prefetched_objects_cache", {}):
+        for assignment in task.assignments.all():
+            labels.cache[(Agency, assignment.agency_id)] = str(assignment.agency)
     order = ("history_date", "history_id")
     if report_ids is None:
         report_ids = list(ProgressReport.objects.filter(task=task).values_list("id", flat=True))
