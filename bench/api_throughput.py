@@ -63,9 +63,9 @@ def build(n_tasks: int) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from nq57.accounts.models import Role, User
     from nq57.agencies.models import Agency, AgencyKind
     from nq57.api.services import token_create
+    from nq57.core.testing import make_focal_point, make_office
     from nq57.notices.models import Notice
     from nq57.tasks.models import Task, TaskAssignment, task_search_key
     from nq57.taxonomy.models import Programme
@@ -74,21 +74,24 @@ def build(n_tasks: int) -> dict:
     started = time.monotonic()
     with transaction.atomic():
         agencies = [Agency.objects.create(name=f"Bộ thử nghiệm số {i}", kind=AgencyKind.MINISTRY) for i in range(60)]
-        programme = Programme.objects.create(code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True)
+        programme = Programme.objects.filter(is_default=True).first() or Programme.objects.create(
+            code="57-NQ/TW", name="Nghị quyết 57-NQ/TW", is_default=True)
         notices = [Notice.objects.create(programme=programme, number=f"{i}-TB/BENCH", issued_on=dt.date(2025, 1, 1)
                                          + dt.timedelta(days=i)) for i in range(200)]
-        office = User.objects.create(username="bench-office", role=Role.OFFICE)
-        focal = User.objects.create(username="bench-focal", role=Role.FOCAL_POINT, agency=agencies[0])
+        # roles are memberships (accounts.Membership): the Standing Office's office role, a focal point of agency 0
+        office = make_office("bench-office")
+        focal = make_focal_point("bench-focal", agencies[0])
         rng = random.Random(57)
         batch = 5000
         for start in range(0, n_tasks, batch):
             rows = []
             for i in range(start, min(n_tasks, start + batch)):
                 text = f"Nhiệm vụ thử nghiệm số {i}: xây dựng cơ chế chia sẻ dữ liệu khoa học và công nghệ"
+                path = f"{i % 9 + 1}.{i}"
                 due = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(0, 900))
-                rows.append(Task(notice=notices[i % len(notices)], path=f"{i % 9 + 1}.{i}", position=i, text=text,
+                rows.append(Task(notice=notices[i % len(notices)], path=path, position=i, text=text,
                                  deadline_kind="date", deadline_due=due, original_deadline_due=due,
-                                 deadline_text=f"trước ngày {due:%d/%m/%Y}", search_key=task_search_key(text)))
+                                 deadline_text=f"trước ngày {due:%d/%m/%Y}", search_key=task_search_key(text, path)))
             Task.objects.bulk_create(rows, batch_size=1000)
         ids = list(Task.objects.order_by("id").values_list("id", flat=True))
         assignments = []

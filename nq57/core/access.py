@@ -69,17 +69,23 @@ def can_view(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff_side)
 
 
-def is_party_to_task(user, task, *, roles: tuple[str, ...] = ("lead", "coordinating")) -> bool:
-    """One of the user's organisations (or units) is lead/partner on ``task``; answered once per user instance and
-    task, so a view and the service it calls ask the database once per request."""
+def party_assignments(user, task) -> list:
+    """The assignments of ``task`` held by one of the user's organisations (or units), with their agency, ordered by
+    role then id; read once per user instance and task, so a view, the permission check and the service it calls
+    share one query."""
     scope = agency_scope_ids(user)
     if not scope:
-        return False
-    cache = user.__dict__.setdefault("_party_to_task", {})
-    key = (task.pk, tuple(roles))
-    if key not in cache:
-        cache[key] = task.assignments.filter(agency_id__in=scope, role__in=roles).exists()
-    return cache[key]
+        return []
+    cache = user.__dict__.setdefault("_party_assignments", {})
+    if task.pk not in cache:
+        cache[task.pk] = list(task.assignments.filter(agency_id__in=scope).select_related("agency")
+                              .order_by("role", "id"))
+    return cache[task.pk]
+
+
+def is_party_to_task(user, task, *, roles: tuple[str, ...] = ("lead", "coordinating")) -> bool:
+    """One of the user's organisations (or units) is lead/partner on ``task`` (``party_assignments``)."""
+    return any(assignment.role in roles for assignment in party_assignments(user, task))
 
 
 def can_report_on(user, task) -> bool:

@@ -8,6 +8,8 @@ on every kind of select), when the widget uses Django's stock select templates; 
 override, another widget) goes through the templates as before.
 """
 
+from functools import lru_cache
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -33,8 +35,16 @@ def _attrs(attrs: dict) -> str:
 
 
 def _option(option: dict) -> str:
-    return f'<option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>' \
-           f"{_text(option['label'])}</option>"
+    value, attrs, label = option["value"], option["attrs"], option["label"]
+    if type(label) is str and all(type(v) in (str, bool) for v in attrs.values()):
+        # plain text in, the same text out: the pickers list the same agencies on every page
+        return _plain_option(str(value), tuple(attrs.items()), label)
+    return f'<option value="{conditional_escape(str(value))}"{_attrs(attrs)}>{_text(label)}</option>'
+
+
+@lru_cache(maxsize=8192)
+def _plain_option(value: str, attrs: tuple, label: str) -> str:
+    return f'<option value="{conditional_escape(value)}"{_attrs(dict(attrs))}>{conditional_escape(label)}</option>'
 
 
 INPUT_INCLUDE = '{% include "django/forms/widgets/input.html" %}\n'

@@ -2,7 +2,7 @@
 and call ``nq57.reports.services``; every answer goes through its declared schema."""
 
 import pydantic
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import ValidationError
@@ -41,8 +41,9 @@ EXTENSIONS = ["Gia hạn"]
             summary="Các báo cáo tiến độ của một nhiệm vụ", operation_id="nq57_api_endpoints_tasks_report_list")
 def report_list(request, task_id: int, page: int | None = None, page_size: int | None = None,
                 cursor: str | None = None):
-    task = get_object_or_404(Task, pk=task_id)
-    return paginate(report_queryset().filter(task=task), page=page, page_size=page_size, cursor=cursor,
+    if not Task.objects.filter(pk=task_id).exists():  # the task's row itself is not needed
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    return paginate(report_queryset().filter(task_id=task_id), page=page, page_size=page_size, cursor=cursor,
                     serialize=lambda rows: [report_out(r) for r in rows])
 
 
@@ -99,9 +100,10 @@ def report_create(request, task_id: int):
         report = report_submit(task=task, actor=request.auth, period_start=payload.period_start,
                                period_end=payload.period_end, text=payload.text, percent=payload.percent,
                                claimed_status=payload.claimed_status, attachments=files)
-        report = report_queryset().get(pk=report.pk)
-        return 201, ReportOut.model_validate(report_out(report)), {"Location": f"/api/v1/reports/{report.pk}",
-                                                                   "ETag": report_etag(report)}
+        # answered from the report in hand (agency, author and task are loaded; a new report has no assessment)
+        attachments = list(report.attachments.order_by("id")) if files else []
+        return (201, ReportOut.model_validate(report_out(report, attachments=attachments, assessments=[])),
+                {"Location": f"/api/v1/reports/{report.pk}", "ETag": report_etag(report, assessments=0)})
 
     return idempotent(request, perform)
 

@@ -109,19 +109,24 @@ def attachment_out(attachment) -> dict:
             "content_type": attachment.content_type}
 
 
-def report_out(report) -> dict:
+def report_out(report, *, attachments=None, assessments=None) -> dict:
+    """``ReportOut`` of a report read with ``report_queryset``; a report just written passes its ``attachments``
+    and ``assessments`` (none yet) so nothing is read back."""
+    attachments = report.attachments.all() if attachments is None else attachments
+    assessments = report.assessments.all() if assessments is None else assessments
     return {
         "id": report.pk, "task_id": report.task_id, "agency": agency_brief(report.agency), "author": str(report.author),
         "period_start": report.period_start, "period_end": report.period_end, "text": report.text,
         "percent": report.percent, "claimed_status": report.claimed_status, "state": report.state,
         "submitted_at": report.submitted_at,
-        "attachments": [attachment_out(a) for a in report.attachments.all()],
-        "assessments": [assessment_out(a) for a in report.assessments.all()],
+        "attachments": [attachment_out(a) for a in attachments],
+        "assessments": [assessment_out(a) for a in assessments],
     }
 
 
-def report_etag(report) -> str:
-    return f'"report-{report.pk}-{report.state}-{len(report.assessments.all())}"'
+def report_etag(report, *, assessments: int | None = None) -> str:
+    count = len(report.assessments.all()) if assessments is None else assessments
+    return f'"report-{report.pk}-{report.state}-{count}"'
 
 
 def extension_out(request) -> dict:

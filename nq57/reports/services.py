@@ -32,10 +32,10 @@ MAX_ATTACHMENTS = ATTACHMENT.max_files
 def _reporting_agency(*, actor, task: Task):
     """The agency a report is filed for: the focal point's own (or its unit on the task), the lead for the office."""
     if actor.is_focal_point:
-        scope = access.agency_scope_ids(actor)
-        assignment = task.assignments.filter(agency_id__in=scope).order_by("role").first()
-        if assignment:
-            return assignment.agency
+        # the rows the permission check has read already (``access.party_assignments``: one query per request)
+        assignments = access.party_assignments(actor, task)
+        if assignments:
+            return assignments[0].agency
         return primary_organisation(actor)
     lead = task.assignments.filter(role="lead").select_related("agency").first()
     return lead.agency if lead else primary_organisation(actor)
@@ -123,14 +123,16 @@ def report_submit(
             size=upload.size,
             content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
         )
-    fields = ["last_report_at"]
-    task.last_report_at = submitted_at
+    # the task's report dates are derived from its reports (whose own history records this one), as in
+    # ``reports_bulk_import``: one UPDATE, no copy of the whole task row into its history
+    changes = {"last_report_at": submitted_at}
     if task.report_cadence:
-        task.next_report_due = next_report_due_after(
+        changes["next_report_due"] = next_report_due_after(
             cadence=task.report_cadence, reported_on=timezone.localtime(submitted_at).date()
         )
-        fields.append("next_report_due")
-    task.save(update_fields=fields)
+    Task.objects.filter(pk=task.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(task, name, value)
     event_record(
         task=task, kind=TaskEventKind.REPORT_SUBMITTED, actor=actor, at=submitted_at,
         summary=f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: {TaskStatus(claimed_status).label})",

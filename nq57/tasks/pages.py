@@ -73,7 +73,8 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
             forms["decide"] if decision_form_for == pending_extension.pk and "decide" in forms
             else ExtensionDecisionForm()
         )
-    subtask_hint = services.subtask_deadline_hint(task, today=today) if permissions["can_add_subtask"] else ("", None)
+    subtask_hint = (services.subtask_deadline_hint(task, today=today, pending=pending_extension or False)
+                    if permissions["can_add_subtask"] else ("", None))
     default_forms = {
         "report": lambda: ReportForm(initial={"period_start": _next_period_start(task, reports), "period_end": today,
                                               "percent": task.progress, "claimed_status": task.status}),

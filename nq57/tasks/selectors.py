@@ -6,6 +6,7 @@ Each function runs a fixed, small number of queries whatever the size of the tas
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
@@ -237,6 +238,17 @@ def _model_field(model, name):
         return None
 
 
+@cache
+def _history_model(model):
+    return model.history.model
+
+
+def _history(model):
+    """All history records of ``model``: the historical model's plain manager (``Model.history`` builds a new manager
+    class at every access, a few milliseconds per page)."""
+    return _history_model(model)._default_manager.all()
+
+
 def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[AuditEntry]:
     """Every history record of the task, of its lead and coordinating agencies after creation, and of its reports,
     assessments and extension requests, oldest first, each with who, when and the before/after of the fields that
@@ -245,16 +257,21 @@ def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[Audit
     from nq57.reports.models import Assessment, ExtensionRequest, ProgressReport
 
     labels = _Labels()
+    # the task's agencies are on the page already (``task_for_page``): their names need no query
+    if "assignments" in getattr(task, "_prefetched_objects_cache", {}):
+        for assignment in task.assignments.all():
+            labels.cache[(Agency, assignment.agency_id)] = str(assignment.agency)
     order = ("history_date", "history_id")
     if report_ids is None:
         report_ids = list(ProgressReport.objects.filter(task=task).values_list("id", flat=True))
     sources = [
-        (Task, Task.history.filter(id=task.pk), lambda r: "Nhiệm vụ"),
-        (TaskAssignment, TaskAssignment.history.filter(task_id=task.pk),
+        (Task, _history(Task).filter(id=task.pk), lambda r: "Nhiệm vụ"),
+        (TaskAssignment, _history(TaskAssignment).filter(task_id=task.pk),
          lambda r: f"Cơ quan {r.get_role_display().lower()}: {labels.related(Agency, r.agency_id)}"),
-        (ProgressReport, ProgressReport.history.filter(task_id=task.pk), lambda r: f"Báo cáo tiến độ #{r.id}"),
-        (Assessment, Assessment.history.filter(report_id__in=report_ids), lambda r: f"Đánh giá báo cáo #{r.report_id}"),
-        (ExtensionRequest, ExtensionRequest.history.filter(task_id=task.pk), lambda r: f"Đề xuất gia hạn #{r.id}"),
+        (ProgressReport, _history(ProgressReport).filter(task_id=task.pk), lambda r: f"Báo cáo tiến độ #{r.id}"),
+        (Assessment, _history(Assessment).filter(report_id__in=report_ids),
+         lambda r: f"Đánh giá báo cáo #{r.report_id}"),
+        (ExtensionRequest, _history(ExtensionRequest).filter(task_id=task.pk), lambda r: f"Đề xuất gia hạn #{r.id}"),
     ]
     entries: list[AuditEntry] = []
     for model, records, subject in sources:

@@ -243,27 +243,31 @@ def subtask_problems(problems: Problems, *, parent: Task, actor, text: str | Non
                                reason_required=True, problems=problems)
 
 
-def subtask_may_end_later(parent: Task, *, today: dt.date | None = None) -> bool:
+def subtask_may_end_later(parent: Task, *, today: dt.date | None = None, pending=None) -> bool:
     """Whether a sub-task of ``parent`` may be due after the parent: its deadline has passed, or an extension of it
-    is being requested (so that a sub-task is not born overdue). The task page prints the same answer."""
+    is being requested (so that a sub-task is not born overdue). The task page prints the same answer, passing
+    ``pending``: the parent's pending extension request it has read (``False``: it has none)."""
     if parent.deadline_due is None:
         return False
     if parent.deadline_due < (today or timezone.localdate()):
         return True
+    if pending is not None:
+        return bool(pending)
     return parent.extension_requests.filter(state="pending").exists()
 
 
-def subtask_deadline_hint(parent: Task, *, today: dt.date | None = None) -> tuple[str, dt.date | None]:
+def subtask_deadline_hint(parent: Task, *, today: dt.date | None = None, pending=None) -> tuple[str, dt.date | None]:
     """What the sub-task form says about the deadline, and the date it proposes: the parent's deadline while it is
     ahead; once it has passed, no date (the parent's would make the sub-task overdue at birth) or the date an
-    extension asks for."""
+    extension asks for. ``pending``: as for ``subtask_may_end_later``."""
     today = today or timezone.localdate()
     due = parent.deadline_due
     if due is None:
         return "", None
-    if not subtask_may_end_later(parent, today=today):
+    if not subtask_may_end_later(parent, today=today, pending=pending):
         return f"Hạn không được sau {due:%d/%m/%Y} (hạn của nhiệm vụ cha).", due
-    pending = parent.extension_requests.filter(state="pending").order_by("-requested_at").first()
+    if pending is None:
+        pending = parent.extension_requests.filter(state="pending").order_by("-requested_at").first()
     why = (f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đã qua" if due < today
            else f"hạn của nhiệm vụ cha ({due:%d/%m/%Y}) đang được đề xuất gia hạn")
     proposed = pending.requested_due if pending else None
