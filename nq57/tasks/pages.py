@@ -102,7 +102,6 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
         "reports": reports,
         "extensions": extensions,
         "pending_extension": pending_extension,
-        "audit": selectors.task_audit(task, report_ids=[r.pk for r in reports]),
         "forms": page_forms,
         "perm": permissions,
         "error": error,

@@ -17,7 +17,7 @@ from nq57.accounts.selectors import primary_organisation
 from nq57.agencies.naming import display_name
 from nq57.core import access
 from nq57.core.errors import Problems, ServiceError
-from nq57.tasks import fields, services
+from nq57.tasks import fields, selectors, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
 from nq57.tasks.models import AssignmentRole, TaskAssignment, TaskStatus
@@ -155,6 +155,13 @@ def _agency_names(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]
 @require_GET
 def task_detail(request, pk: int):
     return render_task_page(request, task_or_404(pk))
+
+
+@require_GET
+def task_changes(request, pk: int):
+    """The task's audit trail on its own page (as NetBox's change log tab): the task page stays light."""
+    task = task_or_404(pk)
+    return render(request, "tasks/task_changes.html", {"task": task, "audit": selectors.task_audit(task)})
 
 
 @require_POST

@@ -20,7 +20,8 @@ from nq57.taxonomy.models import Theme
 PINNED = {
     "task list": 11,
     "task list, agency + open + due order": 12,
-    "task page": 27,
+    "task page": 20,
+    "task change log": 15,
     "overview": 11,
     "dashboard": 10,
     "agency page": 14,
@@ -58,6 +59,7 @@ def _counts(cast, client, api) -> dict[str, int]:
         "task list": (client, "/tasks/"),
         "task list, agency + open + due order": (client, f"/tasks/?agency={kh}&status=open&sort=due"),
         "task page": (client, f"/tasks/{task}/"),
+        "task change log": (client, f"/tasks/{task}/changes/"),
         "overview": (client, "/"),
         "dashboard": (client, "/dashboard/"),
         "agency page": (client, f"/agencies/{kh}/"),

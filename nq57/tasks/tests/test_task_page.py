@@ -43,7 +43,9 @@ def test_an_edit_shows_in_the_audit_with_before_and_after(cast, client_for):
     assert response.status_code == 302
     page = client.get(response["Location"], follow=True).content.decode()
     assert "Đã lưu các thay đổi của nhiệm vụ." in page
-    audit = page[page.index('id="audit"'):]
+    assert reverse("tasks:task_changes", args=[task.pk]) in page  # the change log has its own page
+    audit = client.get(reverse("tasks:task_changes", args=[task.pk])).content.decode()
+    audit = audit[audit.index('id="audit"'):]
     assert "Nguyễn Văn Thường Trực" in audit  # who (HistoryRequestMiddleware)
     assert '<b>hạn hoàn thành</b>: <span class="old">30/07/2025</span> → <span class="new">30/09/2025</span>' in audit
     assert '<span class="new">Ban hành cơ chế vận hành phòng thí nghiệm trọng điểm</span>' in audit
