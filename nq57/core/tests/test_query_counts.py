@@ -21,7 +21,7 @@ PINNED = {
     "task list": 11,
     "task list, agency + open + due order": 12,
     "task page": 30,
-    "overview": 11,
+    "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
     "dashboard": 10,
     "agency page": 14,
     "notice page": 9,
