@@ -327,9 +327,24 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
     # rows (most done tasks, every task due later) are skipped before the per-week conditions are evaluated
     # (a task done on or before its due date is never overdue: skipped too)
     late_or_open = Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due")))
+    # ``Timing.overdue_on(end)`` per week, in three reads. A task never done and created before the first week end
+    # is overdue at a week end exactly when it is due before it: those are counted per due date (an index range,
+    # at most one row per day; due before the first week end: overdue at every one) and summed per week here; the
+    # per-week conditions are evaluated only on the other rows (done late within the weeks, or created since)
+    zone = timezone.get_current_timezone()
+    first_midnight = dt.datetime.combine(ends[0] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    never_done = Q(completed_on__isnull=True, created_at__lt=first_midnight)
+    candidates = roots.filter(late_or_open, deadline_due__lt=ends[-1])
+    counts = [0] * len(ends)
+    throughout = candidates.filter(never_done, deadline_due__lt=ends[0]).count()
+    for due, n in (candidates.filter(never_done, deadline_due__gte=ends[0]).values_list("deadline_due")
+                   .annotate(n=Count("*")).order_by()):
+        for i, end in enumerate(ends):
+            if due < end:  # overdue from this week end on
+                counts[i] += n
     aggregates = {f"w{i}": Count("id", filter=Timing.overdue_on(end)) for i, end in enumerate(ends)}
-    counts = roots.filter(late_or_open, deadline_due__lt=ends[-1]).aggregate(**aggregates)
-    return [{"week_end": end, "count": counts[f"w{i}"], "url": task_list_url(overdue_on=end)}
+    others = candidates.exclude(never_done).aggregate(**aggregates)
+    return [{"week_end": end, "count": throughout + counts[i] + others[f"w{i}"], "url": task_list_url(overdue_on=end)}
             for i, end in enumerate(ends)]
 
 

@@ -488,8 +488,9 @@ class TaskTally(models.Model):
         verbose_name_plural = "số đếm nhiệm vụ"
         # the triggers find a row by its whole key (PostgreSQL also gets a unique index on it, NULLS NOT DISTINCT,
         # for the upsert; see the migration)
+        # (with ``n`` last, the sums read the index alone)
         indexes = [models.Index(fields=["kind", "agency_id", "theme_id", "status", "late", "deadline_due",
-                                        "next_report_due"], name="tasks_tally_key_idx")]
+                                        "next_report_due", "n"], name="tasks_tally_key_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.agency_id or self.theme_id or ''} {self.status}: {self.n}"

@@ -211,7 +211,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'số đếm nhiệm vụ',
                 'verbose_name_plural': 'số đếm nhiệm vụ',
-                'indexes': [models.Index(fields=['kind', 'agency_id', 'theme_id', 'status', 'late', 'deadline_due', 'next_report_due'], name='tasks_tally_key_idx')],
+                'indexes': [models.Index(fields=['kind', 'agency_id', 'theme_id', 'status', 'late', 'deadline_due', 'next_report_due', 'n'], name='tasks_tally_key_idx')],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
