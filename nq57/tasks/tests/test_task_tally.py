@@ -187,3 +187,20 @@ def test_the_tally_classes_match_the_task_conditions(world):
     assert TaskTally.objects.filter(~Q(kind__in=["all", "lead", "theme"])).count() == 0
     assert Task.objects.aggregate(n=Count("id"))["n"] == sum(
         TaskTally.objects.filter(kind="all").values_list("n", flat=True))
+
+
+def test_an_exchange_import_keeps_the_tally(cast):
+    """Tasks, assignments, statuses and reports written by the exchange import (bulk paths) are counted too, and
+    importing the same records again changes nothing."""
+    import json
+
+    from nq57.exchange.services import exchange_import
+    from nq57.exchange.tests.test_batches import many_records
+    from nq57.exchange.tests.test_exchange import r71_document
+
+    document = r71_document(*many_records(cast, 4, reports=1))
+    exchange_import(document=json.loads(json.dumps(document)), actor=cast.office)
+    assert_tally_matches()
+    before = tally()
+    exchange_import(document=json.loads(json.dumps(document)), actor=cast.office)
+    assert tally() == before == recount()
