@@ -25,9 +25,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -37,7 +37,16 @@ from nq57.core import badges
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
 from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport, ReportState
-from nq57.tasks.models import AssignmentRole, OnTimeRate, Task, TaskAssignment, TaskStatus, Timing
+from nq57.tasks.models import (
+    AssignmentRole,
+    OnTimeRate,
+    TallyKind,
+    Task,
+    TaskAssignment,
+    TaskStatus,
+    TaskTally,
+    Timing,
+)
 from nq57.taxonomy.models import Theme
 
 OVERVIEW_DUE_DAYS = 14
@@ -169,6 +178,31 @@ def _status_timing_counts(qs: QuerySet, *, today: dt.date) -> tuple[dict, dict, 
     return by_status, by_timing, overdue_by_status
 
 
+def _tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...], **filters) -> list[dict]:
+    """Sums of ``TaskTally`` rows of ``kind`` (kept by triggers in each write's transaction: exact, never stale),
+    grouped by ``group``: "total", one sum per status and one per timing class (``Timing.tally_conditions``)."""
+    conditions = Timing.tally_conditions(today=today)
+    rows = (TaskTally.objects.filter(kind=kind, **filters).values(*group)
+            .annotate(total=Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in STATUS_ORDER},
+                      **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()})
+            .order_by())
+    return [{key: (value or 0) if key == "total" or key.startswith(("s_", "t_")) else value
+             for key, value in row.items()} for row in rows]
+
+
+def _all_status_timing_counts(*, today: dt.date) -> tuple[dict, dict, dict]:
+    """``_status_timing_counts`` of every top-level task, from the tally (one query over a few thousand rows)."""
+    by_status = dict.fromkeys(STATUS_ORDER, 0)
+    by_timing = dict.fromkeys(TIMING_ORDER, 0)
+    overdue_by_status = dict.fromkeys(STATUS_ORDER, 0)
+    for row in _tally_sums(TallyKind.ALL, today=today, group=("status",)):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["total"]
+        for timing in TIMING_ORDER:
+            by_timing[timing] += row[f"t_{timing}"]
+        overdue_by_status[row["status"]] += row[f"t_{Timing.OPEN_OVERDUE}"]
+    return by_status, by_timing, overdue_by_status
+
+
 # --- overview --------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -182,7 +216,7 @@ class LinkedCount:
 def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 10) -> dict:
     """The numbers of the home page, each with the task-list link that shows exactly those tasks."""
     roots = Task.objects.filter(parent__isnull=True)
-    by_status, by_timing, _ = _status_timing_counts(roots, today=today)
+    by_status, by_timing, _ = _all_status_timing_counts(today=today)
     statuses = [LinkedCount(TaskStatus(s).label, by_status[s], task_list_url(status=s), badges.css(s))
                 for s in STATUS_ORDER]
     timings = [LinkedCount(Timing(t).label, by_timing[t], task_list_url(timing=t), badges.css(t))
@@ -190,7 +224,9 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
 
     due_to = today + dt.timedelta(days=due_days)
     window = roots.filter(deadline_due__gte=today, deadline_due__lte=due_to)
-    due_counts = dict(window.values_list("status").annotate(n=Count("id")).order_by())
+    due_counts = {status: n for status, n in TaskTally.objects.filter(
+        kind=TallyKind.ALL, deadline_due__gte=today, deadline_due__lte=due_to,
+    ).values_list("status").annotate(count=Sum("n")).order_by() if n}
     due_by_status = [
         LinkedCount(TaskStatus(s).label, due_counts.get(s, 0), task_list_url(status=s, due_from=today, due_to=due_to),
                     badges.css(s))
@@ -201,23 +237,23 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
     )
     _attach_leads(due_tasks)
 
-    # driven from the overdue tasks (index on status + due date), then their lead assignments
-    overdue_rows = (
-        TaskAssignment.objects.filter(role=AssignmentRole.LEAD,
-                                      task__in=roots.filter(overdue_q(today=today)).values("pk"))
-        .values("agency_id", "agency__name", "agency__short_name")
-        .annotate(n=Count("task_id")).order_by("-n", "agency__name")
-    )
-    overdue_by_agency = [
+    # the lead agencies' tally rows of open tasks (the overdue condition on their dates), one agency name query
+    overdue_counts = dict(TaskTally.objects.filter(Timing.tally_conditions(today=today)[Timing.OPEN_OVERDUE],
+                                                   kind=TallyKind.LEAD)
+                          .values_list("agency_id").annotate(count=Sum("n")).filter(count__gt=0).order_by())
+    agencies = (list(Agency.objects.filter(pk__in=overdue_counts).order_by("name").values_list("id", "name",
+                                                                                              "short_name"))
+                if overdue_counts else [])
+    overdue_by_agency = sorted((  # most overdue first, then by name (the database's collation, as before)
         {
-            "agency_id": row["agency_id"],
-            "name": row["agency__name"],
-            "short_name": display_name(row["agency__name"], row["agency__short_name"]),
-            "count": row["n"],
-            "url": task_list_url(agency=row["agency_id"], role="lead", timing=Timing.OPEN_OVERDUE),
+            "agency_id": pk,
+            "name": name,
+            "short_name": display_name(name, short_name),
+            "count": overdue_counts[pk],
+            "url": task_list_url(agency=pk, role="lead", timing=Timing.OPEN_OVERDUE),
         }
-        for row in overdue_rows
-    ]
+        for pk, name, short_name in agencies
+    ), key=lambda row: -row["count"])
     awaiting = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
     return {
         "today": today,
@@ -253,34 +289,23 @@ def _attach_leads(tasks: list[Task]) -> None:
 
 
 def agency_stats(*, today: dt.date) -> list[dict]:
-    """Per lead agency, in ONE grouped query: tasks by status, and done on time / done late / open overdue
-    (``Timing.conditions``), with the agency's ``OnTimeRate`` under "on_time_rate"."""
-    timing = Timing.conditions(today=today)
-    # driven from the tasks (their timing index holds every column counted here) with their lead assignments as a
-    # LEFT JOIN, which SQLite keeps as the inner loop (an inner join let it drive from the assignments and fetch
-    # every wide task row by id, twice as slow); tasks without a lead agency make one NULL group, dropped below
-    lead = "lead__task_id"  # counts the lead assignments (a task with two lead agencies counts for each)
-    rows = (
-        Task.objects.filter(parent__isnull=True)
-        .annotate(lead=FilteredRelation("assignments", condition=Q(assignments__role=AssignmentRole.LEAD)))
-        .values(lead_agency=ExpressionWrapper(F("lead__agency_id") + Value(0), output_field=BigIntegerField()))
-        .annotate(
-            total=Count(lead),
-            **{s: Count(lead, filter=Q(status=s)) for s in STATUS_ORDER},
-            on_time=Count(lead, filter=timing[Timing.DONE_ON_TIME]),
-            done_late=Count(lead, filter=timing[Timing.DONE_LATE]),
-            overdue=Count(lead, filter=timing[Timing.OPEN_OVERDUE]),
-        )
-        .order_by()
-    )
-    rows = [row for row in rows if row["lead_agency"] is not None]
+    """Per lead agency: tasks by status, and done on time / done late / open overdue (``Timing.conditions``), with
+    the agency's ``OnTimeRate`` under "on_time_rate". One grouped query over the lead agencies' tally rows (kept
+    by triggers in each write's transaction; a task with two lead agencies counts for each), one for the names."""
+    rows = [r for r in _tally_sums(TallyKind.LEAD, today=today, group=("agency_id",)) if r["total"]]
     names = {pk: (name, short_name) for pk, name, short_name in
-             Agency.objects.filter(pk__in=[r["lead_agency"] for r in rows]).values_list("id", "name", "short_name")}
-    return [{"agency_id": r["lead_agency"], "label": display_name(*names[r["lead_agency"]]),
-             "name": names[r["lead_agency"]][0],
-             **{k: r[k] for k in ("total", *STATUS_ORDER, "on_time", "done_late", "overdue")},
-             "on_time_rate": OnTimeRate.of(done_on_time=r["on_time"], done_late=r["done_late"],
-                                           open_overdue=r["overdue"])} for r in rows]
+             Agency.objects.filter(pk__in=[r["agency_id"] for r in rows]).values_list("id", "name", "short_name")}
+    result = []
+    for r in rows:
+        on_time, done_late, overdue = (r[f"t_{Timing.DONE_ON_TIME}"], r[f"t_{Timing.DONE_LATE}"],
+                                       r[f"t_{Timing.OPEN_OVERDUE}"])
+        name, short_name = names[r["agency_id"]]
+        result.append({"agency_id": r["agency_id"], "label": display_name(name, short_name), "name": name,
+                       "total": r["total"], **{s: r[f"s_{s}"] for s in STATUS_ORDER},
+                       "on_time": on_time, "done_late": done_late, "overdue": overdue,
+                       "on_time_rate": OnTimeRate.of(done_on_time=on_time, done_late=done_late,
+                                                     open_overdue=overdue)})
+    return result
 
 
 def status_by_agency(*, today: dt.date | None = None, stats: list[dict] | None = None, limit: int = 15) -> list[dict]:
@@ -298,13 +323,32 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
     last_sunday = today + dt.timedelta(days=6 - today.weekday())
     ends = [min(last_sunday - dt.timedelta(weeks=i), today) for i in range(weeks - 1, -1, -1)]
     roots = Task.objects.filter(parent__isnull=True, deadline_due__isnull=False)
-    aggregates = {f"w{i}": Count("id", filter=Timing.overdue_on(end)) for i, end in enumerate(ends)}
     # only tasks due before the last week end and not done before the first one can count in any week: the other
     # rows (most done tasks, every task due later) are skipped before the per-week conditions are evaluated
     # (a task done on or before its due date is never overdue: skipped too)
     late_or_open = Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due")))
-    counts = roots.filter(late_or_open, deadline_due__lt=ends[-1]).aggregate(**aggregates)
-    return [{"week_end": end, "count": counts[f"w{i}"], "url": task_list_url(overdue_on=end)}
+    # ``Timing.overdue_on(end)`` per week, in three reads. A task never done and created before the first week end
+    # is overdue at a week end exactly when it is due before it: those are counted per due date (an index range,
+    # at most one row per day; due before the first week end: overdue at every one) and summed per week here; the
+    # per-week conditions are evaluated only on the other rows (done late within the weeks, or created since)
+    zone = timezone.get_current_timezone()
+    first_midnight = dt.datetime.combine(ends[0] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    # (not done at all: not "done" either, by the tasks' check constraint; saying so lets SQLite read the timing
+    # index rather than fetch rows through the due-date index)
+    never_done = Q(completed_on__isnull=True, status__in=[TaskStatus.OPEN, TaskStatus.PARTLY_DONE],
+                   created_at__lt=first_midnight)
+    candidates = roots.filter(late_or_open, deadline_due__lt=ends[-1])
+    counts = [0] * len(ends)
+    throughout = candidates.filter(never_done, deadline_due__lt=ends[0]).count()
+    # (grouped by status too: the timing index's order, which SQLite then reads instead of the due-date index)
+    for _status, due, n in (candidates.filter(never_done, deadline_due__gte=ends[0])
+                            .values_list("status", "deadline_due").annotate(n=Count("*")).order_by()):
+        for i, end in enumerate(ends):
+            if due < end:  # overdue from this week end on
+                counts[i] += n
+    aggregates = {f"w{i}": Count("id", filter=Timing.overdue_on(end)) for i, end in enumerate(ends)}
+    others = candidates.exclude(never_done).aggregate(**aggregates)
+    return [{"week_end": end, "count": throughout + counts[i] + others[f"w{i}"], "url": task_list_url(overdue_on=end)}
             for i, end in enumerate(ends)]
 
 
@@ -321,9 +365,9 @@ def deadlines_by_month(*, today: dt.date, months: int = 6) -> list[dict]:
         spans.append((start, _month_start(today, i + 1) - dt.timedelta(days=1)))
     months_ = [{"start": a, "end": b, "label": f"{a.month:02d}/{a.year}", **dict.fromkeys(STATUS_ORDER, 0)}
                for a, b in spans]
-    # a range read of the deadline index, counted per day and status (a few hundred rows), summed per month here
-    rows = (Task.objects.filter(parent__isnull=True, deadline_due__gte=spans[0][0], deadline_due__lte=spans[-1][1])
-            .values_list("deadline_due", "status").annotate(n=Count("id")).order_by())
+    # the tally's rows of every top-level task, per due day and status (a few hundred), summed per month here
+    rows = (TaskTally.objects.filter(kind=TallyKind.ALL, deadline_due__gte=spans[0][0], deadline_due__lte=spans[-1][1])
+            .values_list("deadline_due", "status").annotate(count=Sum("n")).order_by())
     for due, status, n in rows:
         month = months_[(due.year - spans[0][0].year) * 12 + due.month - spans[0][0].month]
         month[status] = month.get(status, 0) + n
@@ -335,12 +379,9 @@ def status_by_theme() -> list[dict]:
     themes = [{"code": code, "label": name, "total": 0, **dict.fromkeys(STATUS_ORDER, 0), "_pk": pk}
               for pk, code, name in Theme.objects.order_by("name").values_list("id", "code", "name")]
     by_pk = {t["_pk"]: t for t in themes}
-    # the links table read straight through (grouping by "theme_id + 0" keeps SQLite off the theme index, which
-    # would fetch every link row from the table), counted per theme and status
-    rows = (Task.themes.through.objects.filter(task__parent__isnull=True)
-            .values_list(ExpressionWrapper(F("theme_id") + Value(0), output_field=BigIntegerField()),
-                         Coalesce("task__status", Value("")))
-            .annotate(n=Count("id")).order_by())
+    # the themes' tally rows (kept by triggers on the theme links and the tasks), per theme and status
+    rows = (TaskTally.objects.filter(kind=TallyKind.THEME).values_list("theme_id", "status")
+            .annotate(count=Sum("n")).order_by())
     for theme_id, status, n in rows:
         theme = by_pk.get(theme_id)
         if theme is not None:
@@ -684,7 +725,10 @@ def consolidated_report(
     ``late_by_agency`` covers them all. ``None`` (the default: exports, command line, API) lists every one."""
     filters = {"notice": notice, "agency": agency, "theme": theme, "date_from": date_from, "date_to": date_to}
     qs = scoped_tasks(**filters)
-    by_status, by_timing, overdue_by_status = _status_timing_counts(qs, today=as_of)
+    if any(value is not None for value in filters.values()):
+        by_status, by_timing, overdue_by_status = _status_timing_counts(qs, today=as_of)
+    else:  # every top-level task: the tally
+        by_status, by_timing, overdue_by_status = _all_status_timing_counts(today=as_of)
     total = sum(by_status.values())
     scope, title = _scope_title(**filters)
     key = scope_key(**filters)

@@ -87,6 +87,16 @@ class Timing(models.TextChoices):
         }
 
     @classmethod
+    def tally_conditions(cls, *, today: dt.date, due_soon_days: int | None = None) -> dict[str, Q]:
+        """``conditions`` on the rows of ``TaskTally`` (its ``late`` column stands for "completed after the due
+        date"; the open classes read the same date columns)."""
+        conditions = cls.conditions(today=today, due_soon_days=due_soon_days)
+        done = Q(status=TaskStatus.DONE)
+        conditions[cls.DONE_ON_TIME] = done & Q(late=False)
+        conditions[cls.DONE_LATE] = done & Q(late=True)
+        return conditions
+
+    @classmethod
     def condition(cls, timing: str, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> Q:
         return cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)[timing]
 
@@ -441,3 +451,46 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+
+class TallyKind(models.TextChoices):
+    ALL = "all", "Mọi nhiệm vụ"
+    LEAD = "lead", "Theo cơ quan chủ trì"
+    THEME = "theme", "Theo chủ đề"
+
+
+class TaskTally(models.Model):
+    """How many top-level tasks share each combination of the columns the timing classes read, kept up to date by
+    database triggers IN THE SAME TRANSACTION as every write to tasks, lead assignments and theme links (migration
+    ``0009_task_tally``), whatever the writer (services, ``bulk_create``, ``update()``, imports, the admin, raw SQL).
+    Nothing is cached across requests: the overview and the dashboard sum a few thousand rows instead of reading
+    100,000 tasks, and the "today"-relative classes are still decided at read time from the dates kept here.
+
+    - ``all``: every top-level task, by status, ``late``, due date and next report date;
+    - ``lead``: the same per lead agency (a task with two lead agencies counts for each); a done task's dates are
+      not kept (a done task's class depends only on ``late``);
+    - ``theme``: per theme, by status and ``late`` only.
+
+    ``late`` is "done after the due date" (``Timing.DONE_LATE`` without the status). Rows are summed by readers
+    (``n`` may be 0). ``Timing.tally_conditions`` states the timing classes on these columns."""
+
+    kind = models.CharField(max_length=8, choices=TallyKind.choices)
+    agency_id = models.BigIntegerField(null=True)
+    theme_id = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=20, choices=TaskStatus.choices)
+    late = models.BooleanField()
+    deadline_due = models.DateField(null=True)
+    next_report_due = models.DateField(null=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số đếm nhiệm vụ"
+        verbose_name_plural = "số đếm nhiệm vụ"
+        # the triggers find a row by its whole key (PostgreSQL also gets a unique index on it, NULLS NOT DISTINCT,
+        # for the upsert; see the migration)
+        # (with ``n`` last, the sums read the index alone)
+        indexes = [models.Index(fields=["kind", "agency_id", "theme_id", "status", "late", "deadline_due",
+                                        "next_report_due", "n"], name="tasks_tally_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.agency_id or self.theme_id or ''} {self.status}: {self.n}"

@@ -22,8 +22,8 @@ PINNED = {
     "task list, agency + open + due order": 12,
     "task page": 20,
     "task change log": 15,
-    "overview": 11,
-    "dashboard": 10,
+    "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
+    "dashboard": 12,  # the weekly overdue trend in three reads (never done: per due date; the rest: per week)
     "agency page": 14,
     "notice page": 9,
     "api task list": 5,
