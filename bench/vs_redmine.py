@@ -21,7 +21,9 @@ because it writes ``run/``; ``TODAY=2026-11-22`` pins the data set). This script
    rounds (the order of the two systems alternates each round), and prints req/s, latency percentiles, non-2xx and
    socket errors, the nq57/Redmine ratio and the resident memory of each server (gunicorn master + workers, puma
    master + workers). Redmine answers its HTML to the anonymous user (public projects) and its API to the admin key;
-   nq57 answers to the Standing Office (sees everything, like Redmine's admin), HTML by session cookie, API by token.
+   nq57's API answers to the Standing Office (sees everything, like Redmine's admin key) by token; its HTML to a
+   leader (reads every page, changes nothing, like Redmine's anonymous reader) by session cookie, and the task page
+   once more to the office, whose page also carries the edit forms.
    The API's rate limit is off for the run (Redmine has none). nq57's list counts are computed on every request.
 """
 
@@ -71,6 +73,20 @@ def pg_database(url: str, *, drop_only: bool = False) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # Loading the data set
 # ---------------------------------------------------------------------------------------------------------------------
+
+def reader_session() -> str:
+    """A session of a leader (reads every page, changes nothing), the nq57 user closest to Redmine's anonymous
+    reader of public projects: the HTML comparisons use it (the office's pages also carry its edit forms)."""
+    from django.test import Client
+
+    from nq57.accounts.models import User
+    from nq57.core.testing import make_leader
+
+    leader = User.objects.filter(username="bench-leader").first() or make_leader("bench-leader")
+    client = Client()
+    client.force_login(leader)
+    return client.cookies["sessionid"].value
+
 
 def load(dataset, *, count: int, today: dt.date, history: bool = True) -> dict:
     """Migrate and load the data set; returns the ids and credentials the bench needs and the counts to check."""
@@ -385,6 +401,10 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         info = json.loads(saved.read_text())
         print("reusing the data set loaded earlier in --data-dir", flush=True)
+    if "reader_session" not in info:
+        info["reader_session"] = reader_session()
+        if keep:
+            saved.write_text(json.dumps(info))
     else:
         info = load(dataset, count=args.count, today=args.today, history=not args.no_history)
         if keep:
@@ -419,7 +439,8 @@ def main() -> int:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("gunicorn did not start")
             time.sleep(0.3)
-        html = {"Cookie": f"sessionid={info['session']}"}
+        html = {"Cookie": f"sessionid={info['reader_session']}"}  # a leader: reads all, like Redmine's anonymous
+        office_html = {"Cookie": f"sessionid={info['session']}"}
         api = {"Authorization": f"Bearer {info['office_token']}"}
         agency, slug = info["agency_id"], info["agency_slug"]
         rkey = {"X-Redmine-API-Key": redmine["key"]} if redmine else {}
@@ -437,6 +458,11 @@ def main() -> int:
             "open_due_by_date_api": ((f"/api/v1/tasks?status=open&due_to={today}&page_size=50", api),
                                      (f"/issues.json?limit=50&due_date=%3C%3D{today}&status_id=open", rkey)),
             "task_with_history_html": ((f"/tasks/{task}/", html), (f"/issues/{task}", {})),
+            # the task's audit trail (every field before -> after), on its own page since issue 11; Redmine shows its
+            # journals' details on the issue page
+            "task_change_log_html": ((f"/tasks/{task}/changes/", html), (f"/issues/{task}", {})),
+            # the same page as the Standing Office sees it, with its edit forms (Redmine still anonymous)
+            "task_page_html_as_office": ((f"/tasks/{task}/", office_html), (f"/issues/{task}", {})),
             "task_api": ((f"/api/v1/tasks/{task}", api), (f"/issues/{task}.json?include=journals", rkey)),
             "task_reports_api": ((f"/api/v1/tasks/{task}/reports", api),
                                  (f"/issues/{task}.json?include=journals", rkey)),
