@@ -401,14 +401,12 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         info = json.loads(saved.read_text())
         print("reusing the data set loaded earlier in --data-dir", flush=True)
-    if "reader_session" not in info:
-        info["reader_session"] = reader_session()
-        if keep:
-            saved.write_text(json.dumps(info))
     else:
         info = load(dataset, count=args.count, today=args.today, history=not args.no_history)
-        if keep:
-            saved.write_text(json.dumps(info))
+    if "reader_session" not in info:
+        info["reader_session"] = reader_session()
+    if keep:
+        saved.write_text(json.dumps(info))
     ok = info["got"] == info["expected"]
     print(f"loaded in {info['loaded_s']:.1f} s ({args.count / info['loaded_s']:,.0f} tasks/s, with history: "
           f"{not args.no_history}); database {info['db_bytes'] / 2**20:.0f} MiB; counts "
