@@ -319,6 +319,8 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        if p == pid:  # the master's reaped workers (gunicorn restarts one every ~2,000 requests): cutime, cstime
+            ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
