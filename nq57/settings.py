@@ -133,9 +133,10 @@ if DATABASE_URL:
     # solid-state storage: a random read costs about what a sequential one does, so PostgreSQL should prefer an index
     # walk from the few rows a filter names (one agency's ~3,600 assignments) to a scan of every task (its default, 4,
     # assumes spinning disks); PG_RANDOM_PAGE_COST=4 restores it
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (f"{_options.get('options', '')} "
-                           f"-c random_page_cost={env_str('PG_RANDOM_PAGE_COST', '1.1')}").strip()
+    if "postgresql" in DATABASES["default"]["ENGINE"]:  # DATABASE_URL may also name an SQLite file
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = (f"{_options.get('options', '')} "
+                               f"-c random_page_cost={env_str('PG_RANDOM_PAGE_COST', '1.1')}").strip()
 else:
     DATABASES = {
         "default": {
