@@ -27,3 +27,8 @@ def test_demo_data_loads_once_and_covers_every_state(db, capsys):
     # merged ministries keep their successor
     old = Agency.objects.get(name="Bộ Thông tin và Truyền thông")
     assert old.successor.name == "Bộ Khoa học và Công nghệ"
+    # the hub has something to show: problems of a ministry and a city, results of the university, once
+    from nq57.hub.models import Offer, Problem
+
+    assert Problem.objects.count() == 2 and Offer.objects.count() == 3
+    assert set(Offer.objects.values_list("organisation__name", flat=True)) == {"Đại học Bách khoa Hà Nội"}

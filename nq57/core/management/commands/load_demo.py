@@ -39,6 +39,28 @@ USERS = [
     ("congdan", "Nguyễn Văn Dân", CITIZEN, None),  # a citizen: no organisation
 ]
 
+# the 3 Nhà hub: (poster, organisation, title, summary, expected result, TRL required) and the university's results
+# (title, summary, expected product, TRL)
+DEMO_PROBLEMS = [
+    ("bokhcn", "ministry", "Đặt hàng mô hình ngôn ngữ lớn tiếng Việt cho trả lời thủ tục hành chính",
+     "Cần một mô hình ngôn ngữ tiếng Việt chạy trên hạ tầng trong nước, trả lời câu hỏi của người dân về thủ tục "
+     "hành chính dựa trên văn bản pháp luật hiện hành.", "Mô hình và hệ thống hỏi đáp thử nghiệm tại một bộ.", 5),
+    ("hanoi", "city", "Giám sát chất lượng không khí đô thị bằng mạng cảm biến giá rẻ",
+     "Thành phố cần mạng cảm biến bụi mịn PM2.5 giá thấp, truyền dữ liệu thời gian thực về trung tâm điều hành, "
+     "có cảnh báo cho người dân.", "200 trạm cảm biến và bản đồ chất lượng không khí công khai.", 6),
+]
+DEMO_RESULTS = [
+    ("Hệ thống hỏi đáp pháp luật tiếng Việt dựa trên mô hình ngôn ngữ",
+     "Mô hình ngôn ngữ tiếng Việt được tinh chỉnh trên văn bản quy phạm pháp luật, trả lời câu hỏi kèm trích dẫn điều "
+     "khoản; đã thử nghiệm với bộ câu hỏi về dịch vụ công trực tuyến.", "Phần mềm hỏi đáp và bản quyền sử dụng", 5),
+    ("Trạm quan trắc bụi mịn IoT chi phí thấp",
+     "Thiết bị đo bụi PM2.5, PM10, nhiệt độ, độ ẩm, kết nối NB-IoT, giá dưới 5 triệu đồng một trạm, đã chạy thử 12 "
+     "tháng tại khuôn viên trường.", "Trạm cảm biến và phần mềm bản đồ", 6),
+    ("Vật liệu bán dẫn nhiệt điện cho cảm biến công nghiệp",
+     "Màng mỏng bán dẫn nhiệt điện chế tạo trong nước, dùng cho cảm biến nhiệt độ trong nhà máy.",
+     "Mẫu cảm biến", 3),
+]
+
 # (text, lead names, partner names, deadline kind, months from notice date (None: none), report cadence)
 NOTICE_A = [
     (
@@ -325,6 +347,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self._notices(programme, users, random.Random(seed))
+            self._hub(users)
         # what the 06:00 scan and the Monday briefing would have sent, so notifications have something to show
         from nq57.monitoring import alerts
 
@@ -467,6 +490,26 @@ class Command(BaseCommand):
                     note="Đồng ý gia hạn một lần.",
                     decided_at=asked_at + dt.timedelta(days=1),
                 )
+
+    def _hub(self, users) -> None:
+        """A few problems and results on the 3 Nhà hub, posted through its services by the demo members (a ministry's
+        and a city's focal points order research; the university answers with results), so its lists, search and
+        match lists have something to show. The fields are suggested from the text, as for any post."""
+        from nq57.hub.models import IpStatus
+        from nq57.hub.services import offer_create, problem_create
+
+        ministry = Agency.objects.get(name="Bộ Khoa học và Công nghệ")
+        city = Agency.objects.get(name="Ủy ban nhân dân Thành phố Hà Nội")
+        university = Agency.objects.get(name="Đại học Bách khoa Hà Nội")
+        for actor, organisation, title, summary, expected, trl in DEMO_PROBLEMS:
+            problem_create(actor=users[actor], organisation={"ministry": ministry, "city": city}[organisation],
+                           title=title, summary=summary, expected_result=expected, trl_required=trl,
+                           acceptance="Hội đồng nghiệm thu cấp bộ đánh giá trên dữ liệu thật.",
+                           budget_vnd=5_000_000_000, ip_terms="Quyền sở hữu trí tuệ chia theo tỷ lệ góp vốn.")
+        for title, summary, product, trl in DEMO_RESULTS:
+            offer_create(actor=users["dhbk"], organisation=university, title=title, summary=summary, trl=trl,
+                         ip_status=IpStatus.APPLICATION, expected_product=product,
+                         team="Nhóm nghiên cứu của trường, 6 người.")
 
     def _print_logins(self, users, *, created: bool) -> None:
         self.stdout.write(f"\nTài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
