@@ -200,6 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
+FORMAT_MODULE_PATH = ["nq57.formats"]  # thousands grouping for money (nq57/formats/vi)
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
