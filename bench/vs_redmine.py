@@ -542,7 +542,7 @@ def main() -> int:
                   f"{med(theirs, 'ok_rps'):8.1f} {med(theirs, 'p50'):7.1f} {med(theirs, 'p99'):7.1f} {ratio:6.2f}  "
                   f"{errors:>13}  {med(mine, 'cpu_ms'):7.1f} {med(theirs, 'cpu_ms'):7.1f}  "
                   f"{med(theirs, 'cpu_ms') / med(mine, 'cpu_ms') if theirs else float('nan'):6.2f}")
-        print(f"lowest ratio: {worst:.2f}")
+        print(f"lowest ratio: {worst:.2f}" if worst is not None else "lowest ratio: - (no pair measured)")
         print(f"memory RSS MiB (processes): nq57 {mem_before['nq57']} -> {mem_after['nq57']}"
               + (f"; redmine {mem_before['redmine']} -> {mem_after['redmine']}" if redmine else ""))
         print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
+from nq57.core.links import pk_url
 
 
 class AgencyKind(models.TextChoices):
@@ -132,7 +132,7 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:agency_detail", args=[self.pk])
+        return pk_url("agencies:agency_detail", self.pk)
 
     @property
     def display_name(self) -> str:

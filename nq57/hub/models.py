@@ -15,11 +15,11 @@ stored sentence embedding (``embedding``: float16 bytes, see ``nq57.text.embeddi
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nq57.core import badges
 from nq57.core.audit import history_user
+from nq57.core.links import pk_url
 
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 TRL_CHOICES = [(n, f"TRL {n}") for n in range(1, 10)]
@@ -148,7 +148,7 @@ class Problem(HubItem):
         indexes = [models.Index(fields=["field", "status"], name="hub_problem_field_status")]
 
     def get_absolute_url(self) -> str:
-        return reverse("hub:problem_detail", args=[self.pk])
+        return pk_url("hub:problem_detail", self.pk)
 
     def matching_text(self) -> str:
         return "\n".join(p for p in (self.title, self.summary, self.expected_result) if p)
@@ -179,7 +179,7 @@ class Offer(HubItem):
         indexes = [models.Index(fields=["field", "trl"], name="hub_offer_field_trl")]
 
     def get_absolute_url(self) -> str:
-        return reverse("hub:offer_detail", args=[self.pk])
+        return pk_url("hub:offer_detail", self.pk)
 
     def matching_text(self) -> str:
         return "\n".join(p for p in (self.title, self.summary, self.expected_product) if p)
@@ -243,7 +243,7 @@ class Deal(models.Model):
         return f"{self.partner} — {item}"
 
     def get_absolute_url(self) -> str:
-        return reverse("hub:deal_detail", args=[self.pk])
+        return pk_url("hub:deal_detail", self.pk)
 
     @property
     def item(self):
@@ -297,7 +297,7 @@ class Contract(models.Model):
         return f"{self.number} — {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("hub:deal_detail", args=[self.deal_id])
+        return pk_url("hub:deal_detail", self.deal_id)
 
 
 class Outcome(models.Model):

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
+from nq57.core.links import pk_url
 from nq57.taxonomy.models import Programme  # moved to the taxonomy app; import it from there
 
 
@@ -55,7 +55,7 @@ class Notice(models.Model):
         return self.number or self.title or f"Văn bản ngày {self.issued_on:%d/%m/%Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("notices:notice_detail", args=[self.pk])
+        return pk_url("notices:notice_detail", self.pk)
 
 
 class NoticeDraft(models.Model):

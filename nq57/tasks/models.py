@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, ExpressionWrapper, F, Q, Value, When
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nq57.core import badges
 from nq57.core.audit import history_user
+from nq57.core.links import pk_url
 from nq57.taxonomy.models import Theme  # moved to the taxonomy app; import it from there
 
 
@@ -338,7 +338,7 @@ class Task(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:task_detail", args=[self.pk])
+        return pk_url("tasks:task_detail", self.pk)
 
     @property
     def is_recurring(self) -> bool:
