@@ -30,9 +30,20 @@ def pk_url(viewname: str, pk: int) -> str:
     return f"{head}{int(pk)}{tail}"
 
 
+@lru_cache(maxsize=128)
+def _plain(viewname: str, prefix: str) -> str:
+    return reverse(viewname)
+
+
+def view_url(viewname: str) -> str:
+    """``reverse(viewname)`` of a page without arguments (the task list, under every bar of a chart)."""
+    return _plain(viewname, get_script_prefix())
+
+
 def _forget(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
         _parts.cache_clear()
+        _plain.cache_clear()
 
 
 setting_changed.connect(_forget)

@@ -185,7 +185,7 @@ def done(request, task: Task, message: str, anchor: str = "timeline"):
 
 def filter_link(**params) -> str:
     """``/tasks/?agency=3&role=lead``: links into the task list with the filter's parameter names."""
-    from django.urls import reverse
+    from nq57.core.links import view_url
 
     clean = {key: value for key, value in params.items() if value not in (None, "")}
-    return reverse("tasks:task_list") + ("?" + urlencode(clean) if clean else "")
+    return view_url("tasks:task_list") + ("?" + urlencode(clean) if clean else "")

@@ -22,3 +22,14 @@ def test_pk_url_follows_the_script_prefix():
     finally:
         clear_script_prefix()
     assert pk_url("tasks:task_detail", 7) == "/tasks/7/"
+
+
+def test_view_url_is_reverse_and_follows_the_script_prefix():
+    from nq57.core.links import view_url
+
+    assert view_url("tasks:task_list") == reverse("tasks:task_list") == "/tasks/"
+    try:
+        set_script_prefix("/nq57/")
+        assert view_url("tasks:task_list") == "/nq57/tasks/"
+    finally:
+        clear_script_prefix()
