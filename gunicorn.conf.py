@@ -6,7 +6,8 @@ processes as cores a few connections can pile onto one process and leave a core 
 connections to the task page: 2 x 4 gave 36-126 requests/s from run to run, 4 x 2 gave 102-129). Override with
 WEB_CONCURRENCY / GUNICORN_THREADS. The application is loaded once in the master before the workers fork
 (``preload_app``), so a worker restarted after its ``max_requests`` answers at once and shares the loaded code's
-memory; each worker's own memory stays bounded by that restart.
+memory; each worker's own memory stays bounded by that restart. (Preloaded: a new release needs a restart of the
+master, not a HUP.)
 """
 
 import os
