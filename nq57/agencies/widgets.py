@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 
 from nq57.agencies.models import Agency
 from nq57.agencies.naming import display_name
@@ -56,6 +57,42 @@ class _AgencyPickerMixin:
 
     def optgroups(self, name, value, attrs=None):
         chosen = {str(v) for v in value}
+        choices = self.choices
+        if (isinstance(choices, ModelChoiceIterator) and choices.queryset.model is Agency
+                and choices.field.to_field_name is None):
+            return self._row_optgroups(name, chosen, choices, attrs)
+        return self._instance_optgroups(name, value, chosen, attrs)
+
+    def _row_optgroups(self, name, chosen, choices, attrs):
+        """The options of an agency queryset read as plain rows (one query, no model instances): the same options
+        as ``_instance_optgroups`` (compared in ``agencies/tests/test_widgets.py``) at a fraction of the cost: the
+        task page has three pickers of every agency."""
+        groups = []
+        has_selected = False
+        index = 0
+        if choices.field.empty_label is not None:
+            has_selected = "" in chosen
+            groups.append((None, [self.create_option(name, "", choices.field.empty_label, has_selected, 0,
+                                                     attrs=attrs)], 0))
+            index = 1
+        base = super().create_option
+        for pk, agency_name, short_name, dissolved_on in choices.queryset.values_list(
+                "pk", "name", "short_name", "dissolved_on"):
+            key = str(pk)
+            position = index
+            index += 1
+            if dissolved_on is not None and key not in chosen:
+                continue
+            selected = (not has_selected or self.allow_multiple_selected) and key in chosen
+            has_selected |= selected
+            label, search, short = _option_texts(agency_name, short_name, dissolved_on is not None)
+            option = base(name, pk, label, selected, position, attrs=attrs)
+            option["attrs"]["data-search"] = search
+            option["attrs"]["data-short"] = short
+            groups.append((None, [option], position))
+        return groups
+
+    def _instance_optgroups(self, name, value, chosen, attrs):
         groups = []
         for group_name, options, index in super().optgroups(name, value, attrs):
             kept = [option for option in options if not self._hidden(option, chosen)]

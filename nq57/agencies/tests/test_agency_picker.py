@@ -101,3 +101,37 @@ def test_typing_in_the_picker_adds_an_agency_without_losing_the_others(page, tra
                                                                                                    flat=True))
     assert partners == {"Bộ Xây dựng"}
     assert Agency.objects.filter(name="Bộ Tài chính").exists()
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_a_picker_reads_plain_rows_and_gives_the_options_model_instances_would(db, multiple):
+    """The pickers read an agency queryset as plain rows (``_row_optgroups``); the options must be exactly those of
+    Django's own path through model instances (``_instance_optgroups``): labels, folded search text, the chosen
+    ones (a dissolved agency only when chosen), the empty choice of a single select."""
+    from django import forms
+
+    from nq57.agencies.widgets import AgencySelect, AgencySelectMultiple, pickable
+
+    kept = AgencyFactory(name="Bộ Giao thông vận tải", short_name="Bộ GTVT", dissolved_on=dt.date(2025, 3, 1))
+    AgencyFactory(name="Sở Nội vụ cũ", dissolved_on=dt.date(2025, 7, 1))
+    chosen_one = AgencyFactory(name="Ủy ban nhân dân Thành phố Hà Nội", short_name="UBND TP Hà Nội")
+    AgencyFactory(name="Bộ Y tế")
+    if multiple:
+        field = forms.ModelMultipleChoiceField(queryset=pickable(keep=[kept.pk]), widget=AgencySelectMultiple)
+        value = [str(kept.pk), str(chosen_one.pk)]
+    else:
+        field = forms.ModelChoiceField(queryset=pickable(keep=[kept.pk]), widget=AgencySelect)
+        value = [str(kept.pk)]
+    widget = field.widget
+
+    def plain(groups):
+        return [(group, [{**option, "value": str(option["value"])} for option in options], index)
+                for group, options, index in groups]
+
+    rows = widget.optgroups("lead", value)
+    assert plain(rows) == plain(widget._instance_optgroups("lead", value, set(value), None))
+    labels = [option["label"] for _, options, _ in rows for option in options]
+    assert "Bộ Giao thông vận tải (Bộ GTVT) (đã giải thể)" in labels and "Sở Nội vụ cũ (đã giải thể)" not in labels
+    assert [o["value"] for _, options, _ in rows for o in options if o["selected"]] == (
+        [kept.pk, chosen_one.pk] if multiple else [kept.pk])
+    assert ("" in [o["value"] for _, options, _ in rows for o in options]) is not multiple
