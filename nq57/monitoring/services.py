@@ -9,7 +9,6 @@ The daily scan, reminders, digests and notifications live in ``nq57.monitoring.a
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -28,13 +27,12 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.naming import display_name
 from nq57.core import badges
-from nq57.core.links import pk_url, view_url
+from nq57.core.links import pk_url
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
 from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport, ReportState
@@ -58,18 +56,10 @@ TIMING_ORDER = (Timing.DONE_ON_TIME, Timing.DONE_LATE, Timing.OPEN_IN_TIME, Timi
 # --- links to the task list ------------------------------------------------------------------------------------
 
 def task_list_url(**params) -> str:
-    """The task list filtered by ``params`` (agency, role, status, timing, theme, notice, programme, due_from, due_to,
-    q); empty values are dropped, dates are written YYYY-MM-DD."""
-    try:
-        base = view_url("tasks:task_list")
-    except NoReverseMatch:  # the task list is another app's page; its address is fixed even before it exists
-        base = "/tasks/"
-    clean = {}
-    for key, value in params.items():
-        if value is None or value == "":
-            continue
-        clean[key] = value.isoformat() if isinstance(value, dt.date) else value
-    return f"{base}?{urlencode(clean)}" if clean else base
+    """The task list filtered by ``params``: the tasks app's one rule (``tasks.pages.filter_link``)."""
+    from nq57.tasks.pages import filter_link
+
+    return filter_link(**params)
 
 
 def task_url_maker():

@@ -184,8 +184,13 @@ def done(request, task: Task, message: str, anchor: str = "timeline"):
 
 
 def filter_link(**params) -> str:
-    """``/tasks/?agency=3&role=lead``: links into the task list with the filter's parameter names."""
+    """``/tasks/?agency=3&role=lead``: links into the task list with the filter's parameter names (agency, role,
+    status, timing, theme, notice, programme, due_from, due_to, overdue_on, q); empty values are dropped, dates are
+    written YYYY-MM-DD."""
+    import datetime as dt
+
     from nq57.core.links import view_url
 
-    clean = {key: value for key, value in params.items() if value not in (None, "")}
+    clean = {key: value.isoformat() if isinstance(value, dt.date) else value
+             for key, value in params.items() if value not in (None, "")}
     return view_url("tasks:task_list") + ("?" + urlencode(clean) if clean else "")
