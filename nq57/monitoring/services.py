@@ -26,12 +26,15 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.naming import display_name
 from nq57.core import badges
+from nq57.core.dbfunctions import WeekIndex
 from nq57.core.links import pk_url
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
@@ -305,34 +308,57 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
     (An extension moves ``deadline_due``, so past weeks are counted against today's deadline.)"""
     last_sunday = today + dt.timedelta(days=6 - today.weekday())
     ends = [min(last_sunday - dt.timedelta(weeks=i), today) for i in range(weeks - 1, -1, -1)]
-    roots = Task.objects.filter(parent__isnull=True, deadline_due__isnull=False)
-    # only tasks due before the last week end and not done before the first one can count in any week: the other
-    # rows (most done tasks, every task due later) are skipped before the per-week conditions are evaluated
-    # (a task done on or before its due date is never overdue: skipped too)
-    late_or_open = Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due")))
-    # ``Timing.overdue_on(end)`` per week, in three reads. A task never done and created before the first week end
-    # is overdue at a week end exactly when it is due before it: those are counted per due date (an index range,
-    # at most one row per day; due before the first week end: overdue at every one) and summed per week here; the
-    # per-week conditions are evaluated only on the other rows (done late within the weeks, or created since)
     zone = timezone.get_current_timezone()
-    first_midnight = dt.datetime.combine(ends[0] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    # (not done at all: not "done" either, by the tasks' check constraint; saying so lets SQLite read the timing
-    # index rather than fetch rows through the due-date index)
-    never_done = Q(completed_on__isnull=True, status__in=[TaskStatus.OPEN, TaskStatus.PARTLY_DONE],
-                   created_at__lt=first_midnight)
-    candidates = roots.filter(late_or_open, deadline_due__lt=ends[-1])
-    counts = [0] * len(ends)
-    throughout = candidates.filter(never_done, deadline_due__lt=ends[0]).count()
-    # (grouped by status too: the timing index's order, which SQLite then reads instead of the due-date index)
-    for _status, due, n in (candidates.filter(never_done, deadline_due__gte=ends[0])
-                            .values_list("status", "deadline_due").annotate(n=Count("*")).order_by()):
-        for i, end in enumerate(ends):
-            if due < end:  # overdue from this week end on
-                counts[i] += n
-    aggregates = {f"w{i}": Count("id", filter=Timing.overdue_on(end)) for i, end in enumerate(ends)}
-    others = candidates.exclude(never_done).aggregate(**aggregates)
-    return [{"week_end": end, "count": throughout + counts[i] + others[f"w{i}"], "url": task_list_url(overdue_on=end)}
-            for i, end in enumerate(ends)]
+    # a week end's "end of day" is the next midnight (``Timing.overdue_on``)
+    midnights = [dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) for end in ends]
+    # only tasks due before the last week end, created by then and not done before the first one can count in any
+    # week (a task done on or before its due date is never overdue: skipped too); saying "any status" lets SQLite
+    # read the timing index (which holds every column used here) instead of fetching rows through the due date's
+    candidates = Task.objects.filter(
+        Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due"))),
+        parent__isnull=True, deadline_due__lt=ends[-1], created_at__lt=midnights[-1],
+        status__in=STATUS_ORDER,
+    )
+    points = [{"week_end": end, "url": task_list_url(overdue_on=end)} for end in ends]
+    if not _weekly(midnights):  # a daylight-saving change inside the window: the conditions one by one
+        counted = candidates.aggregate(**{f"w{i}": Count("id", filter=Timing.overdue_on(end))
+                                          for i, end in enumerate(ends)})
+        return [{**point, "count": counted[f"w{i}"]} for i, point in enumerate(points)]
+    # ``Timing.overdue_on(ends[i])`` holds from the week a task is due before the week end and was created by it, to
+    # the week before its completion (each is a week index, computed per row by plain arithmetic): the rows are
+    # grouped by those indexes (about a thousand groups at 100,000 tasks) and every week's count summed here
+    last = len(ends) - 1
+
+    def clamped(index) -> Least:
+        return Least(Greatest(index, Value(0)), Value(last))
+
+    first_sunday = ends[0]
+    grouped = candidates.annotate(
+        due_week=clamped(WeekIndex("deadline_due", origin=first_sunday) + 1),
+        created_week=clamped(WeekIndex("created_at", origin=midnights[0]) + 1),
+        done_week=Case(  # the first week end on or after the completion (the task no longer counts from then)
+            When(Q(completed_on__isnull=True) | Q(completed_on__gt=today), then=Value(last + 1)),
+            default=clamped(WeekIndex("completed_on", origin=first_sunday - dt.timedelta(days=6))),
+        ),
+    ).values_list("due_week", "created_week", "done_week").annotate(n=Count("*")).order_by()
+    changes = [0] * (len(ends) + 1)
+    for due_week, created_week, done_week, n in grouped:
+        start = max(due_week, created_week)
+        if start < done_week:
+            changes[start] += n
+            changes[done_week] -= n
+    running = 0
+    for i, point in enumerate(points):
+        running += changes[i]
+        point["count"] = running
+    return points
+
+
+def _weekly(midnights: list[dt.datetime]) -> bool:
+    """The midnights are whole weeks apart in UTC (no daylight-saving change between them; Vietnam has none)."""
+    # (in UTC: Python subtracts two datetimes of the same zone as wall-clock times)
+    utc = [midnight.astimezone(dt.UTC) for midnight in midnights[:-1]]
+    return all(b - a == dt.timedelta(weeks=1) for a, b in zip(utc, utc[1:], strict=False))
 
 
 def _month_start(day: dt.date, offset: int) -> dt.date:
