@@ -29,11 +29,11 @@ class WeekIndex(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         if isinstance(self.origin, dt.datetime):
             # whole seconds, cut from the stored text ("YYYY-MM-DD HH:MM:SS.ffffff", UTC) rather than rounded by SQLite
-            # (it rounds to the millisecond: 23:59:59.9999 would become the next day); the origin is a whole second,
-            # so the floor is unchanged
-            seconds = int(self.origin.timestamp())
-            return (f"((CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER) - %s + {_WEEK_SHIFT * 604800}) / 604800"
-                    f" - {_WEEK_SHIFT})", (*params, seconds))
+            # (it rounds to the millisecond: 23:59:59.9999 would become the next day); half a second added so that
+            # the rounding of two julian days' difference cannot put a moment on a boundary into the week before
+            origin = self.origin.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+            return (f"(CAST((julianday(substr({sql}, 1, 19)) - julianday(%s) + 0.5 / 86400) / 7 + {_WEEK_SHIFT}"
+                    f" AS INTEGER) - {_WEEK_SHIFT})", (*params, origin))
         return (f"(CAST((julianday({sql}) - julianday(%s)) / 7 + {_WEEK_SHIFT} AS INTEGER) - {_WEEK_SHIFT})",
                 (*params, self.origin.isoformat()))
 

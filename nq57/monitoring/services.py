@@ -324,9 +324,9 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
         counted = candidates.aggregate(**{f"w{i}": Count("id", filter=Timing.overdue_on(end))
                                           for i, end in enumerate(ends)})
         return [{**point, "count": counted[f"w{i}"]} for i, point in enumerate(points)]
-    # ``Timing.overdue_on(ends[i])`` holds from the week a task is due before the week end and was created by it, to
-    # the week before its completion (each is a week index, computed per row by plain arithmetic): the rows are
-    # grouped by those indexes (about a thousand groups at 100,000 tasks) and every week's count summed here
+    # ``Timing.overdue_on(ends[i])`` holds from the first week end the task is due before and was created by (the
+    # later of two week indexes) to the last one before its completion (a third): each computed per row by plain
+    # arithmetic, the rows grouped by them (a few hundred groups at 100,000 tasks) and every week's count summed here
     last = len(ends) - 1
 
     def clamped(index) -> Least:
@@ -334,19 +334,18 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
 
     first_sunday = ends[0]
     grouped = candidates.annotate(
-        due_week=clamped(WeekIndex("deadline_due", origin=first_sunday) + 1),
-        created_week=clamped(WeekIndex("created_at", origin=midnights[0]) + 1),
-        done_week=Case(  # the first week end on or after the completion (the task no longer counts from then)
+        from_week=clamped(Greatest(WeekIndex("deadline_due", origin=first_sunday),
+                                   WeekIndex("created_at", origin=midnights[0])) + 1),
+        until_week=Case(  # the first week end on or after the completion (the task no longer counts from then)
             When(Q(completed_on__isnull=True) | Q(completed_on__gt=today), then=Value(last + 1)),
             default=clamped(WeekIndex("completed_on", origin=first_sunday - dt.timedelta(days=6))),
         ),
-    ).values_list("due_week", "created_week", "done_week").annotate(n=Count("*")).order_by()
+    ).values_list("from_week", "until_week").annotate(n=Count("*")).order_by()
     changes = [0] * (len(ends) + 1)
-    for due_week, created_week, done_week, n in grouped:
-        start = max(due_week, created_week)
-        if start < done_week:
-            changes[start] += n
-            changes[done_week] -= n
+    for from_week, until_week, n in grouped:
+        if from_week < until_week:
+            changes[from_week] += n
+            changes[until_week] -= n
     running = 0
     for i, point in enumerate(points):
         running += changes[i]
