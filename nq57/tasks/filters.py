@@ -128,15 +128,26 @@ class ParentFilter(django_filters.Filter):
     field_class = ParentField
 
 
+# What a list row shows (the task list and a notice's tasks: ``tasks.templatetags.tasks.task_list_row``,
+# ``notices/notice_detail.html``, ``pages.decorate``): the lists load only these columns (a task row is wide, its
+# search key alone as long as its text; a notice carries its whole text). Reading another field on a row would cost a
+# query per row: the pages' query-count tests would catch it.
+ROW_FIELDS = ("notice_id", "parent_id", "path", "text", "deadline_kind", "deadline_due", "deadline_text", "status",
+              "progress", "notice__number", "notice__title", "notice__issued_on")
+ROW_ASSIGNMENT_FIELDS = ("task_id", "role", "assigned_name", "agency__name", "agency__short_name")
+
+
 def base_queryset(*, today=None):
     """Tasks annotated with their timing class, with what every list row shows loaded in a fixed number of queries."""
     from django.db.models import Prefetch
 
     today = today or timezone.localdate()
-    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
+    assignments = (TaskAssignment.objects.select_related("agency").only(*ROW_ASSIGNMENT_FIELDS)
+                   .order_by("role", "id"))
     return (
         Task.objects.with_timing(today=today)
         .select_related("notice")
+        .only(*ROW_FIELDS)
         .prefetch_related(Prefetch("assignments", queryset=assignments))
     )
 

@@ -170,3 +170,60 @@ def test_the_html_list_and_its_export_sort_by_due_date_agency_and_update_time(ca
     assert "Sắp xếp" in refused.content.decode() and refused.context["filter_errors"]
     export = client.get(reverse("tasks:task_export"), {"sort": "due"})
     assert export.status_code == 200
+
+
+# the row markup as the template wrote it before ``task_list_row`` (the reference the tag must keep, byte for byte)
+REFERENCE_ROW = """{% load badges tasks %}<tr>
+    <td><a href="{{ task.notice.get_absolute_url }}">{{ task.notice.number|default:task.notice }}</a></td>
+    <td>{{ task.path|default:"—" }}</td>
+    <td><a href="{{ task.get_absolute_url }}">{{ task.text|truncatewords:40 }}</a>{% if task.parent_id %} <span class="badge muted">nhiệm vụ con</span>{% endif %}</td>
+    <td>{% agency_links task.lead_assignments %}</td>
+    <td>{% if task.deadline_due %}{{ task.deadline_due|date:"d/m/Y" }}{% else %}<span class="muted">{{ task.get_deadline_kind_display }}</span>{% endif %}</td>
+    <td>{% badge task.status "task_status" %}<br>{% badge task.timing_value "timing" %}</td>
+    <td>{% progress_bar task.progress %}</td>
+  </tr>"""  # noqa: E501
+
+
+def test_a_list_row_is_the_markup_the_template_wrote(cast, client_for):
+    """``task_list_row`` writes each row in Python: compared with the template it replaced on rows that take every
+    branch (no notice number, no position, markup and quotes in the text, over 40 words, a sub-task, no deadline, a
+    name the document used, done and overdue)."""
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from nq57.tasks.filters import base_queryset
+    from nq57.tasks.models import Task
+    from nq57.tasks.pages import decorate, with_timing
+    from nq57.tasks.services import subtask_create, task_set_status
+    from nq57.tasks.templatetags.tasks import task_list_row
+
+    untitled = NoticeFactory(number="", title="Kết luận về <hạ tầng> & \"dữ liệu\"")
+    make_task(notice=untitled, lead=[cast.kh], path="", text="<script>alert('x')</script> " + "từ " * 50)
+    undated = make_task(notice=cast.notice, lead=[cast.tc], coordinating=[cast.kh], path="3.b", kind="recurring",
+                        text="Nhiệm vụ thường xuyên")
+    undated.assignments.filter(agency=cast.tc).update(assigned_name="Bộ Tài chính (Vụ Ngân sách)")
+    subtask_create(parent=cast.task_kh, actor=cast.alice, text="Phần việc của đơn vị", lead=cast.kh,
+                   deadline_due=None)
+    task_set_status(task=cast.task_tc, actor=cast.office, status="done", completed_on=dt.date(2025, 9, 1))
+    today = timezone.localdate()
+    tasks = [decorate(with_timing(t)) for t in base_queryset(today=today).order_by("id")]
+    assert len(tasks) == Task.objects.count() >= 5
+    reference = Template(REFERENCE_ROW)
+    for task in tasks:
+        assert task_list_row(task) == reference.render(Context({"task": task})), task.pk
+    assert {t.timing_value for t in tasks} >= {"done_late", "open_overdue"} or len({t.timing_value for t in tasks}) > 1
+
+
+def test_a_notice_page_reads_its_tasks_in_a_handful_of_queries(cast, client_for, django_assert_max_num_queries):
+    from nq57.tasks.services import subtask_create
+
+    for index in range(30):
+        make_task(notice=cast.notice, lead=[cast.kh, cast.xd], coordinating=[cast.tc], path=f"9.{index}",
+                  due=dt.date(2025, 9, 1) if index % 2 else None, kind=None if index % 2 else "recurring",
+                  text=f"Nhiệm vụ thử nghiệm số {index}")
+    subtask_create(parent=cast.task_kh, actor=cast.alice, text="Phần việc con", lead=cast.kh, deadline_due=None)
+    client = client_for(cast.leader)
+    client.get(cast.notice.get_absolute_url())  # warm the session
+    with django_assert_max_num_queries(14):
+        body = client.get(cast.notice.get_absolute_url()).content.decode()
+    assert body.count("Nhiệm vụ thử nghiệm số") == 30 and "1 nhiệm vụ con" in body
