@@ -1,13 +1,14 @@
 """Notices: the list (with task counts by status) and the notice page (its tasks in document order)."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from nq57.core import access
+from nq57.notices import selectors
 from nq57.notices.models import Notice, NoticeKind
 from nq57.tasks.filters import base_queryset
 from nq57.tasks.models import TaskStatus, search_words
@@ -15,23 +16,11 @@ from nq57.tasks.pages import decorate, filter_link, with_timing
 from nq57.taxonomy.models import Programme
 
 
-def _root_count(status: str | None = None) -> Count:
-    condition = Q(tasks__parent__isnull=True)
-    if status:
-        condition &= Q(tasks__status=status)
-    return Count("tasks", filter=condition)
-
-
 @require_GET
 def notice_list(request):
     from nq57.extraction.vietnamese import fold
 
-    notices = Notice.objects.select_related("programme").annotate(
-        task_count=_root_count(),
-        open_count=_root_count(TaskStatus.OPEN),
-        partly_count=_root_count(TaskStatus.PARTLY_DONE),
-        done_count=_root_count(TaskStatus.DONE),
-    ).order_by("-issued_on", "-id")
+    notices = Notice.objects.select_related("programme").defer("full_text").order_by("-issued_on", "-id")
     kind = request.GET.get("kind", "")
     if kind in NoticeKind.values:
         notices = notices.filter(kind=kind)
@@ -47,6 +36,7 @@ def notice_list(request):
                if wanted in f" {' '.join(search_words(f'{number} {title}'))} "]
         notices = notices.filter(pk__in=ids)
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    selectors.attach_task_counts(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "notices/notice_list.html", {

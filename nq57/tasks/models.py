@@ -243,8 +243,8 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     """One assignment of a notice, or a sub-task an agency made of it for its own units (``parent``)."""
 
-    notice = models.ForeignKey(
-        "notices.Notice", on_delete=models.CASCADE, related_name="tasks", verbose_name="thông báo"
+    notice = models.ForeignKey(  # (indexed by the composite indexes that start with it, see Meta)
+        "notices.Notice", on_delete=models.CASCADE, related_name="tasks", verbose_name="thông báo", db_index=False,
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subtasks", verbose_name="nhiệm vụ cha"
@@ -316,6 +316,9 @@ class Task(models.Model):
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
             # imports match a record by notice + path (exchange.services._find_task)
             models.Index(fields=["notice", "path"], name="tasks_notice_path_idx"),
+            # the notices list counts each notice's top-level tasks by status from this index alone (it also serves
+            # every lookup by notice, so the foreign key has no index of its own)
+            models.Index(fields=["notice", "parent", "status"], name="tasks_notice_parent_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="tasks_task_progress_0_100", condition=Q(progress__lte=100)),
