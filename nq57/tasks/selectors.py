@@ -18,10 +18,12 @@ AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
 
 
 def task_for_page(pk: int) -> Task:
-    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist."""
+    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (The notices'
+    whole text, tens of kilobytes for a real notice, is not read: the task page shows a notice's number and title.)"""
     assignments = TaskAssignment.objects.select_related("agency", "agency__successor").order_by("role", "id")
     return (
         Task.objects.select_related("notice", "notice__programme", "parent", "parent__notice")
+        .defer("notice__full_text", "parent__notice__full_text")
         .prefetch_related(Prefetch("assignments", queryset=assignments), "themes")
         .get(pk=pk)
     )
