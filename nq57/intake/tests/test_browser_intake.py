@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from nq57.core.testing import PASSWORD, build_cast
 from nq57.core.tests.browser import login
@@ -42,6 +43,7 @@ def test_submit_route_answer_publish_and_duplicate(page, transactional_db, tmp_p
     code = submit(page, title=TITLE, content=CONTENT, name="Nguyễn Thị Hoa", contact="hoa@example.vn",
                   attachment=pdf)
     page.click("#follow-link")
+    page.wait_for_url(re.compile(rf"/phan-anh/theo-doi/{code}/"))
     assert TITLE in page.inner_text("h1") and "thuyet-minh.pdf" in page.content()
     page.goto(f"/phan-anh/theo-doi/?code={code}")
     assert "Mới gửi" in page.inner_text("#status")
@@ -49,7 +51,7 @@ def test_submit_route_answer_publish_and_duplicate(page, transactional_db, tmp_p
     link = re.search(r"http\S+/phan-anh/xac-nhan/\S+/", "\n".join(m.body for m in mail.outbox)).group(0)
     page.goto(link[link.index("/phan-anh/"):])
     page.click("button[type=submit]")
-    assert "Đã xác nhận" in page.content()
+    expect(page.locator("body")).to_contain_text("Đã xác nhận")
 
     # a second, near-identical submission
     submit(page, title="Chia sẻ thiết bị đo kiểm của phòng thí nghiệm trọng điểm cho doanh nghiệp",
@@ -81,6 +83,8 @@ def test_submit_route_answer_publish_and_duplicate(page, transactional_db, tmp_p
 
     page.goto("/phan-anh/?q=thiet+bi+do+kiem")
     page.click(f"#pub-{code} a")
+    # the click starts a navigation; read the page only once the public page has loaded
+    page.wait_for_url(re.compile(rf"/phan-anh/cong-khai/{code}/"))
     body = page.content()
     assert "Bộ sẽ thí điểm cổng đặt lịch" in body
     assert "hoa@example.vn" not in body and "Nguyễn Thị Hoa" not in body
