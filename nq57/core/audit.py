@@ -36,11 +36,12 @@ def acting(func):
     return wrapper
 
 
-def history_bulk_insert(model, ids, *, reason: str | None = None) -> int:
+def history_bulk_insert(model, ids, *, reason: str | None = None, by: str | None = None) -> int:
     """The "created" history rows (``history_type`` "+") of the ``model`` rows with these ids, copied by the database
     in one ``INSERT … SELECT`` per 500 ids — what ``simple_history``'s ``bulk_create_with_history`` writes, without a
-    Python object per row (bulk imports). The author is ``history_user()`` (the ``@acting`` actor). Returns the count
-    of ids."""
+    Python object per row (bulk imports). With ``by`` (a column, e.g. ``"task_id"``) the ids select the rows by that
+    column instead: the rows just written for new parents, whose own ids were never read back. The author is
+    ``history_user()`` (the ``@acting`` actor). Returns the count of ids."""
     from django.db import connection
     from django.utils import timezone
 
@@ -65,7 +66,8 @@ def history_bulk_insert(model, ids, *, reason: str | None = None) -> int:
         else:  # pragma: no cover - a history field this copy does not know: fail loudly, never write half rows
             raise ValueError(f"history_bulk_insert: unknown history field {field.attname}")
     ids = list(ids)
-    table, pk = connection.ops.quote_name(history._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    table = connection.ops.quote_name(history._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.get_field(by).column if by else model._meta.pk.column)
     source_table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from nq57.core import access
+from nq57.core.bulk import insert_rows
 from nq57.core.errors import ServiceError
 from nq57.core.events import publish
 from nq57.exchange.models import ExternalKey
@@ -528,13 +529,13 @@ class ChunkImporter:
             return
         tasks = tasks_bulk_create(specs=[spec for _, _, spec in self.pending], actor=self.actor,
                                   reason=f"theo dữ liệu từ hệ thống {self.system}", positions=self.positions)
-        keys = []
+        keys, now = [], timezone.now()
         for (index, record, _), task in zip(self.pending, tasks, strict=True):
             results[index] = RecordResult(index, record["external_id"], "created", task.pk)
             self.done_tasks[index] = task
             if self.system != OWN_SYSTEM:
-                keys.append(ExternalKey(system=self.system, external_id=record["external_id"], task=task))
-        ExternalKey.objects.bulk_create(keys)
+                keys.append((self.system, record["external_id"], task.pk, now))
+        insert_rows(ExternalKey, ("system", "external_id", "task_id", "created_at"), keys)
         self.pending, self.pending_ids, self.pending_paths = [], set(), set()
 
     # -- reports --------------------------------------------------------------------------------------------------
@@ -579,8 +580,9 @@ class ChunkImporter:
             specs.append(spec)
             keys.append(external_id)
         created = reports_bulk_import(specs=specs, actor=self.actor)
-        ReportKey.objects.bulk_create(ReportKey(system=self.system, external_id=key, report=report)
-                                      for key, report in zip(keys, created, strict=True))
+        now = timezone.now()
+        insert_rows(ReportKey, ("system", "external_id", "report_id", "created_at"),
+                    [(self.system, key, report.pk, now) for key, report in zip(keys, created, strict=True)])
         self.reports["created"] += len(created)
 
     def _report_rejected(self, external_id: str, reason: str) -> None:

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from nq57.agencies.models import Agency
 from nq57.core import access, limits
 from nq57.core.audit import acting, history_bulk_insert, history_user
+from nq57.core.bulk import create_instances, insert_rows
 from nq57.core.errors import ConflictError, Problems, ServiceError
 from nq57.core.events import publish
 from nq57.tasks import fields
@@ -57,9 +58,15 @@ def event_record(*, task: Task, kind: str, actor, summary: str, details: dict | 
     )
 
 
+# The choices' values as sets, built once: ``Choices.values`` builds a list on every access (bulk imports check
+# hundreds of thousands of values).
+_STATUSES, _DEADLINE_KINDS, _CADENCES = (frozenset(choices.values) for choices in (TaskStatus, DeadlineKind,
+                                                                                   ReportCadence))
+
+
 def _validate_deadline(*, kind: str, due: dt.date | None, problems: Problems | None = None) -> None:
     own = Problems() if problems is None else problems
-    if kind not in DeadlineKind.values:
+    if kind not in _DEADLINE_KINDS:
         own.add("deadline_kind", "Loại thời hạn không hợp lệ.")
     elif kind in {DeadlineKind.DATE, DeadlineKind.MONTH, DeadlineKind.QUARTER, DeadlineKind.YEAR} and due is None:
         own.add("deadline_due", "Thời hạn loại này cần có ngày hoàn thành.")
@@ -92,7 +99,7 @@ def task_values_check(*, text: str, lead, deadline_kind: str, deadline_due, repo
     if not lead:
         problems.add("lead", "Nhiệm vụ cần có ít nhất một cơ quan chủ trì.")
     _validate_deadline(kind=deadline_kind, due=deadline_due, problems=problems)
-    if report_cadence and report_cadence not in ReportCadence.values:
+    if report_cadence and report_cadence not in _CADENCES:
         problems.add("report_cadence", "Chế độ báo cáo không hợp lệ.")
     problems.raise_if_any()
     return text
@@ -426,7 +433,7 @@ def task_set_status(
 ) -> Task:
     access.check_task(actor, task, "status")
     problems = Problems()
-    if status not in TaskStatus.values:
+    if status not in _STATUSES:
         problems.add("status", "Tình trạng không hợp lệ.")
     elif status == TaskStatus.DONE and task.is_recurring:
         problems.add("status", "Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.")
@@ -522,7 +529,7 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
         text = task_values_check(text=spec["text"], lead=spec["lead"], deadline_kind=spec.get("deadline_kind", "none"),
                                  deadline_due=spec.get("deadline_due"), report_cadence=spec.get("report_cadence", ""))
         status = spec.get("status") or TaskStatus.OPEN
-        if status not in TaskStatus.values:
+        if status not in _STATUSES:
             raise ServiceError("Tình trạng không hợp lệ.", field="status")
         if status == TaskStatus.DONE and spec.get("deadline_kind") == DeadlineKind.RECURRING:
             raise ServiceError("Nhiệm vụ thường xuyên không bao giờ được đóng; hãy ghi nhận báo cáo định kỳ.",
@@ -546,11 +553,13 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
         )
         task.spec = spec
         tasks.append(task)
-    Task.objects.bulk_create(tasks)
+    create_instances(Task, tasks)
     history_bulk_insert(Task, [task.pk for task in tasks], reason=reason or None)
+    # the rows below are written as plain tuples (``core.bulk.insert_rows``): nobody reads their ids back, and an
+    # import of 100,000 tasks writes about a million of their values
     assignments, theme_links, events = [], [], []
     now = timezone.now()
-    Through = Task.themes.through
+    actor_id = getattr(actor, "pk", None)
     for task in tasks:
         spec = task.spec
         names = spec.get("assigned_names") or {}
@@ -561,29 +570,26 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
                 current = agency.current()
                 if (current.pk, role) not in seen:
                     seen.add((current.pk, role))
-                    assignments.append(TaskAssignment(task=task, agency=current, role=role,
-                                                      assigned_name=names.get(agency.pk, agency.name)))
+                    assignments.append((task.pk, current.pk, role, names.get(agency.pk, agency.name)))
         themes = spec.get("themes")
         themes = themes if themes is not None else themes_for_text(f"{task.section} {task.text}", all_themes)
-        theme_links.extend(Through(task_id=task.pk, theme_id=theme.pk) for theme in themes)
+        theme_links.extend((task.pk, theme.pk) for theme in themes)
         parent = task.parent
         source = f"thông báo {task.notice}" if parent is None else f"nhiệm vụ {parent}"
-        events.append(TaskEvent(task=task, kind=TaskEventKind.CREATED if parent is None else
-                                TaskEventKind.SUBTASK_ADDED, actor=actor, at=now,
-                                summary=f"Nhiệm vụ được tạo từ {source}"[:1000], details={}))
+        events.append((task.pk, TaskEventKind.CREATED if parent is None else TaskEventKind.SUBTASK_ADDED, actor_id,
+                       now, f"Nhiệm vụ được tạo từ {source}"[:1000], {}))
         if parent is not None:
-            events.append(TaskEvent(task=parent, kind=TaskEventKind.SUBTASK_ADDED, actor=actor, at=now,
-                                    summary=f"Thêm nhiệm vụ con: {task.text[:200]}", details={"subtask_id": task.pk}))
+            events.append((parent.pk, TaskEventKind.SUBTASK_ADDED, actor_id, now,
+                           f"Thêm nhiệm vụ con: {task.text[:200]}", {"subtask_id": task.pk}))
         if task.status != TaskStatus.OPEN:
-            events.append(TaskEvent(
-                task=task, kind=TaskEventKind.STATUS_CHANGED, actor=actor, at=now,
-                summary=f"Tình trạng: {TaskStatus.OPEN.label} → {TaskStatus(task.status).label}"
-                + (f" ({reason})" if reason else ""),
-                details={"from": TaskStatus.OPEN.value, "to": task.status, "progress": [0, task.progress]}))
-    TaskAssignment.objects.bulk_create(assignments)
-    history_bulk_insert(TaskAssignment, [assignment.pk for assignment in assignments])
-    Through.objects.bulk_create(theme_links)
-    TaskEvent.objects.bulk_create(events)
+            events.append((task.pk, TaskEventKind.STATUS_CHANGED, actor_id, now,
+                           f"Tình trạng: {TaskStatus.OPEN.label} → {TaskStatus(task.status).label}"
+                           + (f" ({reason})" if reason else ""),
+                           {"from": TaskStatus.OPEN.value, "to": task.status, "progress": [0, task.progress]}))
+    insert_rows(TaskAssignment, ("task_id", "agency_id", "role", "assigned_name"), assignments)
+    history_bulk_insert(TaskAssignment, [task.pk for task in tasks], by="task_id")
+    insert_rows(Task.themes.through, ("task_id", "theme_id"), theme_links)
+    insert_rows(TaskEvent, ("task_id", "kind", "actor_id", "at", "summary", "details"), events)
     for parent in {t.parent for t in tasks if t.parent is not None}:
         progress_rollup(task=parent)
     for task in tasks:
