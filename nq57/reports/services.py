@@ -29,6 +29,10 @@ from nq57.tasks.services import event_record, next_report_due_after, progress_ro
 MAX_ATTACHMENTS = ATTACHMENT.max_files
 
 
+# built once: ``Choices.values`` builds a list on every access (an import checks hundreds of thousands of values)
+_REPORT_STATES, _TASK_STATUSES = frozenset(ReportState.values), frozenset(TaskStatus.values)
+
+
 def _reporting_agency(*, actor, task: Task):
     """The agency a report is filed for: the focal point's own (or its unit on the task), the lead for the office."""
     if actor.is_focal_point:
@@ -54,7 +58,7 @@ def report_problems(*, task: Task, period_start: dt.date | None, period_end: dt.
     limits.check(problems, "text", "Nội dung báo cáo", text, limits.REPORT_TEXT)
     if percent is None or not 0 <= int(percent) <= 100:
         problems.add("percent", "Tiến độ phải là số từ 0 đến 100.")
-    if claimed_status not in TaskStatus.values:
+    if claimed_status not in _TASK_STATUSES:
         problems.add("claimed_status", "Tình trạng đề nghị không hợp lệ.")
     elif claimed_status == TaskStatus.DONE and task.is_recurring:
         problems.add("claimed_status", "Nhiệm vụ thường xuyên không thể đề nghị hoàn thành; hãy chọn "
@@ -278,6 +282,7 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
     ``state`` and ``submitted_at``. Raises ServiceError (with ``index`` in ``errors``) on the first invalid spec;
     callers check each spec first with ``report_values_check``."""
     from nq57.core.audit import history_bulk_insert
+    from nq57.core.bulk import create_instances, insert_rows
     from nq57.tasks.models import TaskEvent
 
     access.require(access.can_manage_notices(actor), "Chỉ Cơ quan Thường trực được nhập báo cáo.")
@@ -289,7 +294,7 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
                                      claimed_status=spec["claimed_status"], period_start=spec["period_start"],
                                      period_end=spec["period_end"], submitted_at=submitted_at)
         state = spec.get("state") or ReportState.SUBMITTED
-        if state not in ReportState.values:
+        if state not in _REPORT_STATES:
             errors.setdefault("state", []).append("Trạng thái báo cáo không hợp lệ.")
         if errors:
             raise ServiceError(next(iter(errors.values()))[0], errors={**errors, "index": [str(index)]})
@@ -299,7 +304,7 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
             claimed_status=spec["claimed_status"], state=state, submitted_at=submitted_at))
     if not reports:
         return []
-    ProgressReport.objects.bulk_create(reports)
+    create_instances(ProgressReport, reports)
     history_bulk_insert(ProgressReport, [report.pk for report in reports])
     latest: dict[int, tuple] = {}
     events = []
@@ -307,12 +312,12 @@ def reports_bulk_import(*, specs: Sequence[dict], actor) -> list[ProgressReport]
         task = report.task
         if task.pk not in latest or report.submitted_at > latest[task.pk][1]:
             latest[task.pk] = (task, report.submitted_at)
-        events.append(TaskEvent(
-            task=task, kind=TaskEventKind.REPORT_SUBMITTED, actor=actor, at=report.submitted_at,
-            summary=f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: "
-                    f"{TaskStatus(report.claimed_status).label})"[:1000],
-            details={"report_id": report.pk, "attachments": 0, "imported": True}))
-    TaskEvent.objects.bulk_create(events)
+        events.append((
+            task.pk, TaskEventKind.REPORT_SUBMITTED, actor.pk, report.submitted_at,
+            f"{report.agency} gửi báo cáo ({report.percent}%, đề nghị: "
+            f"{TaskStatus(report.claimed_status).label})"[:1000],
+            {"report_id": report.pk, "attachments": 0, "imported": True}))
+    insert_rows(TaskEvent, ("task_id", "kind", "actor_id", "at", "summary", "details"), events)
     # the task's latest report: one UPDATE for all (a subquery), then next_report_due per distinct date
     from django.db.models import Max, OuterRef, Subquery
 
