@@ -105,6 +105,8 @@ def create_instances(model: type[models.Model], objs: Sequence[models.Model]) ->
         return list(objs)
     if not isinstance(pk, models.AutoField) or model._meta.parents:
         raise ValueError(f"create_instances: {model.__name__} needs a plain auto-increment primary key")
+    if any(isinstance(field, models.FileField) for field in model._meta.concrete_fields):
+        raise ValueError(f"create_instances: {model.__name__} has files, which only save() stores")
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite >= 3.35, PostgreSQL
         return model.objects.bulk_create(objs)
     fields = [field for field in model._meta.concrete_fields if field is not pk]

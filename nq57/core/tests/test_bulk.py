@@ -66,6 +66,11 @@ def test_rows_it_cannot_place_are_refused_and_a_failing_batch_writes_nothing():
         insert_rows(TaskEvent, ("task_id", "kind", "at", "summary"),
                     [good, (cast.task_kh.pk, "note", None, "Thiếu giờ")])
     assert TaskEvent.objects.count() == before
+    from nq57.core.bulk import create_instances
+    from nq57.reports.models import ReportAttachment
+
+    with pytest.raises(ValueError, match="has files"):
+        create_instances(ReportAttachment, [ReportAttachment()])
 
 
 def test_instances_get_their_keys_in_order_and_read_back_as_bulk_create_writes_them():
