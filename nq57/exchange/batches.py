@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from nq57.core import access
+from nq57.core import access, dbstats
 from nq57.core.errors import ServiceError
 from nq57.core.events import publish
 from nq57.core.uploads import removed_on_failure
@@ -123,6 +123,8 @@ def _finish(batch: ImportBatch, progress: Progress | None) -> None:
     now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.DONE, committed_at=now, heartbeat_at=now)
     batch.status, batch.committed_at = ImportStatus.DONE, now
+    if batch.rows_total >= dbstats.AFTER_IMPORT_ROWS:  # thousands of new rows: the planner's statistics follow
+        dbstats.statistics_refresh()
     if progress:
         progress(batch)
 
