@@ -51,7 +51,7 @@ def test_submit_route_answer_publish_and_duplicate(page, transactional_db, tmp_p
     link = re.search(r"http\S+/phan-anh/xac-nhan/\S+/", "\n".join(m.body for m in mail.outbox)).group(0)
     page.goto(link[link.index("/phan-anh/"):])
     page.click("button[type=submit]")
-    expect(page.locator("body")).to_contain_text("Đã xác nhận")
+    expect(page.locator("body")).to_contain_text("Đã xác nhận", timeout=15000)
 
     # a second, near-identical submission
     submit(page, title="Chia sẻ thiết bị đo kiểm của phòng thí nghiệm trọng điểm cho doanh nghiệp",
