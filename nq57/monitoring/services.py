@@ -42,13 +42,16 @@ from nq57.reports.models import ExtensionRequest, ExtensionState, ProgressReport
 from nq57.tasks.models import (
     AssignmentRole,
     OnTimeRate,
+    OverdueSpan,
     TallyKind,
     Task,
     TaskAssignment,
     TaskStatus,
     TaskTally,
     Timing,
+    day_number,
 )
+from nq57.tasks.selectors import overdue_spans_follow_zone
 from nq57.taxonomy.models import Theme
 
 OVERVIEW_DUE_DAYS = 14
@@ -308,39 +311,18 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
     (An extension moves ``deadline_due``, so past weeks are counted against today's deadline.)"""
     last_sunday = today + dt.timedelta(days=6 - today.weekday())
     ends = [min(last_sunday - dt.timedelta(weeks=i), today) for i in range(weeks - 1, -1, -1)]
-    zone = timezone.get_current_timezone()
-    # a week end's "end of day" is the next midnight (``Timing.overdue_on``)
-    midnights = [dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) for end in ends]
-    # only tasks due before the last week end, created by then and not done before the first one can count in any
-    # week (a task done on or before its due date is never overdue: skipped too); saying "any status" lets SQLite
-    # read the timing index (which holds every column used here) instead of fetching rows through the due date's
-    candidates = Task.objects.filter(
-        Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due"))),
-        parent__isnull=True, deadline_due__lt=ends[-1], created_at__lt=midnights[-1],
-        status__in=STATUS_ORDER,
-    )
     points = [{"week_end": end, "url": task_list_url(overdue_on=end)} for end in ends]
-    if not _weekly(midnights):  # a daylight-saving change inside the window: the conditions one by one
-        counted = candidates.aggregate(**{f"w{i}": Count("id", filter=Timing.overdue_on(end))
-                                          for i, end in enumerate(ends)})
-        return [{**point, "count": counted[f"w{i}"]} for i, point in enumerate(points)]
-    # ``Timing.overdue_on(ends[i])`` holds from the first week end the task is due before and was created by (the
-    # later of two week indexes) to the last one before its completion (a third): each computed per row by plain
-    # arithmetic, the rows grouped by them (a few hundred groups at 100,000 tasks) and every week's count summed here
-    last = len(ends) - 1
-
-    def clamped(index) -> Least:
-        return Least(Greatest(index, Value(0)), Value(last))
-
-    first_sunday = ends[0]
-    grouped = candidates.annotate(
-        from_week=clamped(Greatest(WeekIndex("deadline_due", origin=first_sunday),
-                                   WeekIndex("created_at", origin=midnights[0])) + 1),
-        until_week=Case(  # the first week end on or after the completion (the task no longer counts from then)
-            When(Q(completed_on__isnull=True) | Q(completed_on__gt=today), then=Value(last + 1)),
-            default=clamped(WeekIndex("completed_on", origin=first_sunday - dt.timedelta(days=6))),
-        ),
-    ).values_list("from_week", "until_week").annotate(n=Count("*")).order_by()
+    # ``Timing.overdue_on(ends[i])`` holds from the first week end the task is due before and was created by to the
+    # last one before its completion: two week indexes per task (or per span of tasks), the rows grouped by them (a
+    # few hundred groups at 100,000 tasks) and every week's count summed here
+    if overdue_spans_follow_zone():
+        grouped = _overdue_span_weeks(ends)
+    else:
+        grouped = _overdue_task_weeks(ends, today=today)
+        if grouped is None:  # a daylight-saving change inside the window: the conditions one by one
+            counted = _overdue_candidates(ends).aggregate(**{f"w{i}": Count("id", filter=Timing.overdue_on(end))
+                                                             for i, end in enumerate(ends)})
+            return [{**point, "count": counted[f"w{i}"]} for i, point in enumerate(points)]
     changes = [0] * (len(ends) + 1)
     for from_week, until_week, n in grouped:
         if from_week < until_week:
@@ -351,6 +333,63 @@ def overdue_by_week(*, today: dt.date, weeks: int = 26) -> list[dict]:
         running += changes[i]
         point["count"] = running
     return points
+
+
+def _midnights(ends: list[dt.date]) -> list[dt.datetime]:
+    """Each week end's "end of day": the next midnight (``Timing.overdue_on``)."""
+    zone = timezone.get_current_timezone()
+    return [dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone) for end in ends]
+
+
+def _overdue_candidates(ends: list[dt.date]) -> QuerySet:
+    """The tasks that can count in any week: due before the last week end, created by then and not done before the
+    first one (a task done on or before its due date is never overdue: skipped too); saying "any status" lets SQLite
+    read the timing index (which holds every column used here) instead of fetching rows through the due date's."""
+    return Task.objects.filter(
+        Q(completed_on__isnull=True) | (Q(completed_on__gt=ends[0]) & Q(completed_on__gt=F("deadline_due"))),
+        parent__isnull=True, deadline_due__lt=ends[-1], created_at__lt=_midnights(ends)[-1],
+        status__in=STATUS_ORDER,
+    )
+
+
+def _overdue_span_weeks(ends: list[dt.date]):
+    """(first week index counted, first not counted, tasks) from the ``OverdueSpan`` rows (kept by triggers; a few
+    thousand at 100,000 tasks): a span counts at a week end E when ``starts_on <= E < ends_on``; week end i is
+    ``ends[0]`` + 7i days, the last one today."""
+    first, today_ = day_number(ends[0]), day_number(ends[-1])
+    last = len(ends) - 1
+
+    def first_end_on_or_after(column: str) -> Case:
+        return Case(When(**{f"{column}__isnull": True}, then=Value(last + 1)),
+                    When(**{f"{column}__gt": today_}, then=Value(last + 1)),
+                    When(**{f"{column}__lte": first}, then=Value(0)),
+                    default=(F(column) - Value(first - 6)) / Value(7), output_field=IntegerField())
+
+    return (OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first), starts_on__lte=today_)
+            .annotate(from_week=first_end_on_or_after("starts_on"), until_week=first_end_on_or_after("ends_on"))
+            .values_list("from_week", "until_week").annotate(n=Sum("n")).order_by())
+
+
+def _overdue_task_weeks(ends: list[dt.date], *, today: dt.date):
+    """The same groups read from the tasks, by week arithmetic on their dates (when the spans' triggers count days
+    in another zone); None when the week ends' midnights are not whole weeks apart (daylight saving)."""
+    midnights = _midnights(ends)
+    if not _weekly(midnights):
+        return None
+    last = len(ends) - 1
+
+    def clamped(index) -> Least:
+        return Least(Greatest(index, Value(0)), Value(last))
+
+    first_sunday = ends[0]
+    return _overdue_candidates(ends).annotate(
+        from_week=clamped(Greatest(WeekIndex("deadline_due", origin=first_sunday),
+                                   WeekIndex("created_at", origin=midnights[0])) + 1),
+        until_week=Case(  # the first week end on or after the completion (the task no longer counts from then)
+            When(Q(completed_on__isnull=True) | Q(completed_on__gt=today), then=Value(last + 1)),
+            default=clamped(WeekIndex("completed_on", origin=first_sunday - dt.timedelta(days=6))),
+        ),
+    ).values_list("from_week", "until_week").annotate(n=Count("*")).order_by()
 
 
 def _weekly(midnights: list[dt.datetime]) -> bool:

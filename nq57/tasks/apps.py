@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def tally_clear_after_flush(sender, apps=None, using="default", **kwargs):
-    """After a database flush, empty the task tally when no task is left.
+    """After a database flush, empty the task tally and the overdue spans when no task is left.
 
     On SQLite a flush is one ``DELETE`` per table, in no fixed order when it cascades (the end of a transactional
     test). Deleting the tally before the tasks lets the tasks' delete triggers write counts below zero for agencies
@@ -13,11 +13,12 @@ def tally_clear_after_flush(sender, apps=None, using="default", **kwargs):
         from django.apps import apps
     try:
         task = apps.get_model("tasks", "Task")
-        tally = apps.get_model("tasks", "TaskTally")
+        tallies = [apps.get_model("tasks", "TaskTally"), apps.get_model("tasks", "OverdueSpan")]
     except LookupError:  # migrating backwards, or not that far yet
         return
     if not task.objects.using(using).exists():
-        tally.objects.using(using).all().delete()
+        for tally in tallies:
+            tally.objects.using(using).all().delete()
 
 
 class TasksConfig(AppConfig):

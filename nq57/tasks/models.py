@@ -497,3 +497,39 @@ class TaskTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.agency_id or self.theme_id or ''} {self.status}: {self.n}"
+
+
+DAY_ZERO = dt.date(1970, 1, 1)
+
+
+def day_number(day: dt.date) -> int:
+    """``day`` as whole days since 1 January 1970: the day columns of ``OverdueSpan``."""
+    return day.toordinal() - DAY_ZERO.toordinal()
+
+
+class OverdueSpan(models.Model):
+    """How many top-level tasks are overdue (``Timing.overdue_on``) over each span of days, kept up to date by
+    database triggers IN THE SAME TRANSACTION as every write to tasks (migration ``0011_overdue_span``), as
+    ``TaskTally`` is. A task with a deadline is overdue at the end of day D when ``starts_on <= D < ends_on``:
+
+    - ``starts_on``: the later of the day after its deadline and the day it was created (local time, TIME_ZONE);
+    - ``ends_on``: the day it was completed (null: not completed).
+
+    Tasks that can never be overdue (no deadline, completed on or before it, or before they were created) are left
+    out. Days are whole days since 1 January 1970 (``day_number``), so the dashboard's weekly trend groups a few
+    thousand rows by integer arithmetic instead of reading every task. The local day of ``created_at`` is computed by
+    the triggers in the zone the migration found (``overdue_span_zone``); a reader checks ``spans_follow_zone``
+    first and reads the tasks when the zone has changed since."""
+
+    starts_on = models.IntegerField()
+    ends_on = models.IntegerField(null=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "khoảng quá hạn"
+        verbose_name_plural = "khoảng quá hạn"
+        # the triggers find a row by its key (PostgreSQL also gets a unique index, NULLS NOT DISTINCT, for the upsert)
+        indexes = [models.Index(fields=["starts_on", "ends_on", "n"], name="tasks_span_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}-{self.ends_on}: {self.n}"

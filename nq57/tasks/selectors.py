@@ -355,3 +355,25 @@ def agency_worklist(user, *, today: dt.date, limit: int = WORKLIST_LIMIT) -> Wor
         groups.append(WorklistGroup(key=key, title=title, hint=hint, tasks=list(ordered[:limit]),
                                     total=queryset.count()))
     return Worklist(agencies=agencies, groups=groups, total=mine.count())
+
+
+# the line migration 0011 writes into the spans' insert trigger, naming the zone of its local days
+OVERDUE_SPAN_ZONE_MARKER = "-- overdue_span zone: {zone}\n"
+
+
+def overdue_spans_follow_zone() -> bool:
+    """Whether ``OverdueSpan``'s triggers count local days in the current TIME_ZONE (the zone the migration found;
+    on SQLite only a zone without daylight saving can be followed). Read from the trigger's own text in the
+    database catalogue, so it holds for whatever database the triggers are in. When it is False, readers count from
+    the tasks instead (the same answer, slower)."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        sql = "SELECT prosrc FROM pg_proc WHERE proname = 'tasks_span_task_ins'"
+    else:
+        sql = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'tasks_span_task_ins'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return row is not None and OVERDUE_SPAN_ZONE_MARKER.format(zone=settings.TIME_ZONE) in row[0]

@@ -23,7 +23,7 @@ PINNED = {
     "task page": 20,
     "task change log": 15,
     "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
-    "dashboard": 10,  # the weekly overdue trend in one grouped read
+    "dashboard": 11,  # the weekly overdue trend in one grouped read of the spans, after reading their zone
     "agency page": 14,
     "notice page": 9,
     "api task list": 5,

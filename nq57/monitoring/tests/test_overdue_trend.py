@@ -11,9 +11,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from nq57.core.testing import NoticeFactory, make_task
+from nq57.core.testing import AgencyFactory, NoticeFactory, make_task
 from nq57.monitoring import services
-from nq57.tasks.models import Task, TaskStatus, Timing
+from nq57.tasks.models import OverdueSpan, Task, TaskStatus, Timing, day_number
+from nq57.tasks.selectors import overdue_spans_follow_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +49,20 @@ def boundary_world(cast) -> None:
         Task.objects.filter(pk=pk).update(created_at=created_at, completed_on=completed_on, status=status)
 
 
+# the spans kept by triggers (the default), and the tasks read directly: what a zone other than the one the migration
+# found gets (Bangkok: the same +7 offset, so the same answers are expected)
+READERS = {"spans": "Asia/Ho_Chi_Minh", "tasks": "Asia/Bangkok"}
+
+
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("today", [
     FIRST_SUNDAY + dt.timedelta(weeks=9),  # a Sunday: the last bar is a whole week
     FIRST_SUNDAY + dt.timedelta(weeks=9, days=3),  # a Wednesday: the last bar ends today
     FIRST_SUNDAY + dt.timedelta(weeks=5, days=1),  # the Monday after a week end with tasks on it
 ])
-def test_every_weekly_bar_equals_the_lists_condition_on_the_boundary_days(cast, today):
+def test_every_weekly_bar_equals_the_lists_condition_on_the_boundary_days(cast, today, reader, settings):
+    settings.TIME_ZONE = READERS[reader]
+    assert overdue_spans_follow_zone() is (reader == "spans")
     boundary_world(cast)
     for weeks in (12, 6, 1):
         points = services.overdue_by_week(today=today, weeks=weeks)
@@ -69,10 +78,43 @@ def test_every_weekly_bar_equals_the_lists_condition_on_the_boundary_days(cast, 
 @override_settings(TIME_ZONE="Europe/Berlin")
 def test_a_daylight_saving_change_in_the_window_still_counts_exactly(cast):
     """Berlin moved its clocks on 30/03/2025: the week ends' midnights are not whole weeks apart in UTC, so the
-    trend takes the per-week conditions instead of week arithmetic (same answer)."""
+    trend takes the per-week conditions instead of week arithmetic (same answer). (The spans' triggers count days
+    in the zone the migration found, not Berlin's: the tasks are read.)"""
     assert timezone.get_current_timezone() == zoneinfo.ZoneInfo("Europe/Berlin")
+    assert not overdue_spans_follow_zone()
     boundary_world(cast)
     today = FIRST_SUNDAY + dt.timedelta(weeks=9, days=3)
     points = services.overdue_by_week(today=today, weeks=12)
     assert [p["count"] for p in points] == plain_counts([p["week_end"] for p in points])
     assert len({p["count"] for p in points}) > 3
+
+
+def test_the_spans_hold_only_tasks_that_can_be_overdue(db):
+    """The trend reads a few thousand span rows, not the tasks: tasks that can never count (no deadline, done by
+    their deadline, a sub-task) add no span, and a task's span moves with its deadline, creation and completion."""
+    notice = NoticeFactory(number="47-TB/TGV")
+    agency = AgencyFactory(name="Bộ thử khoảng quá hạn")
+    due = dt.date(2025, 3, 10)
+    make_task(notice=notice, lead=[agency], due=None, path="1")
+    on_time = make_task(notice=notice, lead=[agency], due=due, path="2")
+    Task.objects.filter(pk=on_time.pk).update(status=TaskStatus.DONE, completed_on=due)
+    parent = make_task(notice=notice, lead=[agency], due=due, path="3")
+    Task.objects.create(notice=notice, parent=parent, text="Nhiệm vụ con", deadline_due=due)
+    assert spans() == [(day_number(timezone.localdate()), None)]  # the parent alone, overdue since it was created
+
+    zone = timezone.get_current_timezone()
+    Task.objects.filter(pk=parent.pk).update(created_at=dt.datetime(2025, 3, 1, 23, 59, 59, 999999, tzinfo=zone))
+    assert spans() == [(day_number(due) + 1, None)]
+    Task.objects.filter(pk=parent.pk).update(completed_on=due + dt.timedelta(days=4), status=TaskStatus.DONE)
+    assert spans() == [(day_number(due) + 1, day_number(due) + 4)]
+    Task.objects.filter(pk=parent.pk).update(created_at=dt.datetime(2025, 3, 12, 0, 0, tzinfo=zone))
+    assert spans() == [(day_number(dt.date(2025, 3, 12)), day_number(due) + 4)]
+    Task.objects.filter(pk=parent.pk).update(deadline_due=due + dt.timedelta(days=4))  # done on its new deadline
+    assert spans() == []
+    Task.objects.filter(pk=parent.pk).update(deadline_due=due)
+    parent.delete()
+    assert spans() == []
+
+
+def spans() -> list[tuple[int, int | None]]:
+    return [(s, e) for s, e, n in OverdueSpan.objects.values_list("starts_on", "ends_on", "n") for _ in range(n)]

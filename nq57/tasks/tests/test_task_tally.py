@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from nq57.core.testing import AgencyFactory, NoticeFactory, make_office, make_task
 from nq57.tasks import services
-from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, TaskTally, Timing
+from nq57.tasks.models import (
+    AssignmentRole,
+    OverdueSpan,
+    Task,
+    TaskAssignment,
+    TaskStatus,
+    TaskTally,
+    Timing,
+    day_number,
+)
 from nq57.taxonomy.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +63,30 @@ def tally() -> Counter:
     return +kept  # rows counted down to zero are dropped
 
 
+def span_recount() -> Counter:
+    """``OverdueSpan``'s keys, recomputed from the tasks: from the later of the day after the deadline and the
+    (local) creation day, to the completion day."""
+    from django.utils import timezone
+
+    expected = Counter()
+    for t in Task.objects.filter(parent__isnull=True, deadline_due__isnull=False):
+        starts = max(day_number(t.deadline_due) + 1, day_number(timezone.localdate(t.created_at)))
+        ends = day_number(t.completed_on) if t.completed_on else None
+        if ends is None or ends > starts:
+            expected[(starts, ends)] += 1
+    return expected
+
+
+def spans() -> Counter:
+    kept = Counter()
+    for starts, ends, n in OverdueSpan.objects.values_list("starts_on", "ends_on", "n"):
+        kept[(starts, ends)] += n
+    return +kept
+
+
 def assert_tally_matches():
     assert tally() == recount()
+    assert spans() == span_recount()
 
 
 @pytest.fixture
@@ -90,7 +121,7 @@ def test_services_keep_the_tally(world):
 DATES = st.one_of(st.none(), st.integers(-20, 20).map(lambda d: TODAY + dt.timedelta(days=d)))
 OPERATIONS = st.lists(st.tuples(
     st.sampled_from(["create", "bulk", "status", "deadline", "report", "parent", "lead_add", "lead_move", "lead_role",
-                     "lead_del", "theme_add", "theme_del", "delete", "update_all"]),
+                     "lead_del", "theme_add", "theme_del", "delete", "update_all", "created"]),
     st.integers(0, 50), st.integers(0, 50), DATES, DATES), min_size=1, max_size=12)
 
 
@@ -158,6 +189,12 @@ def test_any_write_keeps_the_tally_equal_to_a_recount(world, operations):
                     task.themes.remove(themes[j % 2])
                 elif op == "delete":
                     task.delete()
+                elif op == "created" and day is not None:  # at the last moment of a local day (or its first)
+                    from django.utils import timezone
+
+                    moment = dt.datetime.combine(day, dt.time(23, 59, 59, 999999) if j % 2 else dt.time(),
+                                                 tzinfo=timezone.get_current_timezone())
+                    Task.objects.filter(pk=task.pk).update(created_at=moment)
                 elif op == "update_all":
                     Task.objects.filter(status=TaskStatus.OPEN).update(status=TaskStatus.PARTLY_DONE)
                 assert_tally_matches()
