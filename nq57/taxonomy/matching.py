@@ -13,6 +13,7 @@ The one rule for tagging text with themes and strategic technologies (``selector
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from nq57.extraction.vietnamese import fold
 
@@ -35,16 +36,45 @@ def _pattern(keyword: str) -> tuple[bool, re.Pattern | None]:
     return False, re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
 
 
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _AnyOf:
+    """One alternation of ``_pattern``'s patterns, and the first words any of its matches must contain as a whole
+    word of the text (None when a keyword's first word has other characters than letters and digits: then the
+    pattern is always searched)."""
+
+    pattern: re.Pattern
+    first_words: frozenset[str] | None
+
+    def search(self, text: str, words) -> bool:
+        if self.first_words is not None and self.first_words.isdisjoint(words()):
+            return False
+        return self.pattern.search(text) is not None
+
+
 @functools.lru_cache(maxsize=1024)
-def _patterns_any(keywords: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+def _patterns_any(keywords: tuple[str, ...]) -> tuple[_AnyOf | None, _AnyOf | None]:
     """(acronyms, other keywords) of a keyword list, each as one alternation of ``_pattern``'s patterns: one search
-    says whether any of them matches (theme tagging of bulk imports checks every theme of every task)."""
-    acronyms, others = [], []
+    says whether any of them matches (theme tagging of bulk imports checks every theme of every task). A pattern
+    match starts with the keyword's first word standing alone (not inside a longer word), so when none of the first
+    words is among the text's words, the search is skipped: most themes of most texts."""
+    groups: dict[bool, tuple[list[str], set[str] | None]] = {True: ([], set()), False: ([], set())}
     for keyword in keywords:
         acronym, pattern = _pattern(keyword)
-        if pattern is not None:
-            (acronyms if acronym else others).append(f"(?:{pattern.pattern})")
-    return (re.compile("|".join(acronyms)) if acronyms else None, re.compile("|".join(others)) if others else None)
+        if pattern is None:
+            continue
+        patterns, first_words = groups[acronym]
+        patterns.append(f"(?:{pattern.pattern})")
+        first = (unicodedata.normalize("NFC", keyword.strip()) if acronym else fold(keyword).split()[0])
+        if first_words is not None and WORD.fullmatch(first):
+            first_words.add(first)
+        else:
+            groups[acronym] = (patterns, None)
+    return tuple(  # type: ignore[return-value]
+        _AnyOf(re.compile("|".join(patterns)), frozenset(first_words) if first_words is not None else None)
+        if patterns else None for patterns, first_words in (groups[True], groups[False]))
 
 
 class Text:
@@ -53,6 +83,13 @@ class Text:
     def __init__(self, text: str):
         self.nfc = unicodedata.normalize("NFC", text or "")
         self.folded = fold(self.nfc)
+        self._words: dict[bool, set[str]] = {}
+
+    def _words_of(self, acronym: bool) -> set[str]:
+        """The whole words (runs of letters and digits) of the text as typed (acronyms) or folded (the rest)."""
+        if acronym not in self._words:
+            self._words[acronym] = set(WORD.findall(self.nfc if acronym else self.folded))
+        return self._words[acronym]
 
     def mentions(self, keyword: str) -> bool:
         acronym, pattern = _pattern(keyword or "")
@@ -62,7 +99,8 @@ class Text:
 
     def mentions_any(self, keywords) -> bool:
         acronyms, others = _patterns_any(tuple(k or "" for k in keywords or () if isinstance(k, str)))
-        return bool(acronyms and acronyms.search(self.nfc)) or bool(others and others.search(self.folded))
+        return bool(acronyms and acronyms.search(self.nfc, lambda: self._words_of(True))) or bool(
+            others and others.search(self.folded, lambda: self._words_of(False)))
 
 
 def mentions(text: str, keyword: str) -> bool:

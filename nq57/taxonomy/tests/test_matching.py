@@ -76,3 +76,19 @@ def test_mentions_any_says_what_checking_each_keyword_says():
     for text in texts:
         for chosen in (keywords, keywords[:2], keywords[2:4], [], ["AI"], ["chuyển đổi số"]):
             assert Text(text).mentions_any(chosen) == any(mentions(text, k) for k in chosen), (text, chosen)
+
+
+KEYWORD_POOL = ["AI", "5G", "IoT", "trí tuệ nhân tạo", "chuyển đổi số", "dữ liệu", "C++", "e-gov", "bán dẫn",
+                "an ninh mạng", "số", "mạng 5G", "Đà Nẵng"]
+WORD_POOL = ["AI", "ai", "5G", "15G", "trí", "tuệ", "nhân", "tạo", "tri", "tue", "chuyển", "đổi", "số", "so", "dữ",
+             "liệu", "C++", "e-gov", "egov", "bán", "dẫn", "an", "ninh", "mạng", "Đà", "Nẵng", "da", "nang", "iot"]
+
+
+@given(words=st.lists(st.tuples(st.sampled_from(WORD_POOL), st.sampled_from([" ", "  ", ", ", "-", "", "\n", "_"])),
+                      max_size=12),
+       chosen=st.lists(st.sampled_from(KEYWORD_POOL), max_size=5))
+def test_mentions_any_skips_only_texts_without_a_first_word(words, chosen):
+    """``mentions_any`` skips the search when no keyword's first word is a whole word of the text; the answer is
+    still the one checking every keyword gives, whatever the separators."""
+    text = "".join(w + sep for w, sep in words)
+    assert Text(text).mentions_any(chosen) == any(mentions(text, k) for k in chosen), (text, chosen)
