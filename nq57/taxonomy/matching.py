@@ -37,44 +37,44 @@ def _pattern(keyword: str) -> tuple[bool, re.Pattern | None]:
 
 
 WORD = re.compile(r"\w+")
+# a text as its words (runs of letters and digits) and, between them, the runs of other characters than spaces: such
+# a run is never a keyword's word, so it breaks a phrase (its words must be separated by spaces only, as
+# ``_pattern`` says)
+TOKEN = re.compile(r"\w+|[^\w\s]+")
 
 
 @dataclass(frozen=True)
 class _AnyOf:
-    """One alternation of ``_pattern``'s patterns, and the first words any of its matches must contain as a whole
-    word of the text (None when a keyword's first word has other characters than letters and digits: then the
-    pattern is always searched)."""
+    """A keyword list prepared for ``Text.mentions_any``: the keywords made of whole words only, as a table from
+    each one's first word to the rest of its words (phrases folded; acronyms as typed), and one alternation of
+    ``_pattern``'s patterns for the others (a word with other characters than letters and digits, such as "C++")."""
 
-    pattern: re.Pattern
-    first_words: frozenset[str] | None
-
-    def search(self, text: str, words) -> bool:
-        if self.first_words is not None and self.first_words.isdisjoint(words()):
-            return False
-        return self.pattern.search(text) is not None
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    acronyms: frozenset[str]
+    patterns: tuple[re.Pattern | None, re.Pattern | None]  # (acronyms, other keywords)
 
 
 @functools.lru_cache(maxsize=1024)
-def _patterns_any(keywords: tuple[str, ...]) -> tuple[_AnyOf | None, _AnyOf | None]:
-    """(acronyms, other keywords) of a keyword list, each as one alternation of ``_pattern``'s patterns: one search
-    says whether any of them matches (theme tagging of bulk imports checks every theme of every task). A pattern
-    match starts with the keyword's first word standing alone (not inside a longer word), so when none of the first
-    words is among the text's words, the search is skipped: most themes of most texts."""
-    groups: dict[bool, tuple[list[str], set[str] | None]] = {True: ([], set()), False: ([], set())}
+def _patterns_any(keywords: tuple[str, ...]) -> _AnyOf:
+    """The keyword list prepared once (theme tagging of bulk imports checks every theme of every task). A pattern
+    matches exactly when the keyword's words are whole words of the text, in order, separated by spaces only; for
+    keywords made of letters and digits that is a lookup in the text's words instead of a search."""
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    acronyms: set[str] = set()
+    leftover: dict[bool, list[str]] = {True: [], False: []}
     for keyword in keywords:
-        acronym, pattern = _pattern(keyword)
+        acronym, pattern = _pattern(keyword) if isinstance(keyword, str) else (False, None)
         if pattern is None:
             continue
-        patterns, first_words = groups[acronym]
-        patterns.append(f"(?:{pattern.pattern})")
-        first = (unicodedata.normalize("NFC", keyword.strip()) if acronym else fold(keyword).split()[0])
-        if first_words is not None and WORD.fullmatch(first):
-            first_words.add(first)
+        words = [unicodedata.normalize("NFC", keyword.strip())] if acronym else fold(keyword).split()
+        if not all(WORD.fullmatch(word) for word in words):
+            leftover[acronym].append(f"(?:{pattern.pattern})")
+        elif acronym:
+            acronyms.add(words[0])
         else:
-            groups[acronym] = (patterns, None)
-    return tuple(  # type: ignore[return-value]
-        _AnyOf(re.compile("|".join(patterns)), frozenset(first_words) if first_words is not None else None)
-        if patterns else None for patterns, first_words in (groups[True], groups[False]))
+            phrases.setdefault(words[0], []).append(tuple(words[1:]))
+    patterns = tuple(re.compile("|".join(p)) if p else None for p in (leftover[True], leftover[False]))
+    return _AnyOf({first: tuple(rests) for first, rests in phrases.items()}, frozenset(acronyms), patterns)
 
 
 class Text:
@@ -83,13 +83,33 @@ class Text:
     def __init__(self, text: str):
         self.nfc = unicodedata.normalize("NFC", text or "")
         self.folded = fold(self.nfc)
-        self._words: dict[bool, set[str]] = {}
+        self._tokens: list[str] | None = None
+        self._token_set: set[str] | None = None
+        self._words: set[str] | None = None
 
-    def _words_of(self, acronym: bool) -> set[str]:
-        """The whole words (runs of letters and digits) of the text as typed (acronyms) or folded (the rest)."""
-        if acronym not in self._words:
-            self._words[acronym] = set(WORD.findall(self.nfc if acronym else self.folded))
-        return self._words[acronym]
+    def _folded_tokens(self) -> tuple[list[str], set[str]]:
+        if self._tokens is None:
+            self._tokens = TOKEN.findall(self.folded)
+            self._token_set = set(self._tokens)
+        return self._tokens, self._token_set  # type: ignore[return-value]
+
+    def _nfc_words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(WORD.findall(self.nfc))
+        return self._words
+
+    def _has_phrase(self, first: str, rests: tuple[tuple[str, ...], ...]) -> bool:
+        tokens, present = self._folded_tokens()
+        if first not in present:
+            return False
+        index = -1
+        while True:
+            index = tokens.index(first, index + 1)
+            for rest in rests:
+                if tuple(tokens[index + 1:index + 1 + len(rest)]) == rest:
+                    return True
+            if first not in tokens[index + 1:]:
+                return False
 
     def mentions(self, keyword: str) -> bool:
         acronym, pattern = _pattern(keyword or "")
@@ -98,9 +118,16 @@ class Text:
         return bool(pattern.search(self.nfc if acronym else self.folded))
 
     def mentions_any(self, keywords) -> bool:
-        acronyms, others = _patterns_any(tuple(k or "" for k in keywords or () if isinstance(k, str)))
-        return bool(acronyms and acronyms.search(self.nfc, lambda: self._words_of(True))) or bool(
-            others and others.search(self.folded, lambda: self._words_of(False)))
+        try:  # the list as it is (cached as such): a theme's keywords are plain strings
+            prepared = _patterns_any(tuple(keywords or ()))
+        except TypeError:  # something unhashable in it
+            prepared = _patterns_any(tuple(k for k in keywords if isinstance(k, str)))
+        if any(self._has_phrase(first, rests) for first, rests in prepared.phrases.items()):
+            return True
+        if prepared.acronyms and not prepared.acronyms.isdisjoint(self._nfc_words()):
+            return True
+        acronyms, others = prepared.patterns
+        return bool(acronyms and acronyms.search(self.nfc)) or bool(others and others.search(self.folded))
 
 
 def mentions(text: str, keyword: str) -> bool:

@@ -67,6 +67,7 @@ def test_empty_keywords_and_texts_never_match():
     assert not mentions("Ứng dụng AI", "")
     assert not mentions("Ứng dụng AI", "   ")
     assert not Text("Ứng dụng AI").mentions_any([None, "", 5])
+    assert Text("Ứng dụng AI").mentions_any([["lồng"], {"a": 1}, "AI"])  # unhashable entries are skipped
 
 
 def test_mentions_any_says_what_checking_each_keyword_says():
