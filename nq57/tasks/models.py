@@ -518,8 +518,8 @@ class OverdueSpan(models.Model):
     Tasks that can never be overdue (no deadline, completed on or before it, or before they were created) are left
     out. Days are whole days since 1 January 1970 (``day_number``), so the dashboard's weekly trend groups a few
     thousand rows by integer arithmetic instead of reading every task. The local day of ``created_at`` is computed by
-    the triggers in the zone the migration found (``overdue_span_zone``); a reader checks ``spans_follow_zone``
-    first and reads the tasks when the zone has changed since."""
+    the triggers in the zone the migration found (written into the trigger); a reader checks
+    ``tasks.selectors.overdue_spans_follow_zone`` first and reads the tasks when TIME_ZONE has changed since."""
 
     starts_on = models.IntegerField()
     ends_on = models.IntegerField(null=True)
