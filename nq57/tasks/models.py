@@ -409,9 +409,11 @@ class TaskAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="tasks_assignment_unique_role"),
         ]
-        # (not covering the task id on purpose: SQLite would then drive the dashboard's per-agency counts from this
-        # index and fetch every task row, instead of reading the tasks' timing index and probing the unique index)
-        indexes = [models.Index(fields=["agency", "role"], name="tasks_asg_agency_role_idx")]
+        # "the tasks of an agency" (any role, or one role: the task list's and the API's agency filters and their
+        # counts, an agency's pages and report) read from this index alone, without fetching each assignment row.
+        # (An earlier version left the task id out because SQLite then drove the dashboard's per-agency counts from
+        # it over every task; those counts now come from ``TaskTally``.)
+        indexes = [models.Index(fields=["agency", "role", "task"], name="tasks_asg_agency_role_task_idx")]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
