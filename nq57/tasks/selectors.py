@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch
 
 from nq57.core import access, badges
@@ -313,7 +315,6 @@ def agency_worklist(user, *, today: dt.date, limit: int = WORKLIST_LIMIT) -> Wor
     latest report was answered "yêu cầu bổ sung" and nothing newer was sent). A task may be in several groups.
 
     Each group lists at most ``limit`` tasks (soonest first) and counts them all."""
-    from django.conf import settings
     from django.db.models import Exists, F, OuterRef, Q, Subquery
 
     from nq57.agencies.models import Agency
@@ -366,9 +367,6 @@ def overdue_spans_follow_zone() -> bool:
     on SQLite only a zone without daylight saving can be followed). Read from the trigger's own text in the
     database catalogue, so it holds for whatever database the triggers are in. When it is False, readers count from
     the tasks instead (the same answer, slower)."""
-    from django.conf import settings
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         sql = "SELECT prosrc FROM pg_proc WHERE proname = 'tasks_span_task_ins'"
     else:
