@@ -51,7 +51,7 @@ from nq57.tasks.models import (
     Timing,
     day_number,
 )
-from nq57.tasks.selectors import overdue_spans_follow_zone
+from nq57.tasks.selectors import overdue_spans_follow_zone, tally_sums
 from nq57.taxonomy.models import Theme
 
 OVERVIEW_DUE_DAYS = 14
@@ -167,24 +167,12 @@ def _status_timing_counts(qs: QuerySet, *, today: dt.date) -> tuple[dict, dict, 
     return by_status, by_timing, overdue_by_status
 
 
-def _tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...], **filters) -> list[dict]:
-    """Sums of ``TaskTally`` rows of ``kind`` (kept by triggers in each write's transaction: exact, never stale),
-    grouped by ``group``: "total", one sum per status and one per timing class (``Timing.tally_conditions``)."""
-    conditions = Timing.tally_conditions(today=today)
-    rows = (TaskTally.objects.filter(kind=kind, **filters).values(*group)
-            .annotate(total=Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in STATUS_ORDER},
-                      **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()})
-            .order_by())
-    return [{key: (value or 0) if key == "total" or key.startswith(("s_", "t_")) else value
-             for key, value in row.items()} for row in rows]
-
-
 def _all_status_timing_counts(*, today: dt.date) -> tuple[dict, dict, dict]:
     """``_status_timing_counts`` of every top-level task, from the tally (one query over a few thousand rows)."""
     by_status = dict.fromkeys(STATUS_ORDER, 0)
     by_timing = dict.fromkeys(TIMING_ORDER, 0)
     overdue_by_status = dict.fromkeys(STATUS_ORDER, 0)
-    for row in _tally_sums(TallyKind.ALL, today=today, group=("status",)):
+    for row in tally_sums(TallyKind.ALL, today=today, group=("status",)):
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["total"]
         for timing in TIMING_ORDER:
             by_timing[timing] += row[f"t_{timing}"]
@@ -281,7 +269,7 @@ def agency_stats(*, today: dt.date) -> list[dict]:
     """Per lead agency: tasks by status, and done on time / done late / open overdue (``Timing.conditions``), with
     the agency's ``OnTimeRate`` under "on_time_rate". One grouped query over the lead agencies' tally rows (kept
     by triggers in each write's transaction; a task with two lead agencies counts for each), one for the names."""
-    rows = [r for r in _tally_sums(TallyKind.LEAD, today=today, group=("agency_id",)) if r["total"]]
+    rows = [r for r in tally_sums(TallyKind.LEAD, today=today, group=("agency_id",)) if r["total"]]
     names = {pk: (name, short_name) for pk, name, short_name in
              Agency.objects.filter(pk__in=[r["agency_id"] for r in rows]).values_list("id", "name", "short_name")}
     result = []

@@ -11,12 +11,26 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Sum
 
 from nq57.core import access, badges
-from nq57.tasks.models import Task, TaskAssignment, TaskEvent, Timing
+from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskTally, Timing
 
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
+
+
+def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filters) -> list[dict]:
+    """Sums of ``TaskTally`` rows of ``kind`` (kept by triggers in each write's transaction: exact, never stale),
+    grouped by ``group``: "total", one sum per status ("s_<status>") and one per timing class ("t_<class>",
+    ``Timing.tally_conditions``). Without ``group``, one row (zeros when nothing matches)."""
+    conditions = Timing.tally_conditions(today=today)
+    sums = {"total": Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in TaskStatus.values},
+            **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()}}
+    rows = TaskTally.objects.filter(kind=kind, **filters)
+    if not group:
+        return [{key: value or 0 for key, value in rows.aggregate(**sums).items()}]
+    return [{key: (value or 0) if key in sums else value for key, value in row.items()}
+            for row in rows.values(*group).annotate(**sums).order_by()]
 
 
 def task_for_page(pk: int) -> Task:
