@@ -293,15 +293,16 @@ def order_expressions(order: tuple[str, ...]) -> list:
 
 def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str | None,
              serialize: Callable[[list], list], columns: tuple[str, ...] | None = None,
-             order: tuple[str, ...] = ("id",)) -> dict:
+             order: tuple[str, ...] = ("id",), count: Callable[[], int] | None = None) -> dict:
     """``?page=N`` (with ``count``) or ``?cursor=…`` (keyset, no count); ``page_size`` up to 200.
 
     Lists are ordered by ``order`` (default ``id``; names with ``-`` descending, NULLs last, the last name unique)
     and both modes see the same order, so a cursor never skips or repeats a row: it carries the last row's sort
     values and the next page starts right after them through the sort's index. With ``columns`` the rows handed to
     ``serialize`` are tuples of those columns (the first one ``id``) instead of model instances. The count is
-    computed on every request (``?page=`` only); whether there is a next page is decided by fetching one row more
-    than the page, never from the count.
+    computed on every request (``?page=`` only), by ``count`` when the caller has a cheaper exact way (the task
+    filter's index count); whether there is a next page is decided by fetching one row more than the page, never
+    from the count.
     """
     size = page_size or DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -347,7 +348,7 @@ def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str |
     start = (number - 1) * size
     rows, keys = fetch(ordered[start:start + size + 1])
     more = len(rows) > size
-    return {"count": queryset.order_by().count(), "page": number, "page_size": size,
+    return {"count": count() if count else queryset.order_by().count(), "page": number, "page_size": size,
             "next_cursor": next_cursor(keys[:size], more), "results": serialize(rows[:size])}
 
 

@@ -50,16 +50,16 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
             if task_filter.range_error:
                 raise ApiError(400, "invalid_range", task_filter.range_error, _filter_errors(task_filter))
             raise ApiError(422, "invalid", "Bộ lọc không hợp lệ.", _filter_errors(task_filter))
-        queryset = task_filter.qs
+        queryset, count = task_filter.qs, task_filter.count
     else:  # TaskFilter's default (top-level tasks) without building its form: the hot path of list clients
-        queryset = Task.objects.filter(parent__isnull=True)
+        queryset, count = Task.objects.filter(parent__isnull=True), None
     # rows as plain tuples (no model instances), timing computed per row by Task.timing's rule; the page validated
     # against TaskPage and written by pydantic-core
     order = ("id",)
     if data.get("sort"):
         queryset, order = with_sort_columns(queryset, data["sort"]), SORTS[data["sort"]][1]
     rows = paginate(queryset, page=page, page_size=page_size, cursor=cursor, columns=TASK_LIST_COLUMNS,
-                    serialize=lambda rows: task_rows(rows, today=today), order=order)
+                    serialize=lambda rows: task_rows(rows, today=today), order=order, count=count)
     return schema_response(TaskPage, rows)
 
 

@@ -220,7 +220,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # "parent" filters even when absent from the query string: the default list shows top-level tasks only
-        if not (self.form.cleaned_data.get("parent") or "") and "parent" not in self.form.errors:
+        if not self.form.cleaned_data.get("parent") and self._parent == "root":
             queryset = queryset.filter(parent__isnull=True)
         # "theme" goes through a join on the M2M table: a task has a theme once, so rows do not repeat
         return queryset
@@ -244,14 +244,50 @@ class TaskFilter(django_filters.FilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset  # "role" is applied together with "agency"
 
-    def filter_agency(self, queryset, name, agency):
-        role = self.form.cleaned_data.get("role")
-        # "id IN (the agency's task ids)": read from the (agency, role, task) index, then the tasks by primary key;
-        # much cheaper to count than a correlated EXISTS per task
+    @property
+    def _parent(self) -> str:
+        """"root" (the default, also when the parameter is absent), "all", or a task id; "" when it was refused."""
+        if "parent" in self.form.errors:
+            return ""
+        return self.form.cleaned_data.get("parent") or "root"
+
+    def _agency_assignments(self, agency):
+        """The agency's assignments (in the chosen role) whose task has the chosen status, level and due dates, by
+        the copies of those task columns on the assignment (``TaskAssignment.task_status``, kept equal by
+        triggers): a range of the index (agency, role, task status, parent, due date, task)."""
+        data = self.form.cleaned_data
         assignments = TaskAssignment.objects.filter(agency=agency)
-        if role:
-            assignments = assignments.filter(role=role)
-        return queryset.filter(id__in=assignments.values("task_id"))
+        if data.get("role"):
+            assignments = assignments.filter(role=data["role"])
+        if data.get("status"):
+            assignments = assignments.filter(task_status=data["status"])
+        for bound, lookup in (("due_from", "gte"), ("due_to", "lte")):
+            if data.get(bound):
+                assignments = assignments.filter(**{f"task_deadline_due__{lookup}": data[bound]})
+        if self._parent == "root":
+            assignments = assignments.filter(task_parent_id__isnull=True)
+        elif self._parent.isdigit():
+            assignments = assignments.filter(task_parent_id=int(self._parent))
+        return assignments
+
+    def filter_agency(self, queryset, name, agency):
+        """"id IN (the agency's task ids)" (narrowed by ``_agency_assignments``), then the tasks by primary key;
+        much cheaper than a correlated EXISTS per task. The tasks' own conditions stay on the outer query: they
+        let the database walk the tasks in the sort's index order."""
+        return queryset.filter(id__in=self._agency_assignments(agency).values("task_id"))
+
+    #: the parameters ``_agency_assignments`` answers in full (``sort`` orders, it does not select)
+    INDEX_HELD = frozenset({"agency", "role", "status", "due_from", "due_to", "parent", "sort"})
+
+    def count(self) -> int:
+        """How many tasks the filter selects (``qs``). When an agency is chosen and every other parameter given is
+        one its index holds (role, status, due dates, level), they are counted from that index alone (thousands
+        of index entries, no task read): the same number, since the copies equal the tasks' columns."""
+        data = self.form.cleaned_data if self.is_valid() else None
+        if data and data.get("agency") is not None and self._parent and not any(
+                value not in (None, "") and name not in self.INDEX_HELD for name, value in data.items()):
+            return self._agency_assignments(data["agency"]).values("task_id").distinct().count()
+        return self.qs.order_by().count()
 
     def filter_timing(self, queryset, name, value):
         return queryset.filter(Timing.condition(value, today=self.today))

@@ -400,7 +400,16 @@ class TaskAssignment(models.Model):
                                related_name="assignments")
     role = models.CharField("vai trò", max_length=20, choices=AssignmentRole.choices)
     assigned_name = models.CharField("tên khi được giao", max_length=300, blank=True)
-    history = HistoricalRecords(no_db_index=["agency"], get_user=history_user)  # read per task id
+    # Copies of the task's columns that an agency's lists filter and sort by, kept equal to the task's by database
+    # triggers IN THE SAME TRANSACTION as every write to either table, whatever the writer (migration
+    # ``0013_assignment_task_columns``; nothing here writes them). With them in the agency index below, "one
+    # agency's open top-level tasks" is counted and narrowed from that index alone instead of reading each of the
+    # agency's tasks. Never edited, never audited (the task's own history records the change).
+    task_status = models.CharField(max_length=20, choices=TaskStatus.choices, null=True, editable=False)
+    task_parent_id = models.BigIntegerField(null=True, editable=False)
+    task_deadline_due = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(no_db_index=["agency"], get_user=history_user,  # read per task id
+                                excluded_fields=["task_status", "task_parent_id", "task_deadline_due"])
 
     class Meta:
         verbose_name = "cơ quan được giao"
@@ -409,11 +418,13 @@ class TaskAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="tasks_assignment_unique_role"),
         ]
-        # "the tasks of an agency" (any role, or one role: the task list's and the API's agency filters and their
-        # counts, an agency's pages and report) read from this index alone, without fetching each assignment row.
-        # (An earlier version left the task id out because SQLite then drove the dashboard's per-agency counts from
-        # it over every task; those counts now come from ``TaskTally``.)
-        indexes = [models.Index(fields=["agency", "role", "task"], name="tasks_asg_agency_role_task_idx")]
+        # "the tasks of an agency" (any role, or one role; with the task's status, level and due date: the task
+        # list's and the API's agency filters and their counts, an agency's pages and report) read from this index
+        # alone, without fetching each assignment row or task. (An earlier version left the task id out because
+        # SQLite then drove the dashboard's per-agency counts from it over every task; those counts now come from
+        # ``TaskTally``.)
+        indexes = [models.Index(fields=["agency", "role", "task_status", "task_parent_id", "task_deadline_due",
+                                        "task"], name="tasks_asg_agency_task_cols_idx")]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"

@@ -7,7 +7,6 @@ field and everything the user typed; a ``PermissionDeniedError`` answers 403.
 import tempfile
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from nq57.accounts.selectors import primary_organisation
 from nq57.agencies.naming import display_name
 from nq57.core import access
 from nq57.core.errors import Problems, ServiceError
+from nq57.core.paginator import CountedPaginator
 from nq57.tasks import fields, selectors, services
 from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
@@ -46,7 +46,7 @@ def task_list(request):
     today = timezone.localdate()
     task_filter = TaskFilter(request.GET or None, today=today)
     queryset = task_filter.sorted_qs()
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = CountedPaginator(queryset, PAGE_SIZE, count=task_filter.count)
     page = paginator.get_page(request.GET.get("page"))
     tasks = [decorate(with_timing(task)) for task in page.object_list]
     params = request.GET.copy()

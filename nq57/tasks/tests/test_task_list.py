@@ -66,6 +66,32 @@ def test_each_parameter_filters(cast, world):
     assert ids({"agency": cast.kh.pk, "role": "lead", "parent": "all"}) == {kh, sub}
 
 
+AGENCY_PARAMS = [
+    {}, {"role": "lead"}, {"role": "coordinating"}, {"status": "open"}, {"status": "done"},
+    {"due_from": "2025-07-31"}, {"due_to": "2025-07-30"}, {"parent": "all"}, {"parent": "root"},
+    {"role": "lead", "parent": "all", "status": "open"}, {"status": "open", "sort": "due", "due_to": "2025-12-31"},
+    {"timing": "due_soon"}, {"q": "khoa học"}, {"theme": "do-thi-thong-minh"}, {"status": "open", "timing": "due_soon"},
+]
+
+
+@pytest.mark.parametrize("params", AGENCY_PARAMS)
+def test_an_agency_list_count_is_the_number_of_its_rows(cast, world, params):
+    """``TaskFilter.count`` answers from the agency index when every parameter is one it holds (then no query
+    reads the tasks table), otherwise counts the list; either way it is the number of tasks listed, also for the
+    partner agency, the sub-task's lead and after a status change (the index's copies of the task columns follow)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task_set_status(task=cast.task_tc, actor=cast.office, status="done", completed_on=dt.date(2025, 7, 1))
+    for agency in (cast.kh, cast.tc, world["hanoi"]):
+        task_filter = TaskFilter({"agency": agency.pk, **params}, today=TODAY)
+        listed = len(set(task_filter.qs.values_list("pk", flat=True)))
+        with CaptureQueriesContext(connection) as queries:
+            assert task_filter.count() == listed, (agency, params)
+        held = set(params) <= TaskFilter.INDEX_HELD
+        assert ('"tasks_task"' not in queries[-1]["sql"]) is held, queries[-1]["sql"]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

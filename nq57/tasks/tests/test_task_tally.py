@@ -1,7 +1,9 @@
 """The task tally (``TaskTally``, kept by database triggers) always equals a fresh recount of the tasks, after every
 kind of write: creation (one by one and in bulk), status, completion, deadline and report-date changes, a parent
 set or cleared, lead assignments added, moved, re-roled and removed, theme links added and removed, deletion — made
-through the services, the ORM, ``bulk_create``, ``QuerySet.update`` and raw deletes alike (SQLite and PostgreSQL)."""
+through the services, the ORM, ``bulk_create``, ``QuerySet.update`` and raw deletes alike (SQLite and PostgreSQL).
+The assignments' copies of their task's status, parent and due date (``TaskAssignment.task_status``, kept by
+triggers too) are checked after each write as well."""
 
 import datetime as dt
 from collections import Counter
@@ -84,9 +86,18 @@ def spans() -> Counter:
     return +kept
 
 
+def assignments_with_stale_copies() -> list[int]:
+    """Assignments whose copies of their task's status, parent and due date (``TaskAssignment.task_status``, kept by
+    triggers) differ from the task's columns."""
+    return [a.pk for a in TaskAssignment.objects.select_related("task")
+            if (a.task_status, a.task_parent_id, a.task_deadline_due) != (a.task.status, a.task.parent_id,
+                                                                         a.task.deadline_due)]
+
+
 def assert_tally_matches():
     assert tally() == recount()
     assert spans() == span_recount()
+    assert assignments_with_stale_copies() == []
 
 
 @pytest.fixture
@@ -121,7 +132,7 @@ def test_services_keep_the_tally(world):
 DATES = st.one_of(st.none(), st.integers(-20, 20).map(lambda d: TODAY + dt.timedelta(days=d)))
 OPERATIONS = st.lists(st.tuples(
     st.sampled_from(["create", "bulk", "status", "deadline", "report", "parent", "lead_add", "lead_move", "lead_role",
-                     "lead_del", "theme_add", "theme_del", "delete", "update_all", "created"]),
+                     "lead_del", "theme_add", "theme_del", "delete", "update_all", "created", "stale_save"]),
     st.integers(0, 50), st.integers(0, 50), DATES, DATES), min_size=1, max_size=12)
 
 
@@ -195,6 +206,15 @@ def test_any_write_keeps_the_tally_equal_to_a_recount(world, operations):
                     moment = dt.datetime.combine(day, dt.time(23, 59, 59, 999999) if j % 2 else dt.time(),
                                                  tzinfo=timezone.get_current_timezone())
                     Task.objects.filter(pk=task.pk).update(created_at=moment)
+                elif op == "stale_save":  # an assignment read, its task changed, then the assignment saved whole
+                    assignment = task.assignments.first()
+                    if assignment:
+                        done = j % 2 == 1
+                        Task.objects.filter(pk=task.pk).update(
+                            status=TaskStatus.DONE if done else TaskStatus.OPEN, deadline_due=day,
+                            completed_on=(other_day or TODAY) if done else None)
+                        assignment.assigned_name = "Tên cũ"
+                        assignment.save()
                 elif op == "update_all":
                     Task.objects.filter(status=TaskStatus.OPEN).update(status=TaskStatus.PARTLY_DONE)
                 assert_tally_matches()
