@@ -1,5 +1,5 @@
-"""The form renderer (``settings.FORM_RENDERER``): Django's own, with ``<select>``, ``<input>`` and ``<textarea>``
-written in Python.
+"""The form renderer (``settings.FORM_RENDERER``): Django's own, with ``<select>``, ``<input>``, ``<textarea>`` and
+lists of checkboxes and radio buttons written in Python.
 
 Django renders a select through one template include per option (and one more per option for its attributes); on the
 task page and the task list, whose pickers list every agency, notice and theme, that was most of the page's time.
@@ -64,6 +64,41 @@ STOCK = {
 }
 
 
+#: lists of checkboxes and radio buttons (Django's stock templates: each option an include of an include)
+MULTIPLE_INPUT = "django/forms/widgets/multiple_input.html"
+INPUT_OPTION = "django/forms/widgets/input_option.html"
+MULTIPLE = {"django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
+            "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html"}
+STOCK.update({
+    MULTIPLE_INPUT: '{% with id=widget.attrs.id %}<div{% if id %} id="{{ id }}"{% endif %}{% if widget.attrs.class %}'
+    ' class="{{ widget.attrs.class }}"{% endif %}>{% for group, options, index in widget.optgroups %}{% if group %}\n'
+    '  <div><label>{{ group }}</label>{% endif %}{% for option in options %}<div>\n    {% include option.template_name'
+    ' with widget=option %}</div>{% endfor %}{% if group %}\n  </div>{% endif %}{% endfor %}\n</div>{% endwith %}\n',
+    INPUT_OPTION: '{% if widget.wrap_label %}<label{% if widget.attrs.id %} for="{{ widget.attrs.id }}"{% endif %}>'
+    '{% endif %}{% include "django/forms/widgets/input.html" %}{% if widget.wrap_label %} {{ widget.label }}</label>'
+    '{% endif %}\n',
+})
+MULTIPLE_INCLUDE = '{% include "django/forms/widgets/multiple_input.html" %}\n'
+OPTION_INCLUDE = '{% include "django/forms/widgets/input_option.html" %}\n'
+
+
+def _input(widget: dict) -> str:
+    """``django/forms/widgets/input.html`` (without its closing line break)."""
+    value = widget["value"]
+    shown = f' value="{conditional_escape(str(value))}"' if value is not None else ""
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+
+
+def _input_option(option: dict) -> str:
+    """``checkbox_option.html`` / ``radio_option.html`` through ``input_option.html`` and ``input.html``, with the
+    line breaks each included file ends with."""
+    if not option["wrap_label"]:
+        return _input(option) + "\n\n\n"
+    target = option["attrs"].get("id")
+    opening = f'<label for="{_text(target)}">' if target else "<label>"
+    return f'{opening}{_input(option)}\n {_text(option["label"])}</label>\n\n'
+
+
 class FastSelectRenderer(DjangoTemplates):
     """Selects, inputs and text areas written in Python when their templates are Django's stock ones."""
 
@@ -86,17 +121,37 @@ class FastSelectRenderer(DjangoTemplates):
              and self._is_stock("django/forms/widgets/input.html", STOCK["django/forms/widgets/input.html"]))
             or (name == TEXTAREA and self._is_stock(TEXTAREA, STOCK[TEXTAREA])))
 
+    def _multiple_ok(self, name: str, option_template: str) -> bool:
+        return (self._is_stock(name, MULTIPLE_INCLUDE) and self._is_stock(option_template, OPTION_INCLUDE)
+                and self._is_stock(MULTIPLE_INPUT, STOCK[MULTIPLE_INPUT])
+                and self._is_stock(INPUT_OPTION, STOCK[INPUT_OPTION])
+                and self._fast_ok("django/forms/widgets/input.html"))
+
     def render(self, template_name, context, request=None):
+        if template_name in MULTIPLE and self._multiple_ok(template_name, MULTIPLE[template_name]):
+            widget = context["widget"]
+            groups = widget["optgroups"]
+            if all(option["template_name"] == MULTIPLE[template_name] for _, options, _ in groups
+                   for option in options):
+                target, css = widget["attrs"].get("id"), widget["attrs"].get("class")
+                parts = ["<div", f' id="{_text(target)}"' if target else "", f' class="{_text(css)}"' if css else "",
+                         ">"]
+                for group_name, options, _ in groups:
+                    if group_name:
+                        parts.append(f"\n  <div><label>{_text(group_name)}</label>")
+                    for option in options:
+                        parts.append(f"<div>\n    {_input_option(option)}</div>")
+                    if group_name:
+                        parts.append("\n  </div>")
+                parts.append("\n</div>")
+                return "".join(parts)
         if (template_name in INPUTS or template_name == TEXTAREA) and self._fast_ok(template_name):
             widget = context["widget"]
             if template_name == TEXTAREA:
                 value = widget["value"]
                 return (f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
                         f'{_text(value) if value else ""}</textarea>')
-            value = widget["value"]
-            shown = f' value="{conditional_escape(str(value))}"' if value is not None else ""
-            return (f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}'
-                    f'{_attrs(widget["attrs"])}>')
+            return _input(widget)
         if template_name == SELECT:
             widget = context["widget"]
             groups = widget["optgroups"]

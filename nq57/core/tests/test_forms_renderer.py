@@ -1,4 +1,5 @@
-"""``FastSelectRenderer`` writes the same HTML as Django's widget templates, byte for byte."""
+"""``FastSelectRenderer`` writes the same HTML as Django's widget templates, byte for byte (selects, inputs, text
+areas, lists of checkboxes and radio buttons)."""
 
 import datetime as dt
 
@@ -29,13 +30,19 @@ class Everything(forms.Form):
     check = forms.BooleanField(required=False)
     body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
     initial = forms.CharField(required=False, initial="Giá trị <đầu> & 'cuối'")
+    boxes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, choices=[
+        ("a", "A & <B>"), ("Nhóm <1>", [("x", "X"), ("y", mark_safe("<i>Ý</i>"))]), (3, dt.date(2025, 12, 31))])
+    radios = forms.ChoiceField(required=False, widget=forms.RadioSelect(attrs={"class": 'r "s"'}),
+                               choices=[("1", "Một"), ("2", 2000)])
+    themes = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("data", [None, {"plain": "a", "grouped": "y", "numbers": "2", "several": ["a", "c"],
                                          "attrs": "a", "flag": "true", "text": "Bộ <KH&CN> \"x\"", "number": "250",
                                          "day": "2025-12-31", "hidden": "7", "mail": "sai@", "check": "on",
-                                         "body": "Dòng 1\n<b>dòng 2</b> & 3", "initial": ""}])
+                                         "body": "Dòng 1\n<b>dòng 2</b> & 3", "initial": "", "boxes": ["a", "y"],
+                                         "radios": "2"}])
 def test_every_select_is_written_as_the_templates_write_it(data):
     for i in range(3):
         AgencyFactory(name=f"Cơ quan <{i}> & \"con\"")
@@ -45,6 +52,7 @@ def test_every_select_is_written_as_the_templates_write_it(data):
         bound = Everything(data, renderer=renderer)
         bound.fields["agency"].queryset = Agency.objects.order_by("id")
         bound.fields["agencies"].queryset = Agency.objects.order_by("id")
+        bound.fields["themes"].queryset = Agency.objects.order_by("id")
         if data:
             bound.data = {**data, "agency": str(Agency.objects.first().pk),
                           "agencies": [str(a.pk) for a in Agency.objects.all()[:2]]}
@@ -57,4 +65,4 @@ def test_every_select_is_written_as_the_templates_write_it(data):
         assert str(fast[name]) == str(stock[name]), name
     assert str(fast) == str(stock)
     renderer = fast.renderer
-    assert all(renderer._stock.values()) and len(renderer._stock) >= 8  # the fast paths were taken
+    assert all(renderer._stock.values()) and len(renderer._stock) >= 14  # the fast paths were taken
