@@ -259,7 +259,7 @@ def to_ms(text: str) -> float:
 
 
 def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int, connections: int,
-            script: str | None, workdir: Path, cpu_of: int | None = None) -> dict:
+            script: str | None, workdir: Path, cpu_of: int | None = None, db_cpu: bool = False) -> dict:
     args = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "10s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
@@ -270,9 +270,11 @@ def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int,
     if warmup:
         subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, text=True, timeout=warmup + 60)
     cpu_before = cpu_seconds(cpu_of) if cpu_of else 0.0
+    db_before = postgres_cpu_seconds() if db_cpu else 0.0
     out = subprocess.run([*args, f"-d{seconds}s", "--latency", url], capture_output=True, text=True,
                          timeout=seconds + 60).stdout
     cpu_used = cpu_seconds(cpu_of) - cpu_before if cpu_of else float("nan")
+    db_used = postgres_cpu_seconds() - db_before if db_cpu else 0.0
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
               "requests": int(re.search(r"(\d+) requests in", out).group(1)),
               "non2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
@@ -286,6 +288,7 @@ def run_wrk(url: str, *, headers: dict, seconds: int, warmup: int, threads: int,
     answered = max(result["requests"] - result["non2xx"] - result["errors"], 0)
     result["ok_rps"] = result["rps"] * answered / result["requests"] if result["requests"] else 0.0
     result["cpu_ms"] = cpu_used * 1000 / result["requests"] if result["requests"] else float("nan")
+    result["db_cpu_ms"] = db_used * 1000 / result["requests"] if result["requests"] else float("nan")
     return result
 
 
@@ -313,7 +316,7 @@ def family(pid: int) -> list[int]:
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by a server's master and workers: on a shared machine the CPU each
     request cost is a fairer figure than the wall clock. On SQLite it includes the database's work (in process);
-    on PostgreSQL the database server's processes are not counted."""
+    on PostgreSQL the database server's processes are measured apart (``postgres_cpu_seconds``)."""
     ticks = 0
     for p in family(pid):
         try:
@@ -322,6 +325,26 @@ def cpu_seconds(pid: int) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
         if p == pid:  # the master's reaped workers (gunicorn restarts one every ~2,000 requests): cutime, cstime
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time (user + system) of the local PostgreSQL server's processes, the backends that exited included (the
+    postmaster's reaped children): on PostgreSQL, the database's share of each request's cost. (Any other client
+    of the same server during the run is counted too: run nothing else.)"""
+    ticks = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "comm").read_text().strip() not in ("postgres", "postmaster"):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+        if fields[1] == "1":  # the postmaster (its parent is init): the backends it reaped
             ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
@@ -512,17 +535,21 @@ def main() -> int:
                     pid = server.pid if system == "nq57" else redmine["pid"]
                     result = run_wrk(url + path, headers=headers, seconds=args.duration, warmup=args.warmup,
                                      threads=args.threads_wrk, connections=args.connections,
-                                     script=script[0] if script else None, workdir=data_dir, cpu_of=pid)
+                                     script=script[0] if script else None, workdir=data_dir, cpu_of=pid,
+                                     db_cpu=bool(args.database_url) and system == "nq57")
                     results[name][system].append(result)
                     print(f"  round {round_no + 1} {name:<26} {system:<7} {result['rps']:8.1f} req/s  "
                           f"({result['ok_rps']:.1f} answered 2xx)  "
                           f"p50 {result['p50']:7.1f} ms  p90 {result['p90']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
                           f"non2xx {result['non2xx']}  errors {result['errors']}  "
-                          f"server CPU {result['cpu_ms']:.1f} ms/request", flush=True)
+                          f"server CPU {result['cpu_ms']:.1f} ms/request"
+                          + (f" + PostgreSQL {result['db_cpu_ms']:.1f} ms" if result["db_cpu_ms"] else ""),
+                          flush=True)
         mem_after = {"nq57": rss_mib(server.pid), "redmine": rss_mib(redmine["pid"]) if redmine else None}
         print(f"\n==== summary ({'PostgreSQL' if args.database_url else 'SQLite'}, {args.count:,} tasks; median "
               f"of {args.rounds} rounds; ratio = nq57 / Redmine answers (2xx) per second; "
-              "CPU ratio = Redmine's server CPU per request / nq57's)")
+              "CPU ratio = Redmine's server CPU per request / nq57's"
+          + (", nq57's PostgreSQL processes included" if args.database_url else "") + ")")
         print(f"{'page/call':<26} {'nq57 req/s':>10} {'p50':>7} {'p99':>7} {'redmine':>8} {'p50':>7} {'p99':>7} "
               f"{'ratio':>6}  {'errors nq/rm':>13}  CPU ms/request nq57 redmine  CPU ratio")
         worst = None
@@ -535,6 +562,7 @@ def main() -> int:
                 return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
             mine, theirs = systems["nq57"], systems["redmine"]
+            mine_cpu = med(mine, "cpu_ms") + med(mine, "db_cpu_ms")  # on PostgreSQL its processes' CPU too
             theirs_rps = med(theirs, "ok_rps") if theirs else float("nan")
             ratio = (med(mine, "ok_rps") / theirs_rps if theirs_rps else float("inf")) if theirs else float("nan")
             worst = ratio if worst is None or ratio < worst else worst
@@ -542,8 +570,8 @@ def main() -> int:
                       f"{sum(r['non2xx'] + r['errors'] for r in theirs) if theirs else '-'}")
             print(f"{name:<26} {med(mine, 'ok_rps'):10.1f} {med(mine, 'p50'):7.1f} {med(mine, 'p99'):7.1f} "
                   f"{med(theirs, 'ok_rps'):8.1f} {med(theirs, 'p50'):7.1f} {med(theirs, 'p99'):7.1f} {ratio:6.2f}  "
-                  f"{errors:>13}  {med(mine, 'cpu_ms'):7.1f} {med(theirs, 'cpu_ms'):7.1f}  "
-                  f"{med(theirs, 'cpu_ms') / med(mine, 'cpu_ms') if theirs else float('nan'):6.2f}")
+                  f"{errors:>13}  {mine_cpu:7.1f} {med(theirs, 'cpu_ms'):7.1f}  "
+                  f"{med(theirs, 'cpu_ms') / mine_cpu if theirs else float('nan'):6.2f}")
         print(f"lowest ratio: {worst:.2f}" if worst is not None else "lowest ratio: - (no pair measured)")
         print(f"memory RSS MiB (processes): nq57 {mem_before['nq57']} -> {mem_after['nq57']}"
               + (f"; redmine {mem_before['redmine']} -> {mem_after['redmine']}" if redmine else ""))
