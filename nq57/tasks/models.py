@@ -402,9 +402,9 @@ class TaskAssignment(models.Model):
     assigned_name = models.CharField("tên khi được giao", max_length=300, blank=True)
     # Copies of the task's columns that an agency's lists filter and sort by, kept equal to the task's by database
     # triggers IN THE SAME TRANSACTION as every write to either table, whatever the writer (migration
-    # ``0013_assignment_task_columns``; nothing here writes them). With them in the agency index below, "one
-    # agency's open top-level tasks" is counted and narrowed from that index alone instead of reading each of the
-    # agency's tasks. Never edited, never audited (the task's own history records the change).
+    # ``0013_assignment_task_columns``; only the bulk import gives them, already equal). With them in the agency
+    # index below, "one agency's open top-level tasks" is counted and narrowed from that index alone instead of
+    # reading each of the agency's tasks. Never edited, never audited (the task's own history records the change).
     task_status = models.CharField(max_length=20, choices=TaskStatus.choices, null=True, editable=False)
     task_parent_id = models.BigIntegerField(null=True, editable=False)
     task_deadline_due = models.DateField(null=True, editable=False)

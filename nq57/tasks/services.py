@@ -570,7 +570,8 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
                 current = agency.current()
                 if (current.pk, role) not in seen:
                     seen.add((current.pk, role))
-                    assignments.append((task.pk, current.pk, role, names.get(agency.pk, agency.name)))
+                    assignments.append((task.pk, current.pk, role, names.get(agency.pk, agency.name), task.status,
+                                        task.parent_id, task.deadline_due))
         themes = spec.get("themes")
         themes = themes if themes is not None else themes_for_text(f"{task.section} {task.text}", all_themes)
         theme_links.extend((task.pk, theme.pk) for theme in themes)
@@ -586,7 +587,9 @@ def tasks_bulk_create(*, specs: Sequence[dict], actor, reason: str = "", positio
                            f"Tình trạng: {TaskStatus.OPEN.label} → {TaskStatus(task.status).label}"
                            + (f" ({reason})" if reason else ""),
                            {"from": TaskStatus.OPEN.value, "to": task.status, "progress": [0, task.progress]}))
-    insert_rows(TaskAssignment, ("task_id", "agency_id", "role", "assigned_name"), assignments)
+    # with the copies of the task's columns as the triggers would write them (they check, and write nothing)
+    insert_rows(TaskAssignment, ("task_id", "agency_id", "role", "assigned_name", "task_status", "task_parent_id",
+                                 "task_deadline_due"), assignments)
     history_bulk_insert(TaskAssignment, [task.pk for task in tasks], by="task_id")
     insert_rows(Task.themes.through, ("task_id", "theme_id"), theme_links)
     insert_rows(TaskEvent, ("task_id", "kind", "actor_id", "at", "summary", "details"), events)
