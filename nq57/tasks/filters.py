@@ -152,6 +152,23 @@ def base_queryset(*, today=None):
     )
 
 
+class TasksInOrder:
+    """A list of tasks whose order (and so each page) comes from ``ids``, a query of task ids in list order, and
+    whose rows come from ``rows`` by id (the filter's unfiltered ``queryset``: the ids already answer the filters):
+    what ``Paginator`` slices when ``TaskFilter.ordered_ids`` answers."""
+
+    def __init__(self, ids, rows):
+        self.ids, self.rows = ids, rows
+
+    def __getitem__(self, index: slice) -> list:
+        page = list(self.ids[index])
+        found = {task.pk: task for task in self.rows.filter(pk__in=page)}
+        return [found[pk] for pk in page if pk in found]
+
+    def count(self) -> int:
+        return self.ids.count()
+
+
 class TaskFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.all(), method="filter_agency", label="Cơ quan", error_messages=MODEL_ERROR,
@@ -279,15 +296,37 @@ class TaskFilter(django_filters.FilterSet):
     #: the parameters ``_agency_assignments`` answers in full (``sort`` orders, it does not select)
     INDEX_HELD = frozenset({"agency", "role", "status", "due_from", "due_to", "parent", "sort"})
 
-    def count(self) -> int:
-        """How many tasks the filter selects (``qs``). When an agency is chosen and every other parameter given is
-        one its index holds (role, status, due dates, level), they are counted from that index alone (thousands
-        of index entries, no task read): the same number, since the copies equal the tasks' columns."""
+    def _held_assignments(self):
+        """``_agency_assignments`` when an agency is chosen and every other parameter given is one its index holds
+        (role, status, due dates, level); else None."""
         data = self.form.cleaned_data if self.is_valid() else None
         if data and data.get("agency") is not None and self._parent and not any(
                 value not in (None, "") and name not in self.INDEX_HELD for name, value in data.items()):
-            return self._agency_assignments(data["agency"]).values("task_id").distinct().count()
+            return self._agency_assignments(data["agency"])
+        return None
+
+    def count(self) -> int:
+        """How many tasks the filter selects (``qs``): from the agency index alone when ``_held_assignments``
+        (thousands of index entries, no task read; the same number, since the copies equal the tasks' columns),
+        else by counting the list."""
+        assignments = self._held_assignments()
+        if assignments is not None:
+            return assignments.values("task_id").distinct().count()
         return self.qs.order_by().count()
+
+    def ordered_ids(self):
+        """The ids of ``sorted_qs`` in its order, read from the agency index (its copies of the due date), when
+        ``_held_assignments`` and the list is sorted by due date; else None. A page of the list is then that many
+        ids and their tasks by primary key, instead of every task of the agency read to be sorted."""
+        assignments = self._held_assignments()
+        if assignments is None or self.sort_key not in ("due", "-due"):
+            return None
+        due, task = F("task_deadline_due"), F("task_id")
+        if self.sort_key == "-due":
+            order = (due.desc(nulls_last=True), task.desc())
+        else:
+            order = (due.asc(nulls_last=True), task.asc())
+        return assignments.order_by(*order).values_list("task_id", flat=True).distinct()
 
     def filter_timing(self, queryset, name, value):
         return queryset.filter(Timing.condition(value, today=self.today))

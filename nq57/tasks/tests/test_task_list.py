@@ -92,6 +92,29 @@ def test_an_agency_list_count_is_the_number_of_its_rows(cast, world, params):
         assert ('"tasks_task"' not in queries[-1]["sql"]) is held, queries[-1]["sql"]
 
 
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_an_agency_list_by_due_date_reads_its_order_from_the_index_and_lists_the_same_pages(cast, world, sort):
+    """``TaskFilter.ordered_ids`` (the agency index's copies of the due date): the same tasks in the same order,
+    page by page, as sorting the tasks themselves - ties on a date broken by id, tasks without a date last, a task
+    the agency both leads and supports listed once."""
+    from nq57.tasks.filters import TasksInOrder
+
+    dues = [dt.date(2025, 9, 1), None, dt.date(2025, 8, 1), dt.date(2025, 9, 1), None, dt.date(2025, 7, 1)] * 2
+    for i, due in enumerate(dues):
+        make_task(notice=cast.notice, lead=[cast.kh], coordinating=[cast.kh] if i == 3 else [], due=due,
+                  text=f"Việc thứ tự {i}", path=f"9.{i}")
+    for params in ({}, {"status": "open"}, {"role": "lead"}, {"due_to": "2025-08-31"}):
+        task_filter = TaskFilter({"agency": cast.kh.pk, "sort": sort, **params}, today=TODAY)
+        ids = task_filter.ordered_ids()
+        assert ids is not None
+        expected = [task.pk for task in task_filter.sorted_qs()]
+        assert len(expected) == task_filter.count() >= 3
+        pages = TasksInOrder(ids, task_filter.queryset)  # as the view does: rows by id, unfiltered
+        assert [t.pk for t in pages[0:5]] + [t.pk for t in pages[5:100]] == expected, params
+    assert TaskFilter({"agency": cast.kh.pk, "sort": sort, "q": "thứ tự"}, today=TODAY).ordered_ids() is None
+    assert TaskFilter({"agency": cast.kh.pk, "sort": "notice"}, today=TODAY).ordered_ids() is None
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
