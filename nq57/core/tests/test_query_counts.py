@@ -19,7 +19,7 @@ from nq57.taxonomy.models import Theme
 #: sub-tasks and history on the task page)
 PINNED = {
     "task list": 11,
-    "task list, agency + open + due order": 12,
+    "task list, agency + open + due order": 13,  # the page's ids from the agency index, then their rows
     "task page": 20,
     "task change log": 15,
     "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
