@@ -60,8 +60,8 @@ def agency_scorecard(agency: Agency, *, today=None) -> Scorecard:
     today = today or timezone.localdate()
 
     def party(role):
-        # "id IN (the agency's task ids)": the (agency, role, task) index, then tasks by primary key (a correlated
-        # EXISTS would probe the assignments once per task)
+        # "id IN (the agency's task ids)": the agency index (agency, role, ..., task), then tasks by primary key
+        # (a correlated EXISTS would probe the assignments once per task)
         return Q(id__in=TaskAssignment.objects.filter(agency=agency, role=role).values("task_id"))
 
     sums = tally_sums(TallyKind.LEAD, today=today, agency_id=agency.pk)[0]

@@ -15,7 +15,7 @@ def _error_items(errors) -> str:
 
 @register.simple_tag
 def form_fields(form, lost_files=()):
-    """The fields of one of the task page's forms: the form's own errors, hidden fields, then per visible field its
+    """The fields of ``form``: the form's own errors, hidden fields, then per visible field its
     label, widget, errors (``id="<field id>_errors"``, announced), the attachments the last attempt could not keep
     (``lost_files``, beside the attachments field) and help text."""
     parts = []
