@@ -96,13 +96,13 @@ SORTS = {
 DEFAULT_SORT = "notice"
 
 
-def sort_keys(sort: str | None) -> list:
+def sort_keys(sort: str | None, *, columns: dict[str, str] | None = None) -> list:
     """The ``order_by`` expressions of a ``SORTS`` key; tasks without a due date (or lead agency) come last either way
-    (the same on SQLite and PostgreSQL)."""
+    (the same on SQLite and PostgreSQL). ``columns`` renames the task's fields (the assignment's copies of them)."""
     keys = []
     for name in SORTS[sort or DEFAULT_SORT][1]:
         descending = name.startswith("-")
-        field = F(name.lstrip("-"))
+        field = F((columns or {}).get(name.lstrip("-"), name.lstrip("-")))
         keys.append(field.desc(nulls_last=True) if descending else field.asc(nulls_last=True))
     return keys
 
@@ -314,19 +314,26 @@ class TaskFilter(django_filters.FilterSet):
             return assignments.values("task_id").distinct().count()
         return self.qs.order_by().count()
 
+    #: task fields of a sort order that the assignment holds copies of
+    COPIED_SORT_FIELDS = {"deadline_due": "task_deadline_due", "id": "task_id"}
+
     def ordered_ids(self):
         """The ids of ``sorted_qs`` in its order, read from the agency index (its copies of the due date), when
-        ``_held_assignments`` and the list is sorted by due date; else None. A page of the list is then that many
-        ids and their tasks by primary key, instead of every task of the agency read to be sorted."""
+        ``_held_assignments`` and the sort's fields are all copied there (``SORTS`` "due" and "-due"); else None.
+        A page of the list is then that many ids and their tasks by primary key, instead of every task of the
+        agency read to be sorted."""
         assignments = self._held_assignments()
-        if assignments is None or self.sort_key not in ("due", "-due"):
+        if assignments is None or not all(name.lstrip("-") in self.COPIED_SORT_FIELDS
+                                          for name in SORTS[self.sort_key][1]):
             return None
-        due, task = F("task_deadline_due"), F("task_id")
-        if self.sort_key == "-due":
-            order = (due.desc(nulls_last=True), task.desc())
-        else:
-            order = (due.asc(nulls_last=True), task.asc())
+        order = sort_keys(self.sort_key, columns=self.COPIED_SORT_FIELDS)
         return assignments.order_by(*order).values_list("task_id", flat=True).distinct()
+
+    def sorted_list(self):
+        """What the HTML list pages through: ``TasksInOrder`` when ``ordered_ids`` answers (the page's ids already
+        answer every filter, so their rows come from the unfiltered ``queryset``), else ``sorted_qs``."""
+        ids = self.ordered_ids()
+        return TasksInOrder(ids, self.queryset) if ids is not None else self.sorted_qs()
 
     def filter_timing(self, queryset, name, value):
         return queryset.filter(Timing.condition(value, today=self.today))

@@ -18,7 +18,7 @@ from nq57.core import access
 from nq57.core.errors import Problems, ServiceError
 from nq57.core.paginator import CountedPaginator
 from nq57.tasks import fields, selectors, services
-from nq57.tasks.filters import TaskFilter, TasksInOrder
+from nq57.tasks.filters import TaskFilter
 from nq57.tasks.forms import ScheduleForm, StatusForm, SubtaskForm, TaskEditForm
 from nq57.tasks.models import AssignmentRole, TaskAssignment, TaskStatus
 from nq57.tasks.pages import (
@@ -45,11 +45,7 @@ PAGE_SIZE = 50
 def task_list(request):
     today = timezone.localdate()
     task_filter = TaskFilter(request.GET or None, today=today)
-    queryset = task_filter.sorted_qs()
-    ids = task_filter.ordered_ids()
-    # the page's ids already answer every filter: their rows are read from the unfiltered list by id
-    tasks_in_order = TasksInOrder(ids, task_filter.queryset) if ids is not None else queryset
-    paginator = CountedPaginator(tasks_in_order, PAGE_SIZE, count=task_filter.count)
+    paginator = CountedPaginator(task_filter.sorted_list(), PAGE_SIZE, count=task_filter.count)
     page = paginator.get_page(request.GET.get("page"))
     tasks = [decorate(with_timing(task)) for task in page.object_list]
     params = request.GET.copy()
