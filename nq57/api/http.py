@@ -291,6 +291,15 @@ def order_expressions(order: tuple[str, ...]) -> list:
             for name, descending in _order_keys(order)]
 
 
+def page_count(start: int, rows: list, more: bool, count: Callable[[], int]) -> int:
+    """The list's count: read off the page when the page shows where the list ends (its last page, not empty
+    unless it is the first: ``start`` + its rows, exact), else ``count()``, a query. A short list (a task's
+    reports) is then answered without counting; a long one is counted on every request, as before."""
+    if not more and (rows or start == 0):
+        return start + len(rows)
+    return count()
+
+
 def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str | None,
              serialize: Callable[[list], list], columns: tuple[str, ...] | None = None,
              order: tuple[str, ...] = ("id",), count: Callable[[], int] | None = None) -> dict:
@@ -300,9 +309,9 @@ def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str |
     and both modes see the same order, so a cursor never skips or repeats a row: it carries the last row's sort
     values and the next page starts right after them through the sort's index. With ``columns`` the rows handed to
     ``serialize`` are tuples of those columns (the first one ``id``) instead of model instances. The count is
-    computed on every request (``?page=`` only), by ``count`` when the caller has a cheaper exact way (the task
-    filter's index count); whether there is a next page is decided by fetching one row more than the page, never
-    from the count.
+    computed on every request (``?page=`` only): read off the page when it is the list's last (``page_count``),
+    else by ``count`` when the caller has a cheaper exact way (the task filter's index count); whether there is a
+    next page is decided by fetching one row more than the page, never from the count.
     """
     size = page_size or DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -348,7 +357,8 @@ def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str |
     start = (number - 1) * size
     rows, keys = fetch(ordered[start:start + size + 1])
     more = len(rows) > size
-    return {"count": count() if count else queryset.order_by().count(), "page": number, "page_size": size,
+    return {"count": page_count(start, rows, more, count or queryset.order_by().count), "page": number,
+            "page_size": size,
             "next_cursor": next_cursor(keys[:size], more), "results": serialize(rows[:size])}
 
 

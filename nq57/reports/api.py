@@ -41,10 +41,12 @@ EXTENSIONS = ["Gia hạn"]
             summary="Các báo cáo tiến độ của một nhiệm vụ", operation_id="nq57_api_endpoints_tasks_report_list")
 def report_list(request, task_id: int, page: int | None = None, page_size: int | None = None,
                 cursor: str | None = None):
-    if not Task.objects.filter(pk=task_id).exists():  # the task's row itself is not needed
+    answer = paginate(report_queryset().filter(task_id=task_id), page=page, page_size=page_size, cursor=cursor,
+                      serialize=lambda rows: [report_out(r) for r in rows])
+    # a report found proves its task exists; an empty list asks (the task's row itself is not needed)
+    if not answer["results"] and not Task.objects.filter(pk=task_id).exists():
         raise Http404("Không tìm thấy nhiệm vụ.")
-    return paginate(report_queryset().filter(task_id=task_id), page=page, page_size=page_size, cursor=cursor,
-                    serialize=lambda rows: [report_out(r) for r in rows])
+    return answer
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS}, tags=REPORTS,

@@ -171,3 +171,42 @@ def _exercise_the_rate_limit(client, caches):
 
 def _rate_keys() -> list[str]:
     return [w.key for w in http._rate_windows.values()]
+
+
+def test_a_page_that_ends_the_list_gives_the_count_without_counting(cast, api_as):
+    """``page_count``: the last page (or an empty first one) tells the count exactly; any other page is counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(3):
+        make_task(notice=cast.notice, lead=[cast.kh], text=f"Đếm {i}", path=f"8.{i}")
+    client = api_as(cast.office)
+    total = Task.objects.filter(parent__isnull=True).count()
+    assert total == 5
+
+    def answer(params):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("tasks", params).json()
+        counted = any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+        return body, counted
+
+    cases = [  # (params, rows on the page, counted by a query)
+        ({"page_size": 10}, 5, False),      # the whole list on its first page
+        ({"page_size": 5}, 5, False),       # exactly full, and nothing after it
+        ({"page_size": 2}, 2, True),        # more follows: counted
+        ({"page_size": 2, "page": 3}, 1, False),  # the last page: 2 pages before it + 1
+        ({"page_size": 2, "page": 9}, 0, True),   # past the end: nothing to read the count off
+        ({"q": "không có nhiệm vụ này"}, 0, False),  # an empty first page: 0
+    ]
+    for params, rows, counted in cases:
+        body, was_counted = answer(params)
+        assert len(body["results"]) == rows, params
+        assert body["count"] == (0 if "q" in params else total), params
+        assert was_counted is counted, params
+
+
+def test_reports_of_a_missing_task_answer_404_and_a_task_without_reports_an_empty_list(cast, api_as):
+    client = api_as(cast.office)
+    assert_error(client.get("tasks/987654/reports"), 404)
+    empty = client.get(f"tasks/{cast.task_kh.pk}/reports").json()
+    assert empty["count"] == 0 and empty["results"] == []
