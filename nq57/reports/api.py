@@ -41,7 +41,8 @@ EXTENSIONS = ["Gia hạn"]
             summary="Các báo cáo tiến độ của một nhiệm vụ", operation_id="nq57_api_endpoints_tasks_report_list")
 def report_list(request, task_id: int, page: int | None = None, page_size: int | None = None,
                 cursor: str | None = None):
-    answer = paginate(report_queryset().filter(task_id=task_id), page=page, page_size=page_size, cursor=cursor,
+    # ``task__pk``: an id past 64 bits matches nothing (``task_id=`` would reach the database and fail)
+    answer = paginate(report_queryset().filter(task__pk=task_id), page=page, page_size=page_size, cursor=cursor,
                       serialize=lambda rows: [report_out(r) for r in rows])
     # a report found proves its task exists; an empty list asks (the task's row itself is not needed)
     if not answer["results"] and not Task.objects.filter(pk=task_id).exists():
