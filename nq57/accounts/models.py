@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
+from nq57.core.columns import defer_unshown
 
 
 class User(AbstractUser):
@@ -23,6 +24,10 @@ class User(AbstractUser):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
 
+    #: what its label (``__str__``) and the access rules read: the columns a page joining an account loads
+    #: (``core.columns.defer_unshown``)
+    LABEL_FIELDS = ("username", "full_name", "is_active", "is_superuser")
+
     def __str__(self) -> str:
         return self.full_name or self.username
 
@@ -32,7 +37,10 @@ class User(AbstractUser):
         """Every membership with its organisation, loaded once per instance (one query per request)."""
         cached = self.__dict__.get("_memberships")
         if cached is None:
-            cached = tuple(self.memberships.select_related("organisation").order_by("id")) if self.pk else ()
+            from nq57.agencies.models import Agency
+
+            cached = tuple(self.memberships.select_related("organisation").defer(
+                *defer_unshown("organisation", Agency)).order_by("id")) if self.pk else ()
             self.__dict__["_memberships"] = cached
         return cached
 

@@ -122,6 +122,10 @@ class Agency(models.Model):
             ),
         ]
 
+    #: what its label, ``display_name``, links and the access rules read (not its registration, contact and
+    #: verification record): the columns a page joining an agency loads (``core.columns.defer_unshown``)
+    LABEL_FIELDS = ("name", "kind", "short_name", "parent", "successor", "dissolved_on", "is_standing_office")
+
     def __str__(self) -> str:
         return self.name
 

@@ -61,8 +61,8 @@ def likely_duplicates(submission: Submission, *, limit: int = 3) -> list[Duplica
 
 
 def origin_of_task(task) -> Submission | None:
-    """The submission a task was made from (shown on the task page)."""
-    return Submission.objects.filter(task=task).first()
+    """The submission a task was made from (shown on the task page: its kind, tracking code and title)."""
+    return Submission.objects.filter(task=task).only("task", "kind", "tracking_code", "title").first()
 
 
 def _days_sql() -> str:

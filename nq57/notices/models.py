@@ -51,6 +51,9 @@ class Notice(models.Model):
             )
         ]
 
+    #: what its label and heading read: the columns a page joining a notice loads (``core.columns.defer_unshown``)
+    LABEL_FIELDS = ("programme", "number", "title", "kind", "issued_on")
+
     def __str__(self) -> str:
         return self.number or self.title or f"Văn bản ngày {self.issued_on:%d/%m/%Y}"
 

@@ -13,7 +13,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, Sum
 
+from nq57.accounts.models import User
+from nq57.agencies.models import Agency
 from nq57.core import access, badges
+from nq57.core.columns import defer_unshown
+from nq57.notices.models import Notice
 from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskTally, Timing
 
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
@@ -34,12 +38,15 @@ def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filt
 
 
 def task_for_page(pk: int) -> Task:
-    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (The notices'
-    whole text, tens of kilobytes for a real notice, is not read: the task page shows a notice's number and title.)"""
-    assignments = TaskAssignment.objects.select_related("agency", "agency__successor").order_by("role", "id")
+    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (Of the
+    notices, agencies and accounts it joins, only what their labels show is read: a real notice's whole text alone
+    is tens of kilobytes.)"""
+    assignments = (TaskAssignment.objects.select_related("agency", "agency__successor")
+                   .defer(*defer_unshown("agency", Agency), *defer_unshown("agency__successor", Agency))
+                   .order_by("role", "id"))
     return (
-        Task.objects.select_related("notice", "notice__programme", "parent", "parent__notice")
-        .defer("notice__full_text", "parent__notice__full_text")
+        Task.objects.select_related("notice", "parent", "parent__notice")
+        .defer(*defer_unshown("notice", Notice), *defer_unshown("parent__notice", Notice))
         .prefetch_related(Prefetch("assignments", queryset=assignments), "themes")
         .get(pk=pk)
     )
@@ -72,7 +79,8 @@ class TreeNode:
 
 def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
     """The sub-tasks of ``task`` to any depth, one query per level."""
-    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
+    assignments = (TaskAssignment.objects.select_related("agency").defer(*defer_unshown("agency", Agency))
+                   .order_by("role", "id"))
     roots: list[TreeNode] = []
     by_id: dict[int, TreeNode] = {}
     frontier, seen = [task.pk], {task.pk}
@@ -81,6 +89,7 @@ def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
             Task.objects.filter(parent_id__in=frontier)
             .exclude(pk__in=seen)
             .select_related("notice")
+            .defer(*defer_unshown("notice", Notice))
             .prefetch_related(Prefetch("assignments", queryset=assignments))
             .order_by("position", "id")
         )
@@ -94,22 +103,25 @@ def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
 
 
 def task_timeline(task: Task) -> list[TaskEvent]:
-    return list(task.events.select_related("actor").order_by("at", "id"))
+    return list(task.events.select_related("actor").defer(*defer_unshown("actor", User)).order_by("at", "id"))
 
 
 def task_reports(task: Task):
     from nq57.reports.models import Assessment, ProgressReport
 
+    assessments = Assessment.objects.select_related("assessor").defer(*defer_unshown("assessor", User))
     return list(
         ProgressReport.objects.filter(task=task)
         .select_related("agency", "author")
-        .prefetch_related("attachments", Prefetch("assessments", Assessment.objects.select_related("assessor")))
+        .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
+        .prefetch_related("attachments", Prefetch("assessments", assessments))
         .order_by("-submitted_at", "-id")
     )
 
 
 def task_extensions(task: Task):
-    return list(task.extension_requests.select_related("agency", "requested_by", "decided_by"))
+    return list(task.extension_requests.select_related("agency", "requested_by", "decided_by").defer(
+        *defer_unshown("agency", Agency), *defer_unshown("requested_by", User), *defer_unshown("decided_by", User)))
 
 
 def task_permissions(user, task: Task) -> dict[str, bool]:
