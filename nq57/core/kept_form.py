@@ -80,6 +80,16 @@ def keep_post(request, *, page: str) -> dict:
     return kept
 
 
+def peek_for(request) -> dict | None:
+    """The kept data of this page, left in the session (the page's view may build the form it is for; the page's
+    template then hands it out once through ``pop_for``)."""
+    session = getattr(request, "session", None)
+    if session is None or request.method != "GET" or SESSION_KEY not in session:
+        return None
+    kept = session[SESSION_KEY]
+    return kept if kept and kept.get("page") == request.path else None
+
+
 def pop_for(request) -> dict | None:
     """The kept data of this page (removed from the session), or None. Other pages leave it where it is."""
     session = getattr(request, "session", None)

@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("<int:pk>/status/", views.task_status, name="task_status"),
     path("<int:pk>/schedule/", views.task_schedule, name="task_schedule"),
     path("<int:pk>/subtasks/new/", views.subtask_add, name="subtask_add"),
+    path("<int:pk>/forms/<slug:name>/", views.task_form, name="task_form"),
 ]

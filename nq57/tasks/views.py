@@ -27,6 +27,7 @@ from nq57.tasks.pages import (
     edit_form,
     failed,
     parsed,
+    render_task_form,
     render_task_page,
     subtask_lead_choices,
     task_or_404,
@@ -153,7 +154,14 @@ def _agency_names(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]
 
 @require_GET
 def task_detail(request, pk: int):
-    return render_task_page(request, task_or_404(pk))
+    # ``?open=edit``: the page with that form open (the link in its box when script is off)
+    return render_task_page(request, task_or_404(pk), open_form=request.GET.get("open", ""))
+
+
+@require_GET
+def task_form(request, pk: int, name: str):
+    """One form of the task page, fetched when its box is first opened (``pages.FETCHED_FORMS``)."""
+    return render_task_form(request, task_or_404(pk), name)
 
 
 @require_GET

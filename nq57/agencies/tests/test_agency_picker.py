@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 
 from nq57.agencies.models import Agency
 from nq57.core.testing import PASSWORD, AgencyFactory, build_cast, make_task
@@ -22,13 +23,13 @@ def _select(html: str, name: str) -> str:
 def test_every_agency_picker_is_searchable_and_leaves_out_dissolved_agencies(cast, client_for):
     gone = AgencyFactory(name="Bộ Giao thông vận tải", dissolved_on=dt.date(2025, 3, 1), successor=cast.xd)
     office = client_for(cast.office)
-    task_page = office.get(cast.task_kh.get_absolute_url()).content.decode()
+    task_page = office.get(cast.task_kh.get_absolute_url() + "?open=edit").content.decode()
     pickers = {
         "task edit: lead": _select(task_page, "lead"),
         "task edit: partners": _select(task_page, "coordinating"),
         "task list filter": _select(office.get("/tasks/").content.decode(), "agency"),
     }
-    subtask_form = re.search(r'id="form-subtask".*?</form>', task_page, re.S).group(0)
+    subtask_form = office.get(reverse("tasks:task_form", args=[cast.task_kh.pk, "subtask"])).content.decode()
     pickers["sub-task lead"] = _select(subtask_form, "lead")
     make_task(notice=cast.notice, lead=[cast.xd], path="9", text="Để cơ quan có trong bộ lọc báo cáo")
     pickers["consolidated report scope"] = _select(office.get("/consolidated/").content.decode(), "agency")
@@ -41,7 +42,7 @@ def test_every_agency_picker_is_searchable_and_leaves_out_dissolved_agencies(cas
     # a dissolved agency already on a task stays choosable there, marked
     old = make_task(notice=cast.notice, lead=[cast.kh], path="10", text="Giao cho bộ đã sáp nhập trước đó")
     old.assignments.create(agency=gone, role=AssignmentRole.COORDINATING, assigned_name=gone.name)
-    select = _select(office.get(old.get_absolute_url()).content.decode(), "coordinating")
+    select = _select(office.get(reverse("tasks:task_form", args=[old.pk, "edit"])).content.decode(), "coordinating")
     assert re.search(rf'<option value="{gone.pk}" selected[^>]*>Bộ Giao thông vận tải \(đã giải thể\)</option>',
                      select)
     # the filter keeps a dissolved agency that is the current choice
@@ -68,8 +69,9 @@ def test_typing_in_the_picker_adds_an_agency_without_losing_the_others(page, tra
         AgencyFactory(name=f"Ủy ban nhân dân tỉnh Thử nghiệm {i}", kind="province")
     login(page, "office", PASSWORD)
     page.goto(cast.task_kh.get_absolute_url())
-    page.click("#form-edit-box summary")
+    page.click("#form-edit-box summary")  # the form is fetched into its box (tasks.pages.FETCHED_FORMS)
     form = page.locator("#form-edit")
+    form.locator("select[name=coordinating] + .agency-picker").wait_for()
     assert form.locator("select[name=coordinating]").is_hidden()
     chips = form.locator("select[name=coordinating] + .agency-picker .agency-chip-label")
     assert chips.all_inner_texts() == ["Bộ Tài chính"]

@@ -96,3 +96,20 @@ def test_no_english_refusal_left(client, cast, url):
     response = client.get(url)
     assert response.status_code == 405
     assert "không được chấp nhận" in response.content.decode()
+
+
+def test_kept_input_for_a_form_fetched_when_opened_is_filled_into_that_form_on_the_page(client, cast):
+    """The task edit form is fetched when its box opens (``tasks.pages.FETCHED_FORMS``); input kept for it is given
+    back on a page that carries the form itself, where ``kept_form.js`` fills it in and opens its box."""
+    task = cast.task_kh
+    task_page = task.get_absolute_url()
+    client.force_login(cast.office)
+    assert 'id="form-edit"' not in client.get(task_page).content.decode()  # only its box, fetched when opened
+    client.logout()
+    client.post(f"/tasks/{task.pk}/edit/", {"version": task.version, "text": "Nội dung đã sửa dở."},
+                HTTP_REFERER=f"http://testserver{task_page}")
+    client.force_login(cast.office)
+    body = client.get(task_page).content.decode()
+    assert 'id="form-edit"' in body and "data-form-src" not in body[body.index('id="form-edit-box"'):][:300]
+    assert _kept_json(body)["fields"]["text"] == ["Nội dung đã sửa dở."]
+    assert 'id="form-edit"' not in client.get(task_page).content.decode()  # handed out once: fetched again

@@ -20,7 +20,11 @@ from nq57.taxonomy.models import Theme
 PINNED = {
     "task list": 11,
     "task list, agency + open + due order": 13,  # the page's ids from the agency index, then their rows
-    "task page": 20,
+    "task page": 16,  # its edit and sub-task forms are fetched when opened (tasks.pages.FETCHED_FORMS):
+    "task page, edit form open": 19,  # + both pickers' agencies and the theme list
+    "task page, sub-task form open": 17,  # + the picker's agencies
+    "task edit form, fetched": 9,  # session, account, memberships, the task with its agencies and themes, the lists
+    "task sub-task form, fetched": 8,  # ... the picker's agencies and the pending extension its deadline hint names
     "task change log": 15,
     "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
     "dashboard": 11,  # the weekly overdue trend in one grouped read of the spans, after reading their zone
@@ -61,6 +65,10 @@ def _counts(cast, client, api) -> dict[str, int]:
         "task list": (client, "/tasks/"),
         "task list, agency + open + due order": (client, f"/tasks/?agency={kh}&status=open&sort=due"),
         "task page": (client, f"/tasks/{task}/"),
+        "task page, edit form open": (client, f"/tasks/{task}/?open=edit"),
+        "task page, sub-task form open": (client, f"/tasks/{task}/?open=subtask"),
+        "task edit form, fetched": (client, f"/tasks/{task}/forms/edit/"),
+        "task sub-task form, fetched": (client, f"/tasks/{task}/forms/subtask/"),
         "task change log": (client, f"/tasks/{task}/changes/"),
         "overview": (client, "/"),
         "dashboard": (client, "/dashboard/"),

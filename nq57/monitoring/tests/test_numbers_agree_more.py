@@ -128,13 +128,15 @@ def test_a_parents_progress_follows_its_rule_by_every_path(cast, client_for):
 
 
 def test_the_subtask_form_prints_the_deadline_rule_it_applies(cast, client_for):
+    """The form as fetched into its box (``tasks:task_form``) and on the page opened with it (``?open=subtask``)."""
     alice = client_for(cast.alice)
+    fetched = reverse("tasks:task_form", args=[cast.task_kh.pk, "subtask"])
     with at(dt.date(2025, 7, 1)):  # the parent's deadline (30/07/2025) is ahead: not later than it
-        page = alice.get(cast.task_kh.get_absolute_url()).content.decode()
+        page = alice.get(fetched).content.decode()
         assert "Hạn không được sau 30/07/2025" in page
         assert 'name="deadline_due" value="2025-07-30"' in page
     with at(dt.date(2025, 8, 10)):  # passed: a later deadline may be given, the form does not propose the past one
-        page = alice.get(cast.task_kh.get_absolute_url()).content.decode()
+        page = alice.get(cast.task_kh.get_absolute_url() + "?open=subtask").content.decode()
         hint = page[page.index('id="subtask-deadline-hint"'):]
         assert "đã qua" in hint[:300] and "có thể đặt hạn muộn hơn" in hint[:300]
         form = page[page.index('id="form-subtask"'):]
@@ -147,6 +149,10 @@ def test_the_subtask_form_prints_the_deadline_rule_it_applies(cast, client_for):
         assert subtask.timing(today=dt.date(2025, 8, 10)) != "open_overdue"
     with at(dt.date(2025, 12, 1)):  # an extension is being asked: the form proposes the date it asks for
         extension_request(task=cast.task_tc, actor=cast.bob, requested_due=dt.date(2026, 3, 31), reason="Chờ số liệu.")
-        page = client_for(cast.bob).get(cast.task_tc.get_absolute_url()).content.decode()
+        bob = client_for(cast.bob)
+        page = bob.get(cast.task_tc.get_absolute_url() + "?open=subtask").content.decode()
+        assert "đang được đề xuất gia hạn" in page
+        assert 'name="deadline_due" value="2026-03-31"' in page
+        page = bob.get(reverse("tasks:task_form", args=[cast.task_tc.pk, "subtask"])).content.decode()
         assert "đang được đề xuất gia hạn" in page
         assert 'name="deadline_due" value="2026-03-31"' in page

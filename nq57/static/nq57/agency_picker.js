@@ -137,9 +137,11 @@
     renderChips();
   }
 
-  function enhanceAll() {
-    Array.prototype.forEach.call(document.querySelectorAll("select[data-agency-picker]"), enhance);
+  function enhanceAll(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("select[data-agency-picker]"), enhance);
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", enhanceAll); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { enhanceAll(); }); }
   else { enhanceAll(); }
+  /* content put in the page later (a form fetched into its box: site.js) */
+  document.addEventListener("nq57:content", function (event) { enhanceAll(event.detail && event.detail.root); });
 })();

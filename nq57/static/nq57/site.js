@@ -1,6 +1,6 @@
 /* Behaviour every page may use, wired by data attributes instead of inline handlers (the Content-Security-Policy
    allows no inline script): <form data-confirm="question"> asks before submitting; <form data-busy="id"> shows a
-   progress indicator while it is sent; <button data-print> prints. */
+   progress indicator while it is sent; <button data-print> prints; <details data-form-src> fetches its form. */
 (function () {
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
@@ -50,4 +50,33 @@
     var fields = document.querySelectorAll("[data-max-chars]");
     for (var i = 0; i < fields.length; i++) { update(fields[i]); }
   });
+})();
+/* <details data-form-src="address"> (the task page's longest forms, tasks.pages.FETCHED_FORMS) fetches its form the
+   first time it is opened and puts it in place of its [data-form-slot], then announces the new content
+   ("nq57:content", for the agency pickers). The slot holds a link to the page with the form open (?open=…): it is
+   what works without script, and where the browser goes when the fetch fails (the session expired, say). */
+(function () {
+  function load(box) {
+    var slot = box.querySelector("[data-form-slot]");
+    if (!slot || box.getAttribute("data-form-state")) { return; }
+    box.setAttribute("data-form-state", "loading");
+    slot.setAttribute("aria-busy", "true");
+    var link = slot.querySelector("a");
+    window.fetch(box.getAttribute("data-form-src"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        slot.innerHTML = html;
+        slot.removeAttribute("aria-busy");
+        box.setAttribute("data-form-state", "loaded");
+        document.dispatchEvent(new CustomEvent("nq57:content", { detail: { root: slot } }));
+      })
+      .catch(function () { if (link) { window.location.href = link.href; } });
+  }
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (box.open && box.getAttribute && box.getAttribute("data-form-src")) { load(box); }
+  }, true);  /* toggle does not bubble: listened for while it goes down (capture) */
 })();

@@ -120,17 +120,28 @@ def test_role_action(action, cast, stage, client):
 
 
 def test_forms_are_shown_only_to_who_may_use_them(cast, stage, client):
+    """The forms on the page, and the boxes of those fetched when opened (``pages.FETCHED_FORMS``): the box only for
+    who may use the form, and its address answers the form to them only."""
     task = stage["task"]
+
+    def fetched(name):
+        return client.get(reverse("tasks:task_form", args=[task.pk, name]))
+
     client.force_login(cast.alice)
     page = client.get(task.get_absolute_url()).content.decode()
-    assert 'id="form-report"' in page and 'id="form-extension"' in page and 'id="form-subtask"' in page
-    assert 'id="form-edit"' not in page and 'id="form-status"' not in page and "assess-form" not in page
+    assert 'id="form-report"' in page and 'id="form-extension"' in page and 'id="form-subtask-box"' in page
+    assert 'id="form-edit-box"' not in page and 'id="form-status"' not in page and "assess-form" not in page
+    assert 'id="form-subtask"' in fetched("subtask").content.decode()
+    assert fetched("edit").status_code == 403
     client.force_login(cast.bob)
     page = client.get(task.get_absolute_url()).content.decode()
     assert 'id="form-report"' not in page and 'id="actions"' not in page
+    assert fetched("subtask").status_code == fetched("edit").status_code == 403
     client.force_login(cast.office)
     page = client.get(task.get_absolute_url()).content.decode()
-    for form_id in ("form-report", "form-status", "form-subtask", "form-edit", f"assess-{stage['report'].pk}"):
+    for form_id in ("form-report", "form-status", "form-subtask-box", "form-edit-box", f"assess-{stage['report'].pk}"):
         assert f'id="{form_id}"' in page
+    assert 'id="form-edit"' in fetched("edit").content.decode()
+    assert fetched("report").status_code == 404  # on the page itself, never fetched
     assert 'id="form-schedule"' not in page  # a dated task has no event to schedule
     assert 'id="form-schedule"' in client.get(stage["event"].get_absolute_url()).content.decode()

@@ -76,7 +76,8 @@ def test_web_a_focal_point_cannot_take_over_a_sub_task_the_office_gave_to_anothe
     assert response.status_code == 403
     assert leads(subtasks["office"]) == {"Bộ Tài chính"}
     page = client.get(subtasks["office"].get_absolute_url()).content.decode()
-    assert 'id="form-edit"' not in page
+    assert 'id="form-edit-box"' not in page
+    assert client.get(reverse("tasks:task_form", args=[subtasks["office"].pk, "edit"])).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["alice", "office"])
