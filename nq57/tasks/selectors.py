@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 
 from nq57.accounts.models import User
 from nq57.agencies.models import Agency
@@ -40,13 +40,18 @@ def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filt
 def task_for_page(pk: int) -> Task:
     """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (Of the
     notices, agencies and accounts it joins, only what their labels show is read: a real notice's whole text alone
-    is tens of kilobytes.)"""
+    is tens of kilobytes.) ``has_subtasks`` and ``has_extension_requests`` tell ``subtask_tree`` and
+    ``task_extensions`` that there is nothing to read: most tasks have neither, and each read was a query."""
+    from nq57.reports.models import ExtensionRequest
+
     assignments = (TaskAssignment.objects.select_related("agency", "agency__successor")
                    .defer(*defer_unshown("agency", Agency), *defer_unshown("agency__successor", Agency))
                    .order_by("role", "id"))
     return (
         Task.objects.select_related("notice", "parent", "parent__notice")
         .defer(*defer_unshown("notice", Notice), *defer_unshown("parent__notice", Notice))
+        .annotate(has_subtasks=Exists(Task.objects.filter(parent=OuterRef("pk"))),
+                  has_extension_requests=Exists(ExtensionRequest.objects.filter(task=OuterRef("pk"))))
         .prefetch_related(Prefetch("assignments", queryset=assignments), "themes")
         .get(pk=pk)
     )
@@ -78,7 +83,9 @@ class TreeNode:
 
 
 def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
-    """The sub-tasks of ``task`` to any depth, one query per level."""
+    """The sub-tasks of ``task`` to any depth, one query per level (none when ``task_for_page`` found none)."""
+    if getattr(task, "has_subtasks", True) is False:
+        return []
     assignments = (TaskAssignment.objects.select_related("agency").defer(*defer_unshown("agency", Agency))
                    .order_by("role", "id"))
     roots: list[TreeNode] = []
@@ -120,6 +127,8 @@ def task_reports(task: Task):
 
 
 def task_extensions(task: Task):
+    if getattr(task, "has_extension_requests", True) is False:  # task_for_page found none
+        return []
     return list(task.extension_requests.select_related("agency", "requested_by", "decided_by").defer(
         *defer_unshown("agency", Agency), *defer_unshown("requested_by", User), *defer_unshown("decided_by", User)))
 

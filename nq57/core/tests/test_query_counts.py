@@ -20,9 +20,11 @@ from nq57.taxonomy.models import Theme
 PINNED = {
     "task list": 11,
     "task list, agency + open + due order": 13,  # the page's ids from the agency index, then their rows
-    "task page": 16,  # its edit and sub-task forms are fetched when opened (tasks.pages.FETCHED_FORMS):
-    "task page, edit form open": 19,  # + both pickers' agencies and the theme list
-    "task page, sub-task form open": 17,  # + the picker's agencies
+    # its edit and sub-task forms are fetched when opened (tasks.pages.FETCHED_FORMS); it has sub-tasks here, and no
+    # extension request (not read: task_for_page's has_extension_requests)
+    "task page": 15,
+    "task page, edit form open": 18,  # + both pickers' agencies and the theme list
+    "task page, sub-task form open": 16,  # + the picker's agencies
     "task edit form, fetched": 9,  # session, account, memberships, the task with its agencies and themes, the lists
     "task sub-task form, fetched": 8,  # ... the picker's agencies and the pending extension its deadline hint names
     "task change log": 15,

@@ -232,3 +232,32 @@ def test_an_unknown_task_is_a_404(cast, client_for, url_name):
     client = client_for(cast.office)
     method = client.get if url_name == "tasks:task_detail" else client.post
     assert method(reverse(url_name, args=[999999])).status_code == 404
+
+
+def test_sub_tasks_and_extension_requests_are_read_only_when_the_task_has_some(cast, client_for):
+    """``task_for_page`` says whether the task has sub-tasks and extension requests; the page reads them only then,
+    and shows them as soon as there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nq57.reports.services import extension_request
+
+    alice, task = client_for(cast.alice), cast.task_kh
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            body = alice.get(task.get_absolute_url()).content.decode()
+        read = {table for table, column in (("tasks_task", '"tasks_task"."parent_id" IN'),
+                                            ("reports_extensionrequest", '"reports_extensionrequest"."requested_due"'))
+                if any(column in q["sql"] for q in queries.captured_queries)}
+        return body, read
+
+    body, read = page()
+    assert read == set() and 'id="extensions"' not in body and "Chưa có nhiệm vụ con." in body
+    with on(dt.date(2025, 7, 1)):
+        extension_request(task=task, actor=cast.alice, requested_due=dt.date(2025, 9, 30), reason="Chờ số liệu.")
+        make_task(notice=cast.notice, lead=[cast.kh], path="1.1", text="Khảo sát hiện trạng")
+    Task.objects.filter(path="1.1").update(parent=task)
+    body, read = page()
+    assert read == {"tasks_task", "reports_extensionrequest"}
+    assert 'id="extensions"' in body and "Chờ số liệu." in body and "Khảo sát hiện trạng" in body
