@@ -31,9 +31,11 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from nq57.accounts.models import User
 from nq57.agencies.models import Agency
 from nq57.agencies.naming import display_name
 from nq57.core import badges
+from nq57.core.columns import defer_unshown
 from nq57.core.dbfunctions import WeekIndex
 from nq57.core.links import pk_url
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
@@ -209,9 +211,8 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
                     badges.css(s))
         for s in STATUS_ORDER
     ]
-    due_tasks = list(
-        window.exclude(status=TaskStatus.DONE).select_related("notice").order_by("deadline_due", "id")[:limit]
-    )
+    due_tasks = list(window.exclude(status=TaskStatus.DONE).select_related("notice")
+                     .defer(*defer_unshown("notice", Notice)).order_by("deadline_due", "id")[:limit])
     _attach_leads(due_tasks)
 
     # the lead agencies' tally rows of open tasks (the overdue condition on their dates), one agency name query
@@ -247,7 +248,9 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
         "due_tasks": due_tasks,
         "overdue_by_agency": overdue_by_agency,
         "awaiting_count": awaiting.count(),
-        "awaiting": list(awaiting.select_related("task__notice", "agency", "author").order_by("-submitted_at")[:limit]),
+        "awaiting": list(awaiting.select_related("task__notice", "agency", "author").defer(
+            *defer_unshown("task__notice", Notice), *defer_unshown("agency", Agency), *defer_unshown("author", User))
+            .order_by("-submitted_at")[:limit]),
     }
 
 

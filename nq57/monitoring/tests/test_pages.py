@@ -257,3 +257,28 @@ def test_the_plotly_bundle_is_served_under_its_version_and_cached_for_a_year(cli
     assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
     other = client.get("/static/nq57/site.js")
     assert other.status_code == 200 and "immutable" not in other["Cache-Control"]  # unversioned names: not for long
+
+
+def test_the_overview_lists_the_first_tasks_due_in_date_order_whatever_their_status(cast):
+    """The due-soon list: top-level, not done, due within the window, by due date then id, for every length, with
+    statuses interleaved and ties."""
+    from nq57.core.testing import make_task
+    from nq57.monitoring.services import overview
+    from nq57.tasks.models import Task, TaskStatus
+
+    today = dt.date(2025, 9, 1)
+    plan = [(0, "open"), (3, "partly_done"), (3, "open"), (1, "done"), (5, "partly_done"), (2, "open"),
+            (3, "partly_done"), (14, "open"), (15, "open"), (-1, "open"), (7, "partly_done"), (2, "partly_done")]
+    for i, (days, status) in enumerate(plan):
+        task = make_task(notice=cast.notice, lead=[cast.kh], path=f"20.{i}", text=f"Hạn gần {i}",
+                         due=today + dt.timedelta(days=days))
+        Task.objects.filter(pk=task.pk).update(status=status, **({"completed_on": today} if status == "done" else {}))
+    sub = make_task(notice=cast.notice, lead=[cast.kh], path="20.0.1", text="Nhiệm vụ con", due=today)
+    Task.objects.filter(pk=sub.pk).update(parent=Task.objects.get(path="20.0"))
+    expected = (Task.objects.filter(parent__isnull=True, deadline_due__gte=today,
+                                    deadline_due__lte=today + dt.timedelta(days=14))
+                .exclude(status=TaskStatus.DONE).order_by("deadline_due", "id"))
+    assert expected.count() == 9
+    for limit in (1, 3, 5, 10, 20):
+        listed = [t.pk for t in overview(today=today, limit=limit)["due_tasks"]]
+        assert listed == list(expected.values_list("pk", flat=True)[:limit]), limit
