@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.core import limits
+from nq57.core.columns import defer_unshown
 from nq57.tasks.schemas import StatusLiteral
 
 
@@ -93,10 +94,14 @@ class ExtensionOut(Out):
 
 def report_queryset():
     """Reports with what ``report_out`` shows (agency, author, attachments, assessments with their assessor)."""
+    from nq57.accounts.models import User
+    from nq57.agencies.models import Agency
     from nq57.reports.models import Assessment, ProgressReport
 
+    assessments = Assessment.objects.select_related("assessor").defer(*defer_unshown("assessor", User))
     return (ProgressReport.objects.select_related("agency", "author")
-            .prefetch_related("attachments", Prefetch("assessments", Assessment.objects.select_related("assessor"))))
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
+            .prefetch_related("attachments", Prefetch("assessments", assessments)))
 
 
 def assessment_out(assessment) -> dict:

@@ -14,6 +14,8 @@ from nq57.agencies.models import Agency
 from nq57.agencies.schemas import AgencyBrief
 from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.core import limits
+from nq57.core.columns import defer_unshown
+from nq57.notices.models import Notice
 from nq57.notices.schemas import NoticeBrief
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, Theme
 
@@ -133,9 +135,10 @@ def task_queryset():
     """Tasks with what ``task_dict`` shows, in a constant number of queries whatever the page size. (The timing
     class is ``Task.timing``'s rule in ``task_out_row``: building the database's CASE for one task cost more than
     the rest of the query.)"""
-    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "id")
-    return Task.objects.select_related("notice").prefetch_related(Prefetch("assignments", queryset=assignments),
-                                                                  "themes")
+    assignments = (TaskAssignment.objects.select_related("agency").defer(*defer_unshown("agency", Agency))
+                   .order_by("role", "id"))
+    return (Task.objects.select_related("notice").defer(*defer_unshown("notice", Notice))
+            .prefetch_related(Prefetch("assignments", queryset=assignments), "themes"))
 
 
 def task_dict(task, *, today=None) -> dict:
