@@ -92,11 +92,7 @@ def peek_for(request) -> dict | None:
 
 def pop_for(request) -> dict | None:
     """The kept data of this page (removed from the session), or None. Other pages leave it where it is."""
-    session = getattr(request, "session", None)
-    if session is None or request.method != "GET":
-        return None
-    kept = session.get(SESSION_KEY)
-    if not kept or kept.get("page") != request.path:
-        return None
-    del session[SESSION_KEY]
+    kept = peek_for(request)
+    if kept is not None:
+        del request.session[SESSION_KEY]
     return kept

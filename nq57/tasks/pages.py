@@ -53,14 +53,12 @@ def with_timing(task: Task) -> Task:
 #: the forms of the task page and the permission (``selectors.task_permissions``) each needs
 FORM_PERMISSIONS = {"report": "can_report", "extension": "can_request_extension", "schedule": "can_schedule",
                     "status": "can_change_status", "subtask": "can_add_subtask", "edit": "can_edit"}
-#: where each form posts (its kept input after an expired session names this address: ``core.kept_form``)
-FORM_ACTIONS = {"report": "reports:report_submit", "extension": "reports:extension_request",
-                "schedule": "tasks:task_schedule", "status": "tasks:task_status", "subtask": "tasks:subtask_add",
-                "edit": "tasks:task_edit"}
 #: forms fetched when their box is first opened (``tasks:task_form``; without script, a link opens the page with the
 #: form: ``?open=<name>``), not built with every page: their agency pickers and theme list were a third of the
-#: Standing Office's task page (measured on 100,000 tasks: edit 2.5 ms, sub-task 0.8 ms of 17 ms)
-FETCHED_FORMS = ("edit", "subtask")
+#: Standing Office's task page (measured on 100,000 tasks: edit 2.5 ms, sub-task 0.8 ms of 17 ms). Each with the view
+#: it posts to: input kept after an expired session names that address (``core.kept_form``), and the page then
+#: carries the form itself for it to be filled in.
+FETCHED_FORMS = {"edit": "tasks:task_edit", "subtask": "tasks:subtask_add"}
 
 
 def render_task_page(request, task: Task, *, forms: dict | None = None, status: int = 200, error: str = "",
@@ -94,7 +92,7 @@ def render_task_page(request, task: Task, *, forms: dict | None = None, status: 
     kept = kept_form.peek_for(request)
     kept_action = kept.get("action") if kept else None
     built = [name for name in allowed if name not in FETCHED_FORMS or name in forms or name == open_form
-             or kept_action == reverse(FORM_ACTIONS[name], args=[task.pk])]
+             or kept_action == reverse(FETCHED_FORMS[name], args=[task.pk])]
     subtask_hint = (services.subtask_deadline_hint(task, today=today, pending=pending_extension or False)
                     if "subtask" in built else ("", None))
     page_forms = {name: forms[name] if name in forms else blank_form(name, task=task, user=user, today=today,
