@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from nq57.core.audit import history_user
 from nq57.core.columns import defer_unshown
+from nq57.core.compiled import compiled_query
 
 
 class User(AbstractUser):
@@ -37,10 +38,9 @@ class User(AbstractUser):
         """Every membership with its organisation, loaded once per instance (one query per request)."""
         cached = self.__dict__.get("_memberships")
         if cached is None:
-            from nq57.agencies.models import Agency
-
-            cached = tuple(self.memberships.select_related("organisation").defer(
-                *defer_unshown("organisation", Agency)).order_by("id")) if self.pk else ()
+            cached = tuple(_memberships(user_id=self.pk)) if self.pk else ()
+            for membership in cached:
+                membership.user = self
             self.__dict__["_memberships"] = cached
         return cached
 
@@ -138,3 +138,12 @@ class Membership(models.Model):
 
         if role(self.role) is None:
             raise ValidationError({"role": f"Vai trò không có trong danh mục: {self.role}."})
+
+
+@compiled_query
+def _memberships(*, user_id: int):
+    """``User.membership_list``'s query (every request reads it), compiled once per process (``core.compiled``)."""
+    from nq57.agencies.models import Agency
+
+    return (Membership.objects.filter(user_id=user_id).select_related("organisation")
+            .defer(*defer_unshown("organisation", Agency)).order_by("id"))

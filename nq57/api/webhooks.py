@@ -52,9 +52,9 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def _task_snapshot(task_id) -> dict | None:
-    from nq57.tasks.schemas import task_dict, task_queryset
+    from nq57.tasks.schemas import task_dict, task_loaded
 
-    task = task_queryset().filter(pk=task_id).first() if task_id else None
+    task = task_loaded(int(task_id)) if task_id else None
     return json.loads(json.dumps(task_dict(task), cls=DjangoJSONEncoder)) if task else None
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from nq57.core.compiled import compiled_query
 from nq57.intake.models import AWAITING, Submission, SubmissionStatus
 from nq57.search import selectors as search
 from nq57.text.similarity import Passage
@@ -60,9 +61,16 @@ def likely_duplicates(submission: Submission, *, limit: int = 3) -> list[Duplica
     return [Duplicate(found[h.object_id], h.score, h.shared) for h in hits if h.object_id in found]
 
 
+@compiled_query
+def _origin_of_task(*, task_id: int):
+    return Submission.objects.filter(task_id=task_id).only("task", "kind", "tracking_code", "title").order_by("pk")[:1]
+
+
 def origin_of_task(task) -> Submission | None:
     """The submission a task was made from (shown on the task page: its kind, tracking code and title)."""
-    return Submission.objects.filter(task=task).only("task", "kind", "tracking_code", "title").first()
+    for submission in _origin_of_task(task_id=task.pk):
+        return submission
+    return None
 
 
 def _days_sql() -> str:

@@ -2,7 +2,7 @@
 ``nq57.api.api``). Handlers parse and call ``nq57.tasks.services``."""
 
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router
@@ -13,7 +13,7 @@ from nq57.api.schemas import error_responses
 from nq57.core import access
 from nq57.core.errors import ConflictError, ServiceError
 from nq57.tasks.models import Task, Theme
-from nq57.tasks.schemas import TASK_LIST_COLUMNS, TaskOut, TaskPage, TaskPatch, task_dict, task_queryset, task_rows
+from nq57.tasks.schemas import TASK_LIST_COLUMNS, TaskOut, TaskPage, TaskPatch, task_dict, task_loaded, task_rows
 
 router = Router(tags=["Nhiệm vụ"])
 
@@ -66,7 +66,9 @@ def task_list(request, agency: str | None = None, role: str | None = None, statu
 @router.get("/tasks/{task_id}", response={200: TaskOut, 304: None, **ERRORS}, summary="Chi tiết nhiệm vụ (có ETag)",
             operation_id="nq57_api_endpoints_tasks_task_detail")
 def task_detail(request, task_id: int, response: HttpResponse):
-    task = get_object_or_404(task_queryset(), pk=task_id)
+    task = task_loaded(task_id)
+    if task is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
     etag = task_etag(task)
     unchanged = not_modified(request, etag)
     if unchanged is not None:
@@ -134,6 +136,6 @@ def task_patch(request, task_id: int, payload: TaskPatch, response: HttpResponse
                                 completed_on=status_changes.get("completed_on"), expected_version=version)
     except ConflictError as exc:
         raise ApiError(412, "precondition_failed", exc.message) from exc
-    task = task_queryset().get(pk=task.pk)
+    task = task_loaded(task.pk)
     response["ETag"] = task_etag(task)
     return task_dict(task)

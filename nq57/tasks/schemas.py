@@ -5,7 +5,6 @@ import datetime as dt
 from typing import Literal
 
 from django.db import connection
-from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -15,6 +14,7 @@ from nq57.agencies.schemas import AgencyBrief
 from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.core import limits
 from nq57.core.columns import defer_unshown
+from nq57.core.compiled import attach_prefetched, compiled_query
 from nq57.notices.models import Notice
 from nq57.notices.schemas import NoticeBrief
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, Theme
@@ -131,18 +131,26 @@ def task_out_row(row: tuple, *, leads: list[dict], partners: list[dict], themes:
     }
 
 
-def task_queryset():
-    """Tasks with what ``task_dict`` shows, in a constant number of queries whatever the page size. (The timing
-    class is ``Task.timing``'s rule in ``task_out_row``: building the database's CASE for one task cost more than
-    the rest of the query.)"""
-    assignments = (TaskAssignment.objects.select_related("agency").defer(*defer_unshown("agency", Agency))
-                   .order_by("role", "id"))
-    return (Task.objects.select_related("notice").defer(*defer_unshown("notice", Notice))
-            .prefetch_related(Prefetch("assignments", queryset=assignments), "themes"))
+@compiled_query
+def _task_row(*, pk: int):
+    return Task.objects.select_related("notice").defer(*defer_unshown("notice", Notice)).filter(pk=pk)
+
+
+def task_loaded(pk: int) -> Task | None:
+    """The task with what ``task_dict`` shows (its notice, assignments with their agencies, themes), or None; three
+    queries compiled once per process (``core.compiled``). (The timing class is ``Task.timing``'s rule in
+    ``task_out_row``: building the database's CASE for one task cost more than the rest of the query.)"""
+    from nq57.tasks.selectors import task_assignments, task_themes
+
+    for task in _task_row(pk=pk):
+        attach_prefetched(task, "assignments", task_assignments(task_id=pk))
+        attach_prefetched(task, "themes", task_themes(task_id=pk))
+        return task
+    return None
 
 
 def task_dict(task, *, today=None) -> dict:
-    """``TaskOut`` of a loaded task (see ``task_queryset``)."""
+    """``TaskOut`` of a loaded task (see ``task_loaded``)."""
     leads, partners = [], []
     for assignment in task.assignments.all():
         agency = assignment.agency

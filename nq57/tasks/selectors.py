@@ -10,6 +10,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 
@@ -17,8 +18,9 @@ from nq57.accounts.models import User
 from nq57.agencies.models import Agency
 from nq57.core import access, badges
 from nq57.core.columns import defer_unshown
+from nq57.core.compiled import attach_prefetched, compiled_query
 from nq57.notices.models import Notice
-from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskTally, Timing
+from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskTally, Theme, Timing
 
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
 
@@ -37,24 +39,43 @@ def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filt
             for row in rows.values(*group).annotate(**sums).order_by()]
 
 
-def task_for_page(pk: int) -> Task:
-    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (Of the
-    notices, agencies and accounts it joins, only what their labels show is read: a real notice's whole text alone
-    is tens of kilobytes.) ``has_subtasks`` and ``has_extension_requests`` tell ``subtask_tree`` and
-    ``task_extensions`` that there is nothing to read: most tasks have neither, and each read was a query."""
+@compiled_query
+def _task_for_page(*, pk: int):
     from nq57.reports.models import ExtensionRequest
 
-    assignments = (TaskAssignment.objects.select_related("agency", "agency__successor")
-                   .defer(*defer_unshown("agency", Agency), *defer_unshown("agency__successor", Agency))
-                   .order_by("role", "id"))
     return (
         Task.objects.select_related("notice", "parent", "parent__notice")
         .defer(*defer_unshown("notice", Notice), *defer_unshown("parent__notice", Notice))
         .annotate(has_subtasks=Exists(Task.objects.filter(parent=OuterRef("pk"))),
                   has_extension_requests=Exists(ExtensionRequest.objects.filter(task=OuterRef("pk"))))
-        .prefetch_related(Prefetch("assignments", queryset=assignments), "themes")
-        .get(pk=pk)
+        .filter(pk=pk)
     )
+
+
+@compiled_query
+def task_assignments(*, task_id: int):
+    """A task's assignments with their agencies (and each agency's successor), leads first."""
+    return (TaskAssignment.objects.filter(task_id=task_id).select_related("agency", "agency__successor")
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("agency__successor", Agency))
+            .order_by("role", "id"))
+
+
+@compiled_query
+def task_themes(*, task_id: int):
+    return Theme.objects.filter(tasks__id=task_id).order_by("id")
+
+
+def task_for_page(pk: int) -> Task:
+    """The task with its notice, parent, assignments (agencies) and themes; raises Task.DoesNotExist. (Of the
+    notices, agencies and accounts it joins, only what their labels show is read: a real notice's whole text alone
+    is tens of kilobytes.) ``has_subtasks`` and ``has_extension_requests`` tell ``subtask_tree`` and
+    ``task_extensions`` that there is nothing to read: most tasks have neither, and each read was a query. Its
+    three queries are compiled once per process (``core.compiled``)."""
+    for task in _task_for_page(pk=pk):
+        attach_prefetched(task, "assignments", task_assignments(task_id=task.pk))
+        attach_prefetched(task, "themes", task_themes(task_id=task.pk))
+        return task
+    raise Task.DoesNotExist(f"Task {pk} does not exist.")
 
 
 def task_ancestors(task: Task) -> list[Task]:
@@ -109,21 +130,59 @@ def subtask_tree(task: Task, *, today: dt.date) -> list[TreeNode]:
     return roots
 
 
+@compiled_query
+def _task_events(*, task_id: int):
+    return (TaskEvent.objects.filter(task_id=task_id).select_related("actor").defer(*defer_unshown("actor", User))
+            .order_by("at", "id"))
+
+
 def task_timeline(task: Task) -> list[TaskEvent]:
-    return list(task.events.select_related("actor").defer(*defer_unshown("actor", User)).order_by("at", "id"))
+    events = _task_events(task_id=task.pk)
+    for event in events:
+        event.task = task
+    return events
+
+
+@compiled_query
+def _task_reports(*, task_id: int):
+    from nq57.reports.models import ProgressReport
+
+    return (ProgressReport.objects.filter(task_id=task_id).select_related("agency", "author")
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
+            .order_by("-submitted_at", "-id"))
+
+
+@compiled_query
+def _task_report_attachments(*, task_id: int):
+    from nq57.reports.models import ReportAttachment
+
+    return ReportAttachment.objects.filter(report__task_id=task_id).order_by("id")
+
+
+@compiled_query
+def _task_report_assessments(*, task_id: int):
+    from nq57.reports.models import Assessment
+
+    return (Assessment.objects.filter(report__task_id=task_id).select_related("assessor")
+            .defer(*defer_unshown("assessor", User)).order_by("-assessed_at", "-id"))
 
 
 def task_reports(task: Task):
-    from nq57.reports.models import Assessment, ProgressReport
-
-    assessments = Assessment.objects.select_related("assessor").defer(*defer_unshown("assessor", User))
-    return list(
-        ProgressReport.objects.filter(task=task)
-        .select_related("agency", "author")
-        .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
-        .prefetch_related("attachments", Prefetch("assessments", assessments))
-        .order_by("-submitted_at", "-id")
-    )
+    """The task's progress reports, newest first, each with its attachments and assessments (three queries, none
+    more when there is no report)."""
+    reports = _task_reports(task_id=task.pk)
+    if not reports:
+        return reports
+    attachments, assessments = defaultdict(list), defaultdict(list)
+    for attachment in _task_report_attachments(task_id=task.pk):
+        attachments[attachment.report_id].append(attachment)
+    for assessment in _task_report_assessments(task_id=task.pk):
+        assessments[assessment.report_id].append(assessment)
+    for report in reports:
+        report.task = task
+        attach_prefetched(report, "attachments", attachments[report.pk])
+        attach_prefetched(report, "assessments", assessments[report.pk])
+    return reports
 
 
 def task_extensions(task: Task):
@@ -212,29 +271,36 @@ class _Labels:
         return text if len(text) <= 300 else text[:300] + "…"
 
 
-def _m2m_rows(records) -> dict[str, dict[int, list[dict]]]:
-    """The history's many-to-many rows (e.g. a task's themes at each record), per field and record, read in one query
-    per field (``diff_against`` would read them twice per record)."""
-    if not records:
-        return {}
+@cache
+def _history_m2m_query(model, field_name: str):
+    """The rows of one many-to-many field of ``model``'s history (e.g. a task's themes at each record) for one
+    object, in one compiled query (``diff_against`` would read them twice per record)."""
+    m2m_field = next(f for f in _history_model(model)._history_m2m_fields if f.name == field_name)
+    through = getattr(_history_model(model), field_name).model
+    columns = [f.name for f in through._meta.fields if f.editable and f.name not in ("id", "m2m_history_id", "history")]
+
+    @compiled_query
+    def rows(*, object_id: int):
+        return (through.objects.filter(**{f"{m2m_field.m2m_field_name()}_id": object_id})
+                .order_by(m2m_field.m2m_reverse_field_name(), "id").values("history_id", *columns))
+    return rows
+
+
+def _m2m_rows(model, object_id: int) -> dict[str, dict[int, list[dict]]]:
+    """The history's many-to-many rows of one object, per field and history record."""
     result = {}
-    for m2m_field in getattr(type(records[0]), "_history_m2m_fields", []):
-        through = getattr(records[0], m2m_field.name).model
-        columns = [f.name for f in through._meta.fields
-                   if f.editable and f.name not in ("id", "m2m_history_id", "history")]
+    for m2m_field in getattr(_history_model(model), "_history_m2m_fields", []):
         rows = defaultdict(list)
-        for row in (through.objects.filter(history_id__in=[r.pk for r in records])
-                    .order_by(m2m_field.m2m_reverse_field_name(), "id").values("history_id", *columns)):
+        for row in _history_m2m_query(model, m2m_field.name)(object_id=object_id):
             rows[row.pop("history_id")].append(row)
         result[m2m_field.name] = rows
     return result
 
 
-def _entries(model, records, subject, labels: _Labels) -> list[AuditEntry]:
+def _entries(model, records, subject, labels: _Labels, *, m2m: dict) -> list[AuditEntry]:
     by_object = defaultdict(list)
     for record in records:
         by_object[record.id].append(record)
-    m2m = _m2m_rows(records)
     hidden = (AUDIT_HIDDEN_FIELDS & _field_names(model)) | set(m2m)
     entries = []
     for history in by_object.values():
@@ -288,7 +354,30 @@ def _history(model):
     return _history_model(model)._default_manager.all()
 
 
-def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[AuditEntry]:
+@cache
+def _task_history_queries() -> dict:
+    """Per model, the compiled query of the history records that belong to one task (by ``task_id``), oldest first,
+    each with the account that made it (its label only)."""
+    from nq57.reports.models import Assessment, ExtensionRequest, ProgressReport
+
+    def records(model, path: str):
+        @compiled_query
+        def query(*, task_id: int):
+            return (_history(model).filter(**{path: task_id}).select_related("history_user")
+                    .defer(*defer_unshown("history_user", User)).order_by("history_date", "history_id"))
+        return query
+
+    for model in (TaskAssignment, ProgressReport, Assessment, ExtensionRequest):
+        # ``_m2m_rows`` reads by the object's id, which is the task's only for the task's own history
+        if getattr(_history_model(model), "_history_m2m_fields", None):
+            raise ImproperlyConfigured(f"{model.__name__}'s history has many-to-many fields: task_audit misses them.")
+    # an assessment's history by its report's task: the reports the task has (as the page shows them)
+    return {Task: records(Task, "id"), TaskAssignment: records(TaskAssignment, "task_id"),
+            ProgressReport: records(ProgressReport, "task_id"), Assessment: records(Assessment, "report__task_id"),
+            ExtensionRequest: records(ExtensionRequest, "task_id")}
+
+
+def task_audit(task: Task) -> list[AuditEntry]:
     """Every history record of the task, of its lead and coordinating agencies after creation, and of its reports,
     assessments and extension requests, oldest first, each with who, when and the before/after of the fields that
     changed."""
@@ -300,21 +389,18 @@ def task_audit(task: Task, *, report_ids: list[int] | None = None) -> list[Audit
     if "assignments" in getattr(task, "_prefetched_objects_cache", {}):
         for assignment in task.assignments.all():
             labels.cache[(Agency, assignment.agency_id)] = str(assignment.agency)
-    order = ("history_date", "history_id")
-    if report_ids is None:
-        report_ids = list(ProgressReport.objects.filter(task=task).values_list("id", flat=True))
-    sources = [
-        (Task, _history(Task).filter(id=task.pk), lambda r: "Nhiệm vụ"),
-        (TaskAssignment, _history(TaskAssignment).filter(task_id=task.pk),
-         lambda r: f"Cơ quan {r.get_role_display().lower()}: {labels.related(Agency, r.agency_id)}"),
-        (ProgressReport, _history(ProgressReport).filter(task_id=task.pk), lambda r: f"Báo cáo tiến độ #{r.id}"),
-        (Assessment, _history(Assessment).filter(report_id__in=report_ids),
-         lambda r: f"Đánh giá báo cáo #{r.report_id}"),
-        (ExtensionRequest, _history(ExtensionRequest).filter(task_id=task.pk), lambda r: f"Đề xuất gia hạn #{r.id}"),
-    ]
+    subjects = {
+        Task: lambda r: "Nhiệm vụ",
+        TaskAssignment: lambda r: f"Cơ quan {r.get_role_display().lower()}: {labels.related(Agency, r.agency_id)}",
+        ProgressReport: lambda r: f"Báo cáo tiến độ #{r.id}",
+        Assessment: lambda r: f"Đánh giá báo cáo #{r.report_id}",
+        ExtensionRequest: lambda r: f"Đề xuất gia hạn #{r.id}",
+    }
     entries: list[AuditEntry] = []
-    for model, records, subject in sources:
-        entries.extend(_entries(model, list(records.select_related("history_user").order_by(*order)), subject, labels))
+    for model, records in _task_history_queries().items():
+        found = records(task_id=task.pk)
+        m2m = _m2m_rows(model, task.pk) if found else {}
+        entries.extend(_entries(model, found, subjects[model], labels, m2m=m2m))
     entries.sort(key=lambda e: e.at)
     return entries
 

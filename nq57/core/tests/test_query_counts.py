@@ -27,7 +27,7 @@ PINNED = {
     "task page, sub-task form open": 16,  # + the picker's agencies
     "task edit form, fetched": 9,  # session, account, memberships, the task with its agencies and themes, the lists
     "task sub-task form, fetched": 8,  # ... the picker's agencies and the pending extension its deadline hint names
-    "task change log": 15,
+    "task change log": 14,  # an assessment's history by its report's task (no list of the task's report ids first)
     "overview": 12,  # the tally's overdue counts per agency, then their names (was one join over every task)
     "dashboard": 11,  # the weekly overdue trend in one grouped read of the spans, after reading their zone
     "agency page": 14,
