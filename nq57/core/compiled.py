@@ -14,11 +14,12 @@ kept: every call runs its query, so what it returns is never stale.
 
 The builder's contract, checked where it can be:
 
-- keyword-only arguments, each annotated ``int``, ``str``, ``datetime.date`` or ``datetime.datetime`` (aware);
+- keyword-only arguments, each annotated ``int``, ``str``, ``datetime.date``, ``datetime.datetime`` (aware) or
+  ``list[int]`` (ids, used only through ``core.dbfunctions.IdIn``, whose SQL is the same for any number of ids);
 - each argument reaches the SQL unchanged as a parameter: ``filter(pk=pk)``, ``filter(at__gte=since)``; not
   ``filter(pk=pk + 1)``, not ``__icontains`` (which wraps it in ``%``). The first call raises
   ``ImproperlyConfigured`` when a stand-in is not found among the parameters;
-- the query's shape does not depend on the values: no ``if`` on them, no lists (``__in``), no ``None``;
+- the query's shape does not depend on the values: no ``if`` on them, no ``__in`` (``IdIn`` instead), no ``None``;
 - ``int`` arguments are compared for equality (ids): a value outside the 64-bit range matches nothing, as it does
   with Django's own lookup.
 
@@ -39,13 +40,16 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.query import Query
 
+from nq57.core.dbfunctions import IdIn
+
 #: the argument types a builder may take, with the ``connection.ops`` method Django applies to a value of that type
 #: before it becomes a parameter (None: passed as it is)
-ADAPTERS: dict[type, str | None] = {
+ADAPTERS: dict[object, str | None] = {
     int: None,
     str: None,
     dt.date: "adapt_datefield_value",
     dt.datetime: "adapt_datetimefield_value",
+    list[int]: None,  # ids for ``core.dbfunctions.IdIn`` (one parameter, whatever their number)
 }
 _INT64 = range(-(2**63), 2**63)
 
@@ -58,11 +62,17 @@ def _stand_in(kind: type, index: int):
         return f"\u2063nq57-stand-in-{index}"
     if kind is dt.date:
         return dt.date(1, 1, 1) + dt.timedelta(days=3 + 31 * index)
+    if kind == list[int]:
+        return [1_950_000_000 + 7 * index, 1_950_000_001 + 7 * index]
     return dt.datetime(1, 1, 1, 0, 0, 7, tzinfo=dt.UTC) + dt.timedelta(days=3 + 31 * index)
 
 
 def _typed_int(kind: type, ops, value: int) -> int:
     return kind(value)
+
+
+def _id_list(ops, value: list[int]):
+    return IdIn.parameter(ops.connection.vendor, value)
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ class CompiledQuery:
                 elif kind is int and isinstance(value, int) and not isinstance(value, bool) and value == stand_in:
                     # the backend's typed integer (psycopg's Int8 for a 64-bit column, as Django passes it)
                     slots.append((position, name, functools.partial(_typed_int, type(value))))
+                elif kind == list[int] and value == IdIn.parameter(connection.vendor, stand_in):
+                    slots.append((position, name, _id_list))
                 elif adapter and value == getattr(connection.ops, adapter)(stand_in):
                     slots.append((position, name, getattr(type(connection.ops), adapter)))
                 else:
@@ -142,6 +154,11 @@ class CompiledQuery:
             raise TypeError(f"{self.build.__qualname__} takes {', '.join(self.kinds)}; got {', '.join(values)}.")
         for name, value in values.items():
             kind = self.kinds[name]
+            if kind == list[int]:
+                if not isinstance(value, list | tuple) or not all(
+                        isinstance(i, int) and not isinstance(i, bool) for i in value):
+                    raise TypeError(f"{self.build.__qualname__}: {name} must be a list of int.")
+                continue
             if (not isinstance(value, kind) or isinstance(value, bool)
                     or (kind is dt.date and isinstance(value, dt.datetime))):
                 raise TypeError(f"{self.build.__qualname__}: {name} must be {kind.__name__}, not "

@@ -9,6 +9,7 @@ The daily scan, reminders, digests and notifications live in ``nq57.monitoring.a
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -36,7 +37,8 @@ from nq57.agencies.models import Agency
 from nq57.agencies.naming import display_name
 from nq57.core import badges
 from nq57.core.columns import defer_unshown
-from nq57.core.dbfunctions import WeekIndex
+from nq57.core.compiled import compiled_query
+from nq57.core.dbfunctions import IdIn, WeekIndex
 from nq57.core.links import pk_url
 from nq57.monitoring.models import ReportSnapshot, ReportSnapshotEntry
 from nq57.notices.models import Notice
@@ -194,7 +196,6 @@ class LinkedCount:
 
 def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 10) -> dict:
     """The numbers of the home page, each with the task-list link that shows exactly those tasks."""
-    roots = Task.objects.filter(parent__isnull=True)
     by_status, by_timing, _ = _all_status_timing_counts(today=today)
     statuses = [LinkedCount(TaskStatus(s).label, by_status[s], task_list_url(status=s), badges.css(s))
                 for s in STATUS_ORDER]
@@ -202,26 +203,18 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
                for t in TIMING_ORDER]
 
     due_to = today + dt.timedelta(days=due_days)
-    window = roots.filter(deadline_due__gte=today, deadline_due__lte=due_to)
-    due_counts = {status: n for status, n in TaskTally.objects.filter(
-        kind=TallyKind.ALL, deadline_due__gte=today, deadline_due__lte=due_to,
-    ).values_list("status").annotate(count=Sum("n")).order_by() if n}
+    due_counts = {status: n for status, n in _due_counts(today=today, due_to=due_to) if n}
     due_by_status = [
         LinkedCount(TaskStatus(s).label, due_counts.get(s, 0), task_list_url(status=s, due_from=today, due_to=due_to),
                     badges.css(s))
         for s in STATUS_ORDER
     ]
-    due_tasks = list(window.exclude(status=TaskStatus.DONE).select_related("notice")
-                     .defer(*defer_unshown("notice", Notice)).order_by("deadline_due", "id")[:limit])
+    due_tasks = _due_tasks(limit)(today=today, due_to=due_to)
     _attach_leads(due_tasks)
 
     # the lead agencies' tally rows of open tasks (the overdue condition on their dates), one agency name query
-    overdue_counts = dict(TaskTally.objects.filter(Timing.tally_conditions(today=today)[Timing.OPEN_OVERDUE],
-                                                   kind=TallyKind.LEAD)
-                          .values_list("agency_id").annotate(count=Sum("n")).filter(count__gt=0).order_by())
-    agencies = (list(Agency.objects.filter(pk__in=overdue_counts).order_by("name").values_list("id", "name",
-                                                                                              "short_name"))
-                if overdue_counts else [])
+    overdue_counts = dict(_lead_overdue_counts(today=today))
+    agencies = _agency_labels(ids=list(overdue_counts)) if overdue_counts else []
     overdue_by_agency = sorted((  # most overdue first, then by name (the database's collation, as before)
         {
             "agency_id": pk,
@@ -248,21 +241,70 @@ def overview(*, today: dt.date, due_days: int = OVERVIEW_DUE_DAYS, limit: int = 
         "due_tasks": due_tasks,
         "overdue_by_agency": overdue_by_agency,
         "awaiting_count": awaiting.count(),
-        "awaiting": list(awaiting.select_related("task__notice", "agency", "author").defer(
-            *defer_unshown("task__notice", Notice), *defer_unshown("agency", Agency), *defer_unshown("author", User))
-            .order_by("-submitted_at")[:limit]),
+        "awaiting": _awaiting(limit)(),
     }
+
+
+# the overview's queries, compiled once per process (``core.compiled``): the same shape on every request
+
+
+@compiled_query
+def _due_counts(*, today: dt.date, due_to: dt.date):
+    """Top-level tasks due from ``today`` to ``due_to``, per status, from the tally."""
+    return (TaskTally.objects.filter(kind=TallyKind.ALL, deadline_due__gte=today, deadline_due__lte=due_to)
+            .values_list("status").annotate(count=Sum("n")).order_by())
+
+
+@cache
+def _due_tasks(limit: int):
+    @compiled_query
+    def query(*, today: dt.date, due_to: dt.date):
+        """The first ``limit`` not-done top-level tasks due from ``today`` to ``due_to``, soonest first."""
+        return (Task.objects.filter(parent__isnull=True, deadline_due__gte=today, deadline_due__lte=due_to)
+                .exclude(status=TaskStatus.DONE).select_related("notice").defer(*defer_unshown("notice", Notice))
+                .order_by("deadline_due", "id")[:limit])
+    return query
+
+
+@compiled_query
+def _lead_overdue_counts(*, today: dt.date):
+    """(agency id, open overdue top-level tasks it leads), for the agencies that have some."""
+    return (TaskTally.objects.filter(Timing.tally_conditions(today=today)[Timing.OPEN_OVERDUE], kind=TallyKind.LEAD)
+            .values_list("agency_id").annotate(count=Sum("n")).filter(count__gt=0).order_by())
+
+
+@cache
+def _awaiting(limit: int):
+    @compiled_query
+    def query():
+        """The ``limit`` reports last submitted that wait for assessment."""
+        return (ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+                .select_related("task__notice", "agency", "author")
+                .defer(*defer_unshown("task__notice", Notice), *defer_unshown("agency", Agency),
+                       *defer_unshown("author", User))
+                .order_by("-submitted_at")[:limit])
+    return query
 
 
 def _attach_leads(tasks: list[Task]) -> None:
     """Set ``task.lead_names`` for a page of tasks with one query."""
     leads: dict[int, list[str]] = {}
-    rows = (TaskAssignment.objects.filter(task__in=[t.pk for t in tasks], role=AssignmentRole.LEAD)
-            .select_related("agency").order_by("id"))
-    for assignment in rows:
+    for assignment in _lead_assignments(task_ids=[t.pk for t in tasks]) if tasks else ():
         leads.setdefault(assignment.task_id, []).append(assignment.agency.display_name)
     for task in tasks:
         task.lead_names = leads.get(task.pk, [])
+
+
+@compiled_query
+def _lead_assignments(*, task_ids: list[int]):
+    return (TaskAssignment.objects.filter(IdIn("task_id", task_ids), role=AssignmentRole.LEAD)
+            .select_related("agency").defer(*defer_unshown("agency", Agency)).order_by("id"))
+
+
+@compiled_query
+def _agency_labels(*, ids: list[int]):
+    """(id, name, short name) of the agencies ``ids``, by name (the database's collation)."""
+    return Agency.objects.filter(IdIn("pk", ids)).order_by("name").values_list("id", "name", "short_name")
 
 
 # --- dashboard series (plotted in charts.py) --------------------------------------------------------------------

@@ -62,11 +62,17 @@ class Timing(models.TextChoices):
     OPEN_OVERDUE = "open_overdue", "Chưa hoàn thành, đã quá hạn"
 
     @classmethod
-    def conditions(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> dict[str, Q]:
+    def soon(cls, *, today: dt.date, due_soon_days: int | None = None) -> dt.date:
+        """The last day of the due-soon window that starts ``today``."""
+        return today + dt.timedelta(days=settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days)
+
+    @classmethod
+    def conditions(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "",
+                   soon: dt.date | None = None) -> dict[str, Q]:
         """Each class as a plain condition on the task's columns (index friendly, no CASE); the conditions exclude
-        each other and together cover every task. ``prefix`` reaches the task through a relation ("task__")."""
-        window = settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days
-        soon = today + dt.timedelta(days=window)
+        each other and together cover every task. ``prefix`` reaches the task through a relation ("task__").
+        ``soon`` (default ``cls.soon(...)``) is passed by a query compiled once (``core.compiled``)."""
+        soon = cls.soon(today=today, due_soon_days=due_soon_days) if soon is None else soon
 
         def q(**lookups) -> Q:
             return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
@@ -87,10 +93,11 @@ class Timing(models.TextChoices):
         }
 
     @classmethod
-    def tally_conditions(cls, *, today: dt.date, due_soon_days: int | None = None) -> dict[str, Q]:
+    def tally_conditions(cls, *, today: dt.date, due_soon_days: int | None = None,
+                         soon: dt.date | None = None) -> dict[str, Q]:
         """``conditions`` on the rows of ``TaskTally`` (its ``late`` column stands for "completed after the due
         date"; the open classes read the same date columns)."""
-        conditions = cls.conditions(today=today, due_soon_days=due_soon_days)
+        conditions = cls.conditions(today=today, due_soon_days=due_soon_days, soon=soon)
         done = Q(status=TaskStatus.DONE)
         conditions[cls.DONE_ON_TIME] = done & Q(late=False)
         conditions[cls.DONE_LATE] = done & Q(late=True)
@@ -353,14 +360,13 @@ class Task(models.Model):
 
     def timing(self, *, today: dt.date, due_soon_days: int | None = None) -> str:
         """The rule of ``Timing.conditions`` for one task in memory (tested against the same table of cases)."""
-        window = settings.DUE_SOON_DAYS if due_soon_days is None else due_soon_days
         if self.status == TaskStatus.DONE:
             if self.deadline_due is None or (self.completed_on and self.completed_on <= self.deadline_due):
                 return Timing.DONE_ON_TIME
             return Timing.DONE_LATE
         if Task.late_since(self, today=today) is not None:  # also called unbound on plain rows (api)
             return Timing.OPEN_OVERDUE
-        if self.deadline_due and self.deadline_due <= today + dt.timedelta(days=window):
+        if self.deadline_due and self.deadline_due <= Timing.soon(today=today, due_soon_days=due_soon_days):
             return Timing.DUE_SOON
         return Timing.OPEN_IN_TIME
 

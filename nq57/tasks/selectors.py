@@ -25,18 +25,36 @@ from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskT
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
 
 
+def _tally_sum_expressions(*, today: dt.date, soon: dt.date | None = None) -> dict:
+    conditions = Timing.tally_conditions(today=today, soon=soon)
+    return {"total": Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in TaskStatus.values},
+            **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()}}
+
+
+@cache
+def _tally_sums_query(kind: str, group: tuple[str, ...]):
+    """``tally_sums`` of every row of ``kind`` grouped by ``group``: the overview's and the dashboard's query,
+    compiled once per process (``core.compiled``)."""
+    @compiled_query
+    def query(*, today: dt.date, soon: dt.date):
+        return (TaskTally.objects.filter(kind=kind).values(*group)
+                .annotate(**_tally_sum_expressions(today=today, soon=soon)).order_by())
+    return query
+
+
 def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filters) -> list[dict]:
     """Sums of ``TaskTally`` rows of ``kind`` (kept by triggers in each write's transaction: exact, never stale),
     grouped by ``group``: "total", one sum per status ("s_<status>") and one per timing class ("t_<class>",
     ``Timing.tally_conditions``). Without ``group``, one row (zeros when nothing matches)."""
-    conditions = Timing.tally_conditions(today=today)
-    sums = {"total": Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in TaskStatus.values},
-            **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()}}
-    rows = TaskTally.objects.filter(kind=kind, **filters)
+    sums = _tally_sum_expressions(today=today)
     if not group:
-        return [{key: value or 0 for key, value in rows.aggregate(**sums).items()}]
-    return [{key: (value or 0) if key in sums else value for key, value in row.items()}
-            for row in rows.values(*group).annotate(**sums).order_by()]
+        return [{key: value or 0 for key, value in
+                 TaskTally.objects.filter(kind=kind, **filters).aggregate(**sums).items()}]
+    if filters:
+        rows = TaskTally.objects.filter(kind=kind, **filters).values(*group).annotate(**sums).order_by()
+    else:
+        rows = _tally_sums_query(kind, tuple(group))(today=today, soon=Timing.soon(today=today))
+    return [{key: (value or 0) if key in sums else value for key, value in row.items()} for row in rows]
 
 
 @compiled_query
