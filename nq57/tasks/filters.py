@@ -9,6 +9,7 @@ or "30 TB TGV"; whole-phrase hits first in the default order), ``parent`` ("root
 update time; the default is the notice order).
 """
 
+import datetime as dt
 import re
 
 import django_filters
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from nq57.agencies.models import Agency
 from nq57.agencies.widgets import AgencySelect
+from nq57.core.compiled import compiled_query
+from nq57.core.dbfunctions import IdIn
 from nq57.notices.models import Notice
 from nq57.tasks.models import AssignmentRole, Task, TaskAssignment, TaskStatus, Timing, search_words
 from nq57.taxonomy.models import Programme, Theme
@@ -137,33 +140,54 @@ ROW_FIELDS = ("notice_id", "parent_id", "path", "text", "deadline_kind", "deadli
 ROW_ASSIGNMENT_FIELDS = ("task_id", "role", "assigned_name", "agency__name", "agency__short_name")
 
 
-def base_queryset(*, today=None):
-    """Tasks annotated with their timing class, with what every list row shows loaded in a fixed number of queries."""
+def base_queryset(*, today=None, soon: dt.date | None = None, prefetch: bool = True):
+    """Tasks annotated with their timing class, with what every list row shows loaded in a fixed number of queries
+    (``prefetch=False``: without their assignments, which ``attach_row_assignments`` reads)."""
     from django.db.models import Prefetch
 
     today = today or timezone.localdate()
-    assignments = (TaskAssignment.objects.select_related("agency").only(*ROW_ASSIGNMENT_FIELDS)
-                   .order_by("role", "id"))
-    return (
-        Task.objects.with_timing(today=today)
-        .select_related("notice")
-        .only(*ROW_FIELDS)
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-    )
+    queryset = Task.objects.with_timing(today=today, soon=soon).select_related("notice").only(*ROW_FIELDS)
+    return queryset.prefetch_related(Prefetch("assignments", queryset=_row_assignments())) if prefetch else queryset
+
+
+def _row_assignments():
+    return TaskAssignment.objects.select_related("agency").only(*ROW_ASSIGNMENT_FIELDS).order_by("role", "id")
+
+
+@compiled_query
+def _rows_by_id(*, today: dt.date, soon: dt.date, ids: list[int]):
+    return base_queryset(today=today, soon=soon, prefetch=False).filter(IdIn("pk", ids))
+
+
+@compiled_query
+def _row_assignments_of(*, task_ids: list[int]):
+    return _row_assignments().filter(IdIn("task_id", task_ids))
+
+
+def rows_by_id(ids: list[int], *, today: dt.date) -> list[Task]:
+    """The list rows (``base_queryset``) of the tasks ``ids``, in that order, with their lead and coordinating
+    assignments (``pages.decorate``): two queries compiled once per process (``core.compiled``)."""
+    found = {task.pk: task for task in _rows_by_id(today=today, soon=Timing.soon(today=today), ids=ids)}
+    assignments: dict[int, list] = {}
+    for assignment in _row_assignments_of(task_ids=list(found)) if found else ():
+        assignments.setdefault(assignment.task_id, []).append(assignment)
+    for task in found.values():
+        rows = assignments.get(task.pk, [])
+        task.lead_assignments = [a for a in rows if a.role == AssignmentRole.LEAD]
+        task.partner_assignments = [a for a in rows if a.role == AssignmentRole.COORDINATING]
+    return [found[pk] for pk in ids if pk in found]
 
 
 class TasksInOrder:
     """A list of tasks whose order (and so each page) comes from ``ids``, a query of task ids in list order, and
-    whose rows come from ``rows`` by id (the filter's unfiltered ``queryset``: the ids already answer the filters):
-    what ``Paginator`` slices when ``TaskFilter.ordered_ids`` answers."""
+    whose rows come from ``rows_by_id`` (the ids already answer the filters): what ``Paginator`` slices when
+    ``TaskFilter.ordered_ids`` answers."""
 
-    def __init__(self, ids, rows):
-        self.ids, self.rows = ids, rows
+    def __init__(self, ids, *, today: dt.date):
+        self.ids, self.today = ids, today
 
     def __getitem__(self, index: slice) -> list:
-        page = list(self.ids[index])
-        found = {task.pk: task for task in self.rows.filter(pk__in=page)}
-        return [found[pk] for pk in page if pk in found]
+        return rows_by_id(list(self.ids[index]), today=self.today)
 
     def count(self) -> int:
         return self.ids.count()
@@ -171,7 +195,8 @@ class TasksInOrder:
 
 class TaskFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(), method="filter_agency", label="Cơ quan", error_messages=MODEL_ERROR,
+        queryset=Agency.objects.only(*Agency.LABEL_FIELDS), method="filter_agency", label="Cơ quan",
+        error_messages=MODEL_ERROR,
         widget=AgencySelect, empty_label="Mọi cơ quan",
     )
     role = django_filters.ChoiceFilter(
@@ -190,7 +215,8 @@ class TaskFilter(django_filters.FilterSet):
         empty_label="Mọi chủ đề", error_messages=MODEL_ERROR,
     )
     notice = django_filters.ModelChoiceFilter(
-        queryset=Notice.objects.all(), label="Thông báo", empty_label="Mọi thông báo", error_messages=MODEL_ERROR
+        queryset=Notice.objects.only(*Notice.LABEL_FIELDS), label="Thông báo", empty_label="Mọi thông báo",
+        error_messages=MODEL_ERROR,
     )
     programme = django_filters.ModelChoiceFilter(
         queryset=Programme.objects.all(), field_name="notice__programme", label="Chương trình",
@@ -333,7 +359,7 @@ class TaskFilter(django_filters.FilterSet):
         """What the HTML list pages through: ``TasksInOrder`` when ``ordered_ids`` answers (the page's ids already
         answer every filter, so their rows come from the unfiltered ``queryset``), else ``sorted_qs``."""
         ids = self.ordered_ids()
-        return TasksInOrder(ids, self.queryset) if ids is not None else self.sorted_qs()
+        return TasksInOrder(ids, today=self.today) if ids is not None else self.sorted_qs()
 
     def filter_timing(self, queryset, name, value):
         return queryset.filter(Timing.condition(value, today=self.today))

@@ -108,9 +108,10 @@ class Timing(models.TextChoices):
         return cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)[timing]
 
     @classmethod
-    def case(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "") -> Case:
+    def case(cls, *, today: dt.date, due_soon_days: int | None = None, prefix: str = "",
+             soon: dt.date | None = None) -> Case:
         """The class of each row as one database expression, built from ``conditions``."""
-        conditions = cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix)
+        conditions = cls.conditions(today=today, due_soon_days=due_soon_days, prefix=prefix, soon=soon)
         return Case(*(When(condition, then=Value(str(timing))) for timing, condition in conditions.items()),
                     default=Value(str(cls.OPEN_IN_TIME)), output_field=models.CharField())
 
@@ -234,10 +235,10 @@ class TaskQuerySet(models.QuerySet):
 
         return tasks_visible_to(user, self)
 
-    def with_timing(self, *, today: dt.date, due_soon_days: int | None = None):
+    def with_timing(self, *, today: dt.date, due_soon_days: int | None = None, soon: dt.date | None = None):
         """Annotate ``timing`` (a ``Timing`` value) computed in the database from ``Timing.conditions``, so lists
         filter and count by it."""
-        return self.annotate(timing=Timing.case(today=today, due_soon_days=due_soon_days))
+        return self.annotate(timing=Timing.case(today=today, due_soon_days=due_soon_days, soon=soon))
 
     def filter_timing(self, timing: str, *, today: dt.date):
         """The tasks of one timing class, by its plain condition (no annotation)."""
