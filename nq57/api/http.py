@@ -302,7 +302,8 @@ def page_count(start: int, rows: list, more: bool, count: Callable[[], int]) -> 
 
 def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str | None,
              serialize: Callable[[list], list], columns: tuple[str, ...] | None = None,
-             order: tuple[str, ...] = ("id",), count: Callable[[], int] | None = None) -> dict:
+             order: tuple[str, ...] = ("id",), count: Callable[[], int] | None = None,
+             first_rows: Callable[[int], list] | None = None) -> dict:
     """``?page=N`` (with ``count``) or ``?cursor=…`` (keyset, no count); ``page_size`` up to 200.
 
     Lists are ordered by ``order`` (default ``id``; names with ``-`` descending, NULLs last, the last name unique)
@@ -311,7 +312,9 @@ def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str |
     ``serialize`` are tuples of those columns (the first one ``id``) instead of model instances. The count is
     computed on every request (``?page=`` only): read off the page when it is the list's last (``page_count``),
     else by ``count`` when the caller has a cheaper exact way (the task filter's index count); whether there is a
-    next page is decided by fetching one row more than the page, never from the count.
+    next page is decided by fetching one row more than the page, never from the count. ``first_rows(limit)``, when
+    given, answers the first page's rows (model instances, the first ``limit`` of ``queryset`` in ``order``) from a
+    query compiled once (``core.compiled``): the page most calls ask for.
     """
     size = page_size or DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -355,7 +358,11 @@ def paginate(queryset, *, page: int | None, page_size: int | None, cursor: str |
     if number < 1 or number > 10**6:
         raise ApiError(422, "invalid", "Dữ liệu gửi lên không hợp lệ.", {"page": ["Số trang không hợp lệ."]})
     start = (number - 1) * size
-    rows, keys = fetch(ordered[start:start + size + 1])
+    if first_rows is not None and start == 0 and not columns:
+        rows = first_rows(size + 1)
+        keys = [tuple(getattr(row, name) for name in names) for row in rows]
+    else:
+        rows, keys = fetch(ordered[start:start + size + 1])
     more = len(rows) > size
     return {"count": page_count(start, rows, more, count or queryset.order_by().count), "page": number,
             "page_size": size,

@@ -26,6 +26,8 @@ from nq57.reports.schemas import (
     report_etag,
     report_out,
     report_queryset,
+    reports_out,
+    task_reports_first,
 )
 from nq57.reports.services import extension_decide, extension_request, report_assess, report_submit
 from nq57.tasks.models import Task
@@ -43,7 +45,8 @@ def report_list(request, task_id: int, page: int | None = None, page_size: int |
                 cursor: str | None = None):
     # ``task__pk``: an id past 64 bits matches nothing (``task_id=`` would reach the database and fail)
     answer = paginate(report_queryset().filter(task__pk=task_id), page=page, page_size=page_size, cursor=cursor,
-                      serialize=lambda rows: [report_out(r) for r in rows])
+                      serialize=reports_out,
+                      first_rows=lambda limit: task_reports_first(limit)(task_id=task_id))
     # a report found proves its task exists; an empty list asks (the task's row itself is not needed)
     if not answer["results"] and not Task.objects.filter(pk=task_id).exists():
         raise Http404("Không tìm thấy nhiệm vụ.")
@@ -54,8 +57,9 @@ def report_list(request, task_id: int, page: int | None = None, page_size: int |
             summary="Chi tiết báo cáo tiến độ (có ETag)", operation_id="nq57_api_endpoints_tasks_report_detail")
 def report_detail(request, report_id: int, response: HttpResponse):
     report = get_object_or_404(report_queryset(), pk=report_id)
-    response["ETag"] = report_etag(report)
-    return report_out(report)
+    answer = reports_out([report])[0]
+    response["ETag"] = report_etag(report, assessments=len(answer["assessments"]))
+    return answer
 
 
 _REPORT_JSON_SCHEMA = ReportIn.model_json_schema()

@@ -1,9 +1,9 @@
 """The API shapes of progress reports, assessments and extension requests, and their one serialiser each."""
 
 import datetime as dt
+from functools import cache
 from typing import Literal
 
-from django.db.models import Prefetch
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -11,6 +11,7 @@ from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.core import limits
 from nq57.core.columns import defer_unshown
+from nq57.core.compiled import compiled_query
 from nq57.tasks.schemas import StatusLiteral
 
 
@@ -93,15 +94,34 @@ class ExtensionOut(Out):
 
 
 def report_queryset():
-    """Reports with what ``report_out`` shows (agency, author, attachments, assessments with their assessor)."""
+    """Reports with their agency and author (labels only); ``reports_out`` reads their attachments and
+    assessments."""
     from nq57.accounts.models import User
     from nq57.agencies.models import Agency
-    from nq57.reports.models import Assessment, ProgressReport
+    from nq57.reports.models import ProgressReport
 
-    assessments = Assessment.objects.select_related("assessor").defer(*defer_unshown("assessor", User))
     return (ProgressReport.objects.select_related("agency", "author")
-            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
-            .prefetch_related("attachments", Prefetch("assessments", assessments)))
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)))
+
+
+@cache
+def task_reports_first(limit: int):
+    """The first ``limit`` reports of a task by id (``report_queryset``): the API list's first page, compiled once
+    per page size (``core.compiled``)."""
+    @compiled_query
+    def query(*, task_id: int):
+        return report_queryset().filter(task_id=task_id).order_by("id")[:limit]
+    return query
+
+
+def reports_out(reports) -> list[dict]:
+    """``report_out`` of each report of ``report_queryset``, their attachments and assessments read in two
+    queries (``reports.selectors.report_details``)."""
+    from nq57.reports.selectors import report_details
+
+    attachments, assessments = report_details([report.pk for report in reports])
+    return [report_out(report, attachments=attachments[report.pk], assessments=assessments[report.pk])
+            for report in reports]
 
 
 def assessment_out(assessment) -> dict:
@@ -114,11 +134,9 @@ def attachment_out(attachment) -> dict:
             "content_type": attachment.content_type}
 
 
-def report_out(report, *, attachments=None, assessments=None) -> dict:
-    """``ReportOut`` of a report read with ``report_queryset``; a report just written passes its ``attachments``
-    and ``assessments`` (none yet) so nothing is read back."""
-    attachments = report.attachments.all() if attachments is None else attachments
-    assessments = report.assessments.all() if assessments is None else assessments
+def report_out(report, *, attachments, assessments) -> dict:
+    """``ReportOut`` of a report of ``report_queryset`` with its ``attachments`` and ``assessments`` (read by
+    ``reports_out``; a report just written has its attachments in hand and no assessment yet)."""
     return {
         "id": report.pk, "task_id": report.task_id, "agency": agency_brief(report.agency), "author": str(report.author),
         "period_start": report.period_start, "period_end": report.period_end, "text": report.text,
@@ -129,9 +147,8 @@ def report_out(report, *, attachments=None, assessments=None) -> dict:
     }
 
 
-def report_etag(report, *, assessments: int | None = None) -> str:
-    count = len(report.assessments.all()) if assessments is None else assessments
-    return f'"report-{report.pk}-{report.state}-{count}"'
+def report_etag(report, *, assessments: int) -> str:
+    return f'"report-{report.pk}-{report.state}-{assessments}"'
 
 
 def extension_out(request) -> dict:

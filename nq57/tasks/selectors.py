@@ -170,32 +170,13 @@ def _task_reports(*, task_id: int):
             .order_by("-submitted_at", "-id"))
 
 
-@compiled_query
-def _task_report_attachments(*, task_id: int):
-    from nq57.reports.models import ReportAttachment
-
-    return ReportAttachment.objects.filter(report__task_id=task_id).order_by("id")
-
-
-@compiled_query
-def _task_report_assessments(*, task_id: int):
-    from nq57.reports.models import Assessment
-
-    return (Assessment.objects.filter(report__task_id=task_id).select_related("assessor")
-            .defer(*defer_unshown("assessor", User)).order_by("-assessed_at", "-id"))
-
-
 def task_reports(task: Task):
     """The task's progress reports, newest first, each with its attachments and assessments (three queries, none
     more when there is no report)."""
+    from nq57.reports.selectors import report_details
+
     reports = _task_reports(task_id=task.pk)
-    if not reports:
-        return reports
-    attachments, assessments = defaultdict(list), defaultdict(list)
-    for attachment in _task_report_attachments(task_id=task.pk):
-        attachments[attachment.report_id].append(attachment)
-    for assessment in _task_report_assessments(task_id=task.pk):
-        assessments[assessment.report_id].append(assessment)
+    attachments, assessments = report_details([report.pk for report in reports])
     for report in reports:
         report.task = task
         attach_prefetched(report, "attachments", attachments[report.pk])
