@@ -100,6 +100,16 @@ class _BoundQuery(Query):
     clone = chain
 
 
+class _TemplateQuery(Query):
+    """The query a builder returned, kept to make each call's QuerySet: chained, it gives a ``_BoundQuery`` sharing
+    its parts (only read while a call's rows are made) instead of Django's clone of every part."""
+
+    def chain(self, klass=None):
+        bound = object.__new__(_BoundQuery)
+        bound.__dict__.update(self.__dict__)
+        return bound
+
+
 class CompiledQuery:
     """The callable ``compiled_query`` returns."""
 
@@ -146,6 +156,7 @@ class CompiledQuery:
             raise ImproperlyConfigured(
                 f"{self.build.__qualname__}: {', '.join(sorted(missing))} did not reach the SQL as a parameter "
                 "unchanged (see nq57.core.compiled for what a builder may do).")
+        queryset.query.__class__ = _TemplateQuery
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), compiler=compiler, queryset=queryset)
 
     def _check(self, values: dict) -> bool:
@@ -184,8 +195,7 @@ class CompiledQuery:
         compiler = copy.copy(entry.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (entry.sql, tuple(params))
-        queryset = entry.queryset._chain()
-        queryset.query.__class__ = _BoundQuery
+        queryset = entry.queryset._clone()  # its query: a _BoundQuery (``_TemplateQuery.chain``)
         queryset.query.bound_compiler = compiler
         return list(queryset)
 
