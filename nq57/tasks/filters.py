@@ -165,16 +165,14 @@ def _row_assignments_of(*, task_ids: list[int]):
 
 
 def rows_by_id(ids: list[int], *, today: dt.date) -> list[Task]:
-    """The list rows (``base_queryset``) of the tasks ``ids``, in that order, with their lead and coordinating
-    assignments (``pages.decorate``): two queries compiled once per process (``core.compiled``)."""
+    """The list rows (``base_queryset``) of the tasks ``ids``, in that order, with their assignments as
+    ``row_assignments`` (read by ``pages.decorate``): two queries compiled once per process (``core.compiled``)."""
     found = {task.pk: task for task in _rows_by_id(today=today, soon=Timing.soon(today=today), ids=ids)}
     assignments: dict[int, list] = {}
     for assignment in _row_assignments_of(task_ids=list(found)) if found else ():
         assignments.setdefault(assignment.task_id, []).append(assignment)
     for task in found.values():
-        rows = assignments.get(task.pk, [])
-        task.lead_assignments = [a for a in rows if a.role == AssignmentRole.LEAD]
-        task.partner_assignments = [a for a in rows if a.role == AssignmentRole.COORDINATING]
+        task.row_assignments = assignments.get(task.pk, [])
     return [found[pk] for pk in ids if pk in found]
 
 

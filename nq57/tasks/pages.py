@@ -24,11 +24,11 @@ from nq57.tasks.models import AssignmentRole, Task, Timing
 
 def decorate(task: Task) -> Task:
     """Attach what list rows and badges show (lead/partner assignments, labels, badge classes) to a task (its
-    assignments from its prefetched ``assignments``, unless ``filters.rows_by_id`` attached them)."""
-    if "lead_assignments" not in task.__dict__:
-        rows = list(task.assignments.all())
-        task.lead_assignments = [a for a in rows if a.role == AssignmentRole.LEAD]
-        task.partner_assignments = [a for a in rows if a.role == AssignmentRole.COORDINATING]
+    assignments as ``filters.rows_by_id`` attached them, else its prefetched ``assignments``)."""
+    rows = task.__dict__.get("row_assignments")
+    rows = list(task.assignments.all()) if rows is None else rows
+    task.lead_assignments = [a for a in rows if a.role == AssignmentRole.LEAD]
+    task.partner_assignments = [a for a in rows if a.role == AssignmentRole.COORDINATING]
     timing = getattr(task, "timing_value", None) or task.timing(today=timezone.localdate())
     task.timing_value = timing
     task.timing_label = Timing(timing).label
