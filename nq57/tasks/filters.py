@@ -191,8 +191,29 @@ class TasksInOrder:
         return self.ids.count()
 
 
+class _ListedChoices(django_filters.fields.ModelChoiceIterator):
+    """A filter's options read as one plain list: ``QuerySet.iterator()``, which Django's iterator uses, opens a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) for a list of a few dozen themes or notices."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for instance in self.queryset:
+            yield self.choice(instance)
+
+
+class _ListedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ListedChoices
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _ListedChoiceField
+
+
 class TaskFilter(django_filters.FilterSet):
-    agency = django_filters.ModelChoiceFilter(
+    agency = ModelChoiceFilter(
         queryset=Agency.objects.only(*Agency.LABEL_FIELDS), method="filter_agency", label="Cơ quan",
         error_messages=MODEL_ERROR,
         widget=AgencySelect, empty_label="Mọi cơ quan",
@@ -208,15 +229,15 @@ class TaskFilter(django_filters.FilterSet):
         choices=Timing.choices, method="filter_timing", label="Phân loại thời hạn", empty_label="Mọi phân loại",
         error_messages=CHOICE_ERROR,
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = ModelChoiceFilter(
         queryset=Theme.objects.all(), to_field_name="code", field_name="themes", label="Chủ đề",
         empty_label="Mọi chủ đề", error_messages=MODEL_ERROR,
     )
-    notice = django_filters.ModelChoiceFilter(
+    notice = ModelChoiceFilter(
         queryset=Notice.objects.only(*Notice.LABEL_FIELDS), label="Thông báo", empty_label="Mọi thông báo",
         error_messages=MODEL_ERROR,
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ModelChoiceFilter(
         queryset=Programme.objects.all(), field_name="notice__programme", label="Chương trình",
         empty_label="Mọi chương trình", error_messages=MODEL_ERROR,
     )
@@ -253,10 +274,31 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
-        if kwargs.get("queryset") is None:
-            kwargs["queryset"] = base_queryset(today=self.today)
+        given = kwargs.get("queryset")
         super().__init__(data, *args, **kwargs)
-        self.form.fields["agency"].empty_label = "Mọi cơ quan"
+        # ``base_queryset`` (an annotated query, most of a millisecond to build) only when ``qs`` is read: a page of
+        # ``sorted_list`` by ids reads its rows with ``rows_by_id``
+        self._queryset = given
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = base_queryset(today=self.today)
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, value):
+        self._queryset = value
+
+    def get_form_class(self):
+        """The filter form's class, built once per process (django-filter builds a class, and every field of it,
+        per filter set): its fields depend on nothing of the request; each form still gets its own copies."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            form_class = super().get_form_class()
+            form_class.base_fields["agency"].empty_label = "Mọi cơ quan"
+            cls._form_class = form_class
+        return cls._form_class
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
