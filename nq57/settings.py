@@ -295,6 +295,8 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, their read compiled once per process (``core.sessions``)
+SESSION_ENGINE = "nq57.core.sessions"
 
 LOGGING = {
     "version": 1,

@@ -314,7 +314,8 @@ def agency_stats(*, today: dt.date) -> list[dict]:
     """Per lead agency: tasks by status, and done on time / done late / open overdue (``Timing.conditions``), with
     the agency's ``OnTimeRate`` under "on_time_rate". One grouped query over the lead agencies' tally rows (kept
     by triggers in each write's transaction; a task with two lead agencies counts for each), one for the names."""
-    rows = [r for r in tally_sums(TallyKind.LEAD, today=today, group=("agency_id",)) if r["total"]]
+    rows = [r for r in tally_sums(TallyKind.LEAD, today=today, group=("agency_id",),
+                                  classes=(Timing.DONE_ON_TIME, Timing.DONE_LATE, Timing.OPEN_OVERDUE)) if r["total"]]
     names = {pk: (name, short_name) for pk, name, short_name in
              Agency.objects.filter(pk__in=[r["agency_id"] for r in rows]).values_list("id", "name", "short_name")}
     result = []
@@ -389,16 +390,21 @@ def _overdue_span_weeks(ends: list[dt.date]):
     """(first week index counted, first not counted, tasks) from the ``OverdueSpan`` rows (kept by triggers; a few
     thousand at 100,000 tasks): a span counts at a week end E when ``starts_on <= E < ends_on``; week end i is
     ``ends[0]`` + 7i days, the last one today."""
-    first, today_ = day_number(ends[0]), day_number(ends[-1])
-    last = len(ends) - 1
+    first = day_number(ends[0])
+    return _overdue_span_groups(first=first, last_day=day_number(ends[-1]), origin=first - 6, after_last=len(ends))
 
+
+@compiled_query
+def _overdue_span_groups(*, first: int, last_day: int, origin: int, after_last: int):
+    """``_overdue_span_weeks``'s query (compiled once per process): the day numbers of the first and the last week
+    end, the day numbering's origin for week indexes (``first`` - 6) and the index past the last week."""
     def first_end_on_or_after(column: str) -> Case:
-        return Case(When(**{f"{column}__isnull": True}, then=Value(last + 1)),
-                    When(**{f"{column}__gt": today_}, then=Value(last + 1)),
+        return Case(When(**{f"{column}__isnull": True}, then=Value(after_last)),
+                    When(**{f"{column}__gt": last_day}, then=Value(after_last)),
                     When(**{f"{column}__lte": first}, then=Value(0)),
-                    default=(F(column) - Value(first - 6)) / Value(7), output_field=IntegerField())
+                    default=(F(column) - Value(origin)) / Value(7), output_field=IntegerField())
 
-    return (OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first), starts_on__lte=today_)
+    return (OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first), starts_on__lte=last_day)
             .annotate(from_week=first_end_on_or_after("starts_on"), until_week=first_end_on_or_after("ends_on"))
             .values_list("from_week", "until_week").annotate(n=Sum("n")).order_by())
 

@@ -3,6 +3,7 @@ absent), list rows' decoration, links into the filtered task list, and answering
 (``done`` / ``failed``: the reports app's forms live on the task page too). Views import from here, never from
 another app's ``views``."""
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -235,6 +236,13 @@ def filter_link(**params) -> str:
 
     from nq57.core.links import view_url
 
-    clean = {key: value.isoformat() if isinstance(value, dt.date) else value
-             for key, value in params.items() if value not in (None, "")}
-    return view_url("tasks:task_list") + ("?" + urlencode(clean) if clean else "")
+    clean = tuple((key, value.isoformat() if isinstance(value, dt.date) else value)
+                  for key, value in params.items() if value not in (None, ""))
+    return view_url("tasks:task_list") + _query_string(clean)
+
+
+@lru_cache(maxsize=4096)
+def _query_string(pairs: tuple) -> str:
+    """``?agency=3&role=lead`` of (name, value) pairs: a function of its argument (the dashboard links a few hundred
+    bars and points, mostly the same ones on every request)."""
+    return "?" + urlencode(pairs) if pairs else ""

@@ -25,35 +25,57 @@ from nq57.tasks.models import Task, TaskAssignment, TaskEvent, TaskStatus, TaskT
 AUDIT_HIDDEN_FIELDS = {"version", "updated_at", "search_key", "created_at"}
 
 
-def _tally_sum_expressions(*, today: dt.date, soon: dt.date | None = None) -> dict:
+def _tally_sum_expressions(*, today: dt.date, soon: dt.date | None = None, classes: tuple[str, ...] | None = None
+                           ) -> dict:
     conditions = Timing.tally_conditions(today=today, soon=soon)
     return {"total": Sum("n"), **{f"s_{s}": Sum("n", filter=Q(status=s)) for s in TaskStatus.values},
-            **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items()}}
+            **{f"t_{t}": Sum("n", filter=c) for t, c in conditions.items() if classes is None or t in classes}}
+
+
+def _compares_with(condition: Q, value) -> bool:
+    """Whether some lookup of ``condition`` (a tree of ``Q``) compares with ``value``."""
+    return any(_compares_with(child, value) if isinstance(child, Q) else child[1] == value
+               for child in condition.children)
 
 
 @cache
-def _tally_sums_query(kind: str, group: tuple[str, ...]):
+def _tally_sums_query(kind: str, group: tuple[str, ...], classes: tuple[str, ...] | None):
     """``tally_sums`` of every row of ``kind`` grouped by ``group``: the overview's and the dashboard's query,
-    compiled once per process (``core.compiled``)."""
+    compiled once per process (``core.compiled``); a function of ``today`` and ``soon`` (the end of "due soon"),
+    which it ignores when none of ``classes`` reads it."""
     @compiled_query
     def query(*, today: dt.date, soon: dt.date):
         return (TaskTally.objects.filter(kind=kind).values(*group)
-                .annotate(**_tally_sum_expressions(today=today, soon=soon)).order_by())
-    return query
+                .annotate(**_tally_sum_expressions(today=today, soon=soon, classes=classes)).order_by())
+
+    @compiled_query
+    def without_soon(*, today: dt.date):
+        return (TaskTally.objects.filter(kind=kind).values(*group)
+                .annotate(**_tally_sum_expressions(today=today, classes=classes)).order_by())
+
+    probe_today, probe_soon = dt.date(2000, 1, 1), dt.date(2000, 1, 9)
+    conditions = Timing.tally_conditions(today=probe_today, soon=probe_soon)
+    if any(_compares_with(condition, probe_soon) for timing, condition in conditions.items()
+           if classes is None or timing in classes):
+        return query
+    return lambda *, today, soon: without_soon(today=today)
 
 
-def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), **filters) -> list[dict]:
+def tally_sums(kind: str, *, today: dt.date, group: tuple[str, ...] = (), classes: tuple[str, ...] | None = None,
+               **filters) -> list[dict]:
     """Sums of ``TaskTally`` rows of ``kind`` (kept by triggers in each write's transaction: exact, never stale),
     grouped by ``group``: "total", one sum per status ("s_<status>") and one per timing class ("t_<class>",
-    ``Timing.tally_conditions``). Without ``group``, one row (zeros when nothing matches)."""
-    sums = _tally_sum_expressions(today=today)
+    ``Timing.tally_conditions``; only those of ``classes`` when given: each is a condition on every row). Without
+    ``group``, one row (zeros when nothing matches)."""
+    sums = _tally_sum_expressions(today=today, classes=classes)
     if not group:
         return [{key: value or 0 for key, value in
                  TaskTally.objects.filter(kind=kind, **filters).aggregate(**sums).items()}]
     if filters:
         rows = TaskTally.objects.filter(kind=kind, **filters).values(*group).annotate(**sums).order_by()
     else:
-        rows = _tally_sums_query(kind, tuple(group))(today=today, soon=Timing.soon(today=today))
+        rows = _tally_sums_query(kind, tuple(group), classes and tuple(classes))(
+            today=today, soon=Timing.soon(today=today))
     return [{key: (value or 0) if key in sums else value for key, value in row.items()} for row in rows]
 
 
