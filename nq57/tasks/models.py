@@ -270,7 +270,7 @@ class Task(models.Model):
     deadline_kind = models.CharField(
         "loại thời hạn", max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.NONE
     )
-    deadline_due = models.DateField("hạn hoàn thành", null=True, blank=True, db_index=True)
+    deadline_due = models.DateField("hạn hoàn thành", null=True, blank=True)
     deadline_text = models.CharField("thời hạn (nguyên văn)", max_length=500, blank=True)
     original_deadline_due = models.DateField("hạn ban đầu", null=True, blank=True)
 
@@ -321,6 +321,10 @@ class Task(models.Model):
                          name="tasks_timing_cover_idx"),
             # the lists sorted by update time
             models.Index(fields=["updated_at", "id"], name="tasks_updated_idx"),
+            # lookups by due date, and "soonest first" (due date, then id: the overview's next deadlines read the
+            # first few entries in that order instead of sorting every task due that day; SQLite's index on the due
+            # date alone ends with the rowid, PostgreSQL's does not)
+            models.Index(fields=["deadline_due", "id"], name="tasks_due_id_idx"),
             models.Index(fields=["status", "next_report_due"], name="tasks_status_nextrep_idx"),
             # imports match a record by notice + path (exchange.services._find_task)
             models.Index(fields=["notice", "path"], name="tasks_notice_path_idx"),
