@@ -85,7 +85,7 @@ def _unread(*, recipient_id: int):
     """The number of unread notifications of one account (no row when none), compiled once per process: every page
     of the staff side shows it in the menu."""
     return (Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True).values("recipient_id")
-            .annotate(n=Count("id")).values_list("n", flat=True).order_by())
+            .annotate(n=Count("*")).values_list("n", flat=True).order_by())
 
 
 def unread_count(*, user) -> int:

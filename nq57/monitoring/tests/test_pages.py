@@ -282,3 +282,22 @@ def test_the_overview_lists_the_first_tasks_due_in_date_order_whatever_their_sta
     for limit in (1, 3, 5, 10, 20):
         listed = [t.pk for t in overview(today=today, limit=limit)["due_tasks"]]
         assert listed == list(expected.values_list("pk", flat=True)[:limit]), limit
+
+
+def test_the_overview_counts_the_reports_waiting_for_assessment(cast, client_for):
+    from nq57.reports.models import Verdict
+    from nq57.reports.services import report_assess, report_submit
+    from nq57.tasks.models import TaskStatus
+
+    def waiting() -> str:
+        html = client_for(cast.leader).get("/").content.decode()
+        return re.search(r"Báo cáo chờ đánh giá \((\d+)\)", html).group(1)
+
+    assert waiting() == "0"
+    today = timezone.localdate()
+    reports = [report_submit(task=cast.task_kh, actor=cast.alice, period_start=today, period_end=today,
+                             text=f"Báo cáo {i}", percent=10 * i, claimed_status=TaskStatus.OPEN, attachments=[])
+               for i in range(3)]
+    assert waiting() == "3"
+    report_assess(report=reports[0], actor=cast.office, verdict=Verdict.ACCEPT)
+    assert waiting() == "2"
