@@ -323,7 +323,7 @@ def agency_stats(*, today: dt.date) -> list[dict]:
     rows = [r for r in tally_sums(TallyKind.LEAD, today=today, group=("agency_id",),
                                   classes=(Timing.DONE_ON_TIME, Timing.DONE_LATE, Timing.OPEN_OVERDUE)) if r["total"]]
     names = {pk: (name, short_name) for pk, name, short_name in
-             Agency.objects.filter(pk__in=[r["agency_id"] for r in rows]).values_list("id", "name", "short_name")}
+             (_agency_labels(ids=[r["agency_id"] for r in rows]) if rows else ())}
     result = []
     for r in rows:
         on_time, done_late, overdue = (r[f"t_{Timing.DONE_ON_TIME}"], r[f"t_{Timing.DONE_LATE}"],
@@ -449,6 +449,13 @@ def _month_start(day: dt.date, offset: int) -> dt.date:
     return dt.date(day.year + index // 12, index % 12 + 1, 1)
 
 
+@compiled_query
+def _due_day_tally(*, first: dt.date, last: dt.date):
+    """The tally's rows of every top-level task due from ``first`` to ``last``, summed per due day and status."""
+    return (TaskTally.objects.filter(kind=TallyKind.ALL, deadline_due__gte=first, deadline_due__lte=last)
+            .values_list("deadline_due", "status").annotate(count=Sum("n")).order_by())
+
+
 def deadlines_by_month(*, today: dt.date, months: int = 6) -> list[dict]:
     """Tasks due in the current and the coming months, by status (one query)."""
     spans = []
@@ -458,23 +465,30 @@ def deadlines_by_month(*, today: dt.date, months: int = 6) -> list[dict]:
     months_ = [{"start": a, "end": b, "label": f"{a.month:02d}/{a.year}", **dict.fromkeys(STATUS_ORDER, 0)}
                for a, b in spans]
     # the tally's rows of every top-level task, per due day and status (a few hundred), summed per month here
-    rows = (TaskTally.objects.filter(kind=TallyKind.ALL, deadline_due__gte=spans[0][0], deadline_due__lte=spans[-1][1])
-            .values_list("deadline_due", "status").annotate(count=Sum("n")).order_by())
-    for due, status, n in rows:
+    for due, status, n in _due_day_tally(first=spans[0][0], last=spans[-1][1]):
         month = months_[(due.year - spans[0][0].year) * 12 + due.month - spans[0][0].month]
         month[status] = month.get(status, 0) + n
     return months_
 
 
+@compiled_query
+def _themes_by_name():
+    return Theme.objects.order_by("name").values_list("id", "code", "name")
+
+
+@compiled_query
+def _theme_tally():
+    """The themes' tally rows (kept by triggers on the theme links and the tasks), summed per theme and status."""
+    return (TaskTally.objects.filter(kind=TallyKind.THEME).values_list("theme_id", "status")
+            .annotate(count=Sum("n")).order_by())
+
+
 def status_by_theme() -> list[dict]:
     """Every theme with its top-level tasks by status (one query)."""
     themes = [{"code": code, "label": name, "total": 0, **dict.fromkeys(STATUS_ORDER, 0), "_pk": pk}
-              for pk, code, name in Theme.objects.order_by("name").values_list("id", "code", "name")]
+              for pk, code, name in _themes_by_name()]
     by_pk = {t["_pk"]: t for t in themes}
-    # the themes' tally rows (kept by triggers on the theme links and the tasks), per theme and status
-    rows = (TaskTally.objects.filter(kind=TallyKind.THEME).values_list("theme_id", "status")
-            .annotate(count=Sum("n")).order_by())
-    for theme_id, status, n in rows:
+    for theme_id, status, n in _theme_tally():
         theme = by_pk.get(theme_id)
         if theme is not None:
             theme[status] = theme.get(status, 0) + n
