@@ -208,12 +208,12 @@ class _ListedChoiceField(django_filters.fields.ModelChoiceField):
     iterator = _ListedChoices
 
 
-class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _ListedChoiceField
 
 
 class TaskFilter(django_filters.FilterSet):
-    agency = ModelChoiceFilter(
+    agency = ListedModelChoiceFilter(
         queryset=Agency.objects.only(*Agency.LABEL_FIELDS), method="filter_agency", label="Cơ quan",
         error_messages=MODEL_ERROR,
         widget=AgencySelect, empty_label="Mọi cơ quan",
@@ -229,15 +229,15 @@ class TaskFilter(django_filters.FilterSet):
         choices=Timing.choices, method="filter_timing", label="Phân loại thời hạn", empty_label="Mọi phân loại",
         error_messages=CHOICE_ERROR,
     )
-    theme = ModelChoiceFilter(
+    theme = ListedModelChoiceFilter(
         queryset=Theme.objects.all(), to_field_name="code", field_name="themes", label="Chủ đề",
         empty_label="Mọi chủ đề", error_messages=MODEL_ERROR,
     )
-    notice = ModelChoiceFilter(
+    notice = ListedModelChoiceFilter(
         queryset=Notice.objects.only(*Notice.LABEL_FIELDS), label="Thông báo", empty_label="Mọi thông báo",
         error_messages=MODEL_ERROR,
     )
-    programme = ModelChoiceFilter(
+    programme = ListedModelChoiceFilter(
         queryset=Programme.objects.all(), field_name="notice__programme", label="Chương trình",
         empty_label="Mọi chương trình", error_messages=MODEL_ERROR,
     )

@@ -277,3 +277,17 @@ def test_a_notice_page_reads_its_tasks_in_a_handful_of_queries(cast, client_for,
     with django_assert_max_num_queries(14):
         body = client.get(cast.notice.get_absolute_url()).content.decode()
     assert body.count("Nhiệm vụ thử nghiệm số") == 30 and "1 nhiệm vụ con" in body
+
+
+def test_the_filter_form_lists_what_exists_at_each_request(cast, client_for):
+    """The filter's form class is built once per process: its option lists are still read on every request."""
+    client = client_for(cast.office)
+    before = client.get("/tasks/").content.decode()
+    notice = NoticeFactory(number="99-TB/TGV")
+    Theme.objects.create(code="thu-nghiem-moi", name="Chủ đề thử nghiệm mới")
+    agency = Agency.objects.create(name="Sở Khoa học và Công nghệ tỉnh Thử Nghiệm", kind=cast.kh.kind)
+    after = client.get("/tasks/").content.decode()
+    for text in ("99-TB/TGV", 'value="thu-nghiem-moi"', "Chủ đề thử nghiệm mới", f'value="{agency.pk}"'):
+        assert text not in before and text in after
+    assert '<option value="" selected>Mọi cơ quan</option>' in after
+    assert client.get(f"/tasks/?theme=thu-nghiem-moi&notice={notice.pk}&agency={agency.pk}").status_code == 200
