@@ -99,9 +99,10 @@ def report_queryset():
     from nq57.accounts.models import User
     from nq57.agencies.models import Agency
     from nq57.reports.models import ProgressReport
+    from nq57.reports.selectors import detail_flags
 
     return (ProgressReport.objects.select_related("agency", "author")
-            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)))
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)).annotate(**detail_flags()))
 
 
 @cache
@@ -115,11 +116,11 @@ def task_reports_first(limit: int):
 
 
 def reports_out(reports) -> list[dict]:
-    """``report_out`` of each report of ``report_queryset``, their attachments and assessments read in two
+    """``report_out`` of each report of ``report_queryset``, their attachments and assessments read in at most two
     queries (``reports.selectors.report_details``)."""
     from nq57.reports.selectors import report_details
 
-    attachments, assessments = report_details([report.pk for report in reports])
+    attachments, assessments = report_details(reports)
     return [report_out(report, attachments=attachments[report.pk], assessments=assessments[report.pk])
             for report in reports]
 

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef
+
 from nq57.accounts.models import User
 from nq57.core.columns import defer_unshown
 from nq57.core.compiled import compiled_query
@@ -20,14 +22,25 @@ def _assessments_of(*, report_ids: list[int]):
             .defer(*defer_unshown("assessor", User)).order_by("-assessed_at", "-id"))
 
 
-def report_details(report_ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
-    """The attachments (oldest first) and the assessments (newest first, with their assessor's label) of the
-    reports ``report_ids``, by report id: two queries compiled once per process (``core.compiled``), none for no
-    report."""
+def detail_flags() -> dict:
+    """Annotations of a reports query saying whether each report has attachments and assessments (an index probe
+    each): ``report_details`` reads neither for reports that have none (most reports carry no file; a report waiting
+    for assessment has no assessment)."""
+    return {"has_attachments": Exists(ReportAttachment.objects.filter(report=OuterRef("pk"))),
+            "has_assessments": Exists(Assessment.objects.filter(report=OuterRef("pk")))}
+
+
+def report_details(reports) -> tuple[dict[int, list], dict[int, list]]:
+    """The attachments (oldest first) and the assessments (newest first, with their assessor's label) of
+    ``reports``, by report id: at most two queries compiled once per process (``core.compiled``), none for what no
+    report has (``detail_flags``, when the reports were read with them)."""
     attachments, assessments = defaultdict(list), defaultdict(list)
-    if report_ids:
-        for attachment in _attachments_of(report_ids=report_ids):
+    with_attachments = [report.pk for report in reports if getattr(report, "has_attachments", True)]
+    with_assessments = [report.pk for report in reports if getattr(report, "has_assessments", True)]
+    if with_attachments:
+        for attachment in _attachments_of(report_ids=with_attachments):
             attachments[attachment.report_id].append(attachment)
-        for assessment in _assessments_of(report_ids=report_ids):
+    if with_assessments:
+        for assessment in _assessments_of(report_ids=with_assessments):
             assessments[assessment.report_id].append(assessment)
     return attachments, assessments

@@ -186,19 +186,20 @@ def task_timeline(task: Task) -> list[TaskEvent]:
 @compiled_query
 def _task_reports(*, task_id: int):
     from nq57.reports.models import ProgressReport
+    from nq57.reports.selectors import detail_flags
 
     return (ProgressReport.objects.filter(task_id=task_id).select_related("agency", "author")
-            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User))
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)).annotate(**detail_flags())
             .order_by("-submitted_at", "-id"))
 
 
 def task_reports(task: Task):
-    """The task's progress reports, newest first, each with its attachments and assessments (three queries, none
-    more when there is no report)."""
+    """The task's progress reports, newest first, each with its attachments and assessments (one query, and one
+    more for each of those that some report has)."""
     from nq57.reports.selectors import report_details
 
     reports = _task_reports(task_id=task.pk)
-    attachments, assessments = report_details([report.pk for report in reports])
+    attachments, assessments = report_details(reports)
     for report in reports:
         report.task = task
         attach_prefetched(report, "attachments", attachments[report.pk])

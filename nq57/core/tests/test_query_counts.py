@@ -5,6 +5,7 @@ A change that adds a query per row (N+1) fails here; a deliberate new query upda
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +13,8 @@ from django.utils import timezone
 from nq57.api.services import token_create
 from nq57.api.tests.helpers import ApiClient
 from nq57.core.testing import make_task
-from nq57.reports.services import report_submit
+from nq57.reports.models import Verdict
+from nq57.reports.services import report_assess, report_submit
 from nq57.taxonomy.models import Theme
 
 #: queries per page as the Standing Office, whatever the number of rows (tasks on the lists, reports, events,
@@ -57,8 +59,14 @@ def _grow(cast, rows: int, *, theme) -> None:
         make_task(notice=cast.notice, lead=[cast.kh], parent=cast.task_kh, path=f"1.a.1.{i}", text=f"Việc con {i}")
     have = cast.task_kh.reports.count()
     for i in range(have, rows):
-        report_submit(task=cast.task_kh, actor=cast.alice, period_start=today - dt.timedelta(days=30),
-                      period_end=today, text=f"Báo cáo lần {i}", percent=min(100, i * 2), claimed_status="open")
+        # the first report carries a file and is assessed: the task page and the reports API then read attachments
+        # and assessments (reports without either skip those reads)
+        files = [SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 do so truy van", "application/pdf")] if i == 0 else []
+        report = report_submit(task=cast.task_kh, actor=cast.alice, period_start=today - dt.timedelta(days=30),
+                               period_end=today, text=f"Báo cáo lần {i}", percent=min(100, i * 2),
+                               claimed_status="open", attachments=files)
+        if i == 0:
+            report_assess(report=report, actor=cast.office, verdict=Verdict.ASK_FOR_MORE, comment="Bổ sung số liệu")
 
 
 def _counts(cast, client, api) -> dict[str, int]:
