@@ -301,3 +301,51 @@ def test_the_overview_counts_the_reports_waiting_for_assessment(cast, client_for
     assert waiting() == "3"
     report_assess(report=reports[0], actor=cast.office, verdict=Verdict.ACCEPT)
     assert waiting() == "2"
+
+
+# the overview's rows as its template wrote them before the row tags (the reference they keep, byte for byte)
+REFERENCE_ROWS = {
+    "due_task_rows": ("due_tasks", """{% for task in due_tasks %}
+        <tr><td class="num">{{ task.deadline_due|date:"d/m/Y" }}</td>
+          <td><a href="{{ task.get_absolute_url }}">{{ task }}</a> <span class="small">{{ task.text|truncatechars:110 }}</span></td>
+          <td class="small">{{ task.lead_names|join:"; " }}</td></tr>
+      {% endfor %}"""),  # noqa: E501
+    "overdue_agency_rows": ("overdue_by_agency", """{% for row in overdue_by_agency %}
+        <tr><td>{{ row.short_name }}</td><td class="num"><a href="{{ row.url }}">{{ row.count }}</a></td></tr>
+      {% endfor %}"""),
+    "awaiting_report_rows": ("awaiting", """{% for report in awaiting %}
+      <tr><td class="num">{{ report.submitted_at|date:"d/m/Y H:i" }}</td>
+        <td><a href="{{ report.task.get_absolute_url }}">{{ report.task }}</a></td>
+        <td>{{ report.agency.display_name }}</td><td class="num">{{ report.percent }}%</td>
+        <td><span class="badge muted">{{ report.get_claimed_status_display }}</span></td></tr>
+    {% endfor %}"""),
+}
+
+
+def test_the_overview_rows_are_the_markup_the_template_wrote(cast, on_as_of):
+    """The row tags against the loops they replaced, on rows with markup, quotes and ampersands in the task text and
+    agency names, several lead agencies, and reports sent late in the evening (local time)."""
+    from django.template import Context, Template
+
+    from nq57.monitoring import services
+    from nq57.monitoring.templatetags import monitoring as tags
+    from nq57.reports.services import report_submit
+    from nq57.tasks.models import TaskStatus
+
+    build_scope(cast)
+    today = timezone.localdate()
+    cast.tc.name, cast.tc.short_name = 'Bộ Tài chính & "Kế hoạch" <Thử>', ""
+    cast.tc.save()
+    from nq57.core.testing import make_task
+
+    tricky = make_task(notice=cast.notice, lead=[cast.kh, cast.tc], path="", due=today + dt.timedelta(days=2),
+                       text="<script>alert('x')</script> & “trích dẫn” " + "rất dài " * 30)
+    with time_machine.travel(dt.datetime(2025, 9, 1, 23, 55, tzinfo=dt.UTC), tick=False):
+        report_submit(task=tricky, actor=cast.alice, period_start=today, period_end=today, text="Muộn",
+                      percent=35, claimed_status=TaskStatus.PARTLY_DONE, attachments=[])
+    data = services.overview(today=today)
+    assert tricky.pk in [task.pk for task in data["due_tasks"]]
+    assert any("<Thử>" in row["short_name"] for row in data["overdue_by_agency"])
+    assert [report.task_id for report in data["awaiting"]] == [tricky.pk]
+    for tag, (name, reference) in REFERENCE_ROWS.items():
+        assert getattr(tags, tag)(data[name]) == Template(reference).render(Context(data)), tag
