@@ -10,7 +10,6 @@ from pydantic import ConfigDict, Field
 from nq57.agencies.schemas import AgencyBrief, agency_brief
 from nq57.api.schemas import Instant, Out, PageMeta
 from nq57.core import limits
-from nq57.core.columns import defer_unshown
 from nq57.core.compiled import compiled_query
 from nq57.tasks.schemas import StatusLiteral
 
@@ -95,14 +94,10 @@ class ExtensionOut(Out):
 
 def report_queryset():
     """Reports with their agency and author (labels only); ``reports_out`` reads their attachments and
-    assessments."""
-    from nq57.accounts.models import User
-    from nq57.agencies.models import Agency
-    from nq57.reports.models import ProgressReport
-    from nq57.reports.selectors import detail_flags
+    assessments (``reports.selectors.labelled_reports``)."""
+    from nq57.reports.selectors import labelled_reports
 
-    return (ProgressReport.objects.select_related("agency", "author")
-            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)).annotate(**detail_flags()))
+    return labelled_reports()
 
 
 @cache

@@ -30,6 +30,16 @@ def detail_flags() -> dict:
             "has_assessments": Exists(Assessment.objects.filter(report=OuterRef("pk")))}
 
 
+def labelled_reports():
+    """Reports with their agency and author (only what their labels show) and ``detail_flags``: what the task page
+    and the API list read (``report_details`` then reads their attachments and assessments)."""
+    from nq57.agencies.models import Agency
+    from nq57.reports.models import ProgressReport
+
+    return (ProgressReport.objects.select_related("agency", "author")
+            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)).annotate(**detail_flags()))
+
+
 def report_details(reports) -> tuple[dict[int, list], dict[int, list]]:
     """The attachments (oldest first) and the assessments (newest first, with their assessor's label) of
     ``reports``, by report id: at most two queries compiled once per process (``core.compiled``), none for what no

@@ -185,12 +185,9 @@ def task_timeline(task: Task) -> list[TaskEvent]:
 
 @compiled_query
 def _task_reports(*, task_id: int):
-    from nq57.reports.models import ProgressReport
-    from nq57.reports.selectors import detail_flags
+    from nq57.reports.selectors import labelled_reports
 
-    return (ProgressReport.objects.filter(task_id=task_id).select_related("agency", "author")
-            .defer(*defer_unshown("agency", Agency), *defer_unshown("author", User)).annotate(**detail_flags())
-            .order_by("-submitted_at", "-id"))
+    return labelled_reports().filter(task_id=task_id).order_by("-submitted_at", "-id")
 
 
 def task_reports(task: Task):
